@@ -1,0 +1,123 @@
+"""Baseline forecasters: repeat the last value, repeat the last season, ridge regression on the window.
+
+They share the series-level interface of `RNNForecaster` and are what every
+neural forecast is measured against.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import Ridge
+
+from .base import BaseForecaster
+from .data import season_length_for
+from .windows import check_positive_int, fit_scaling, make_windows
+
+
+class NaiveForecaster(BaseForecaster):
+    """Repeat the last observed value ``horizon`` times.
+
+    Parameters
+    ----------
+    horizon : int, default=5
+    """
+
+    def __init__(self, horizon=5):
+        self.horizon = horizon
+
+    def _context_rows(self):
+        return 1
+
+    def _fit_series(self, series_list):
+        check_positive_int(self.horizon, "horizon")
+
+    def predict_windows(self, X):
+        """Forecasts (n, horizon, C) for windows (n, L, C): each window's last row, repeated."""
+        X = self._check_windows(X)
+        return np.repeat(X[:, -1:, :], self.horizon, axis=1)  # (n, H, C)
+
+
+class SeasonalNaiveForecaster(BaseForecaster):
+    """Repeat the last observed season: the forecast for step h is the value one season before it.
+
+    Parameters
+    ----------
+    season_length : int or None, default=None
+        Steps per season; None takes the usual period of the data's frequency
+        (24 hourly, 7 daily, 12 monthly, 4 quarterly, 1 otherwise).
+    horizon : int, default=5
+
+    Attributes
+    ----------
+    season_length_ : int
+        The season length used.
+    """
+
+    def __init__(self, season_length=None, horizon=5):
+        self.season_length = season_length
+        self.horizon = horizon
+
+    def fit(self, y):
+        # The season length must be known before the context is stored.
+        frame_freq = getattr(getattr(y, "index", None), "freqstr", None)
+        self.season_length_ = (
+            season_length_for(frame_freq) if self.season_length is None
+            else check_positive_int(self.season_length, "season_length")
+        )
+        return super().fit(y)
+
+    def _context_rows(self):
+        return self.season_length_
+
+    def _fit_series(self, series_list):
+        check_positive_int(self.horizon, "horizon")
+
+    def predict_windows(self, X):
+        """Forecasts (n, horizon, C) for windows (n, L >= season_length, C)."""
+        X = self._check_windows(X)  # (n, m, C), the last season
+        steps = np.arange(self.horizon) % self.season_length_  # (H,)
+        return X[:, steps, :]  # (n, H, C)
+
+
+class LinearForecaster(BaseForecaster):
+    """Ridge regression from the flattened window to the next ``horizon`` rows.
+
+    Channel independent: one set of weights, shared by every channel, maps a
+    channel's ``lookback`` values to its next ``horizon`` values, on data
+    standardised per channel with the fit data's mean and standard deviation.
+
+    Parameters
+    ----------
+    lookback : int, default=5
+    horizon : int, default=5
+    alpha : float, default=1.0
+        Ridge penalty (see `sklearn.linear_model.Ridge`).
+
+    Attributes
+    ----------
+    ridge_ : sklearn.linear_model.Ridge
+    """
+
+    def __init__(self, lookback=5, horizon=5, alpha=1.0):
+        self.lookback = lookback
+        self.horizon = horizon
+        self.alpha = alpha
+
+    def _fit_series(self, series_list):
+        inputs, targets = [], []
+        for values in series_list:
+            mean, std = fit_scaling(values)
+            X, Y = make_windows((values - mean) / std, self.lookback, self.horizon)  # (N, L, C), (N, H, C)
+            inputs.append(X.transpose(0, 2, 1).reshape(-1, self.lookback))  # (N*C, L)
+            targets.append(Y.transpose(0, 2, 1).reshape(-1, self.horizon))  # (N*C, H)
+        self.scale_mean_, self.scale_std_ = mean[None], std[None]  # (1, C)
+        self.ridge_ = Ridge(alpha=self.alpha).fit(np.concatenate(inputs), np.concatenate(targets))
+
+    def predict_windows(self, X):
+        """Forecasts (n, horizon, C) for windows (n, lookback, C), in the data's units."""
+        X = self._check_windows(X)
+        mean, std = self.scale_mean_[0], self.scale_std_[0]
+        n, lookback, n_channels = X.shape
+        flat = ((X - mean) / std).transpose(0, 2, 1).reshape(-1, lookback)  # (n*C, L)
+        scaled = self.ridge_.predict(flat).reshape(n, n_channels, self.horizon).transpose(0, 2, 1)  # (n, H, C)
+        return scaled * std + mean

@@ -1,0 +1,232 @@
+"""The series-level neural forecasters: `RNNForecaster` and `MLPForecaster`."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .base import BaseForecaster, as_frame
+from .neural import MLPNetwork, RecurrentNetwork
+from .windows import check_positive_int, chronological_split, fit_scaling
+
+TRAINING_PARAMETERS = """
+    max_epochs : int, default=100
+        Upper bound on passes over the training windows.
+    batch_size : int, default=64
+        Windows per optimiser step.
+    learning_rate : float, default=1e-3
+        Adam's initial step size.
+    weight_decay : float, default=0.0
+        Adam's L2 penalty.
+    patience : int, default=10
+        Epochs without a better validation loss before training stops; the
+        best weights are restored.
+    lr_schedule : {"plateau", "cosine", None}, default="plateau"
+        "plateau" halves the rate when the validation loss stalls.
+    gradient_clip : float, default=1.0
+        Largest global L2 norm of the gradients; 0 turns clipping off.
+    validation_fraction : float, default=0.2
+        Fraction of the rows, taken from the end (never shuffled), held out
+        for early stopping. Scaling is fitted on the rows before it. When the
+        tail is too short for one window, training runs without it (with a
+        warning) and stops on the training loss.
+    random_state : int, RandomState or None, default=None
+        Seeds the initial weights, dropout and shuffling; an int makes CPU
+        runs bit-identical.
+    device : {"auto", "cpu", "cuda"}, default="auto"
+        "auto" trains on CUDA when available. A model trained on a GPU
+        predicts on a CPU-only machine.
+"""
+
+NETWORK_PARAMETERS = """
+    dropout : float, default=0.0
+        Dropout rate before the output layer (and between stacked layers).
+    instance_norm : {"last", "standardize", None}, default="last"
+        Per-window normalisation, undone on the output: "last" subtracts each
+        channel's last input value, "standardize" subtracts the window mean
+        and divides by its standard deviation. It makes the model robust to
+        level shifts between training and forecast time.
+    channel_independent : bool, default=True
+        Forecast each channel on its own with weights shared across channels
+        (channels become batch entries); False mixes channels.
+"""
+
+
+class NeuralForecaster(BaseForecaster):
+    """Shared fitting path of the neural forecasters; subclasses only pick the network."""
+
+    def fit(self, y, *, on_epoch_end=None):
+        """Fit on a series; see `BaseForecaster.fit`.
+
+        Parameters
+        ----------
+        y : DataFrame, Series or array-like of shape (T,) or (T, C)
+        on_epoch_end : callable, optional
+            Called after each epoch with that epoch's ``history_`` dict.
+        """
+        return self._fit_frame(as_frame(y, "y"), on_epoch_end=on_epoch_end)
+
+    def _fit_series(self, series_list, on_epoch_end=None):
+        lookback = check_positive_int(self.lookback, "lookback")
+        horizon = check_positive_int(self.horizon, "horizon")
+        splits = [self._split(len(values), lookback, horizon) for values in series_list]
+        scalings = [fit_scaling(values[: split.train_rows]) for values, split in zip(series_list, splits)]
+        self.scale_mean_ = np.stack([mean for mean, _ in scalings])  # (n_series, C)
+        self.scale_std_ = np.stack([std for _, std in scalings])  # (n_series, C)
+        scaled = [(values - mean) / std for values, (mean, std) in zip(series_list, scalings)]
+        offsets = np.cumsum([0] + [len(values) for values in series_list[:-1]])
+        return self._fit_network(
+            np.concatenate(scaled),
+            np.concatenate([split.train + offset for split, offset in zip(splits, offsets)]),
+            np.concatenate([split.validation + offset for split, offset in zip(splits, offsets)]),
+            lookback,
+            horizon,
+            on_epoch_end,
+        )
+
+    def _split(self, n_rows, lookback, horizon):
+        split = chronological_split(n_rows, lookback, horizon, validation_size=float(self.validation_fraction))
+        if len(split.validation) == 0 and self.validation_fraction > 0:
+            warnings.warn(
+                f"{n_rows} rows are too few for a validation tail of validation_fraction="
+                f"{self.validation_fraction} with lookback={lookback} and horizon={horizon}; "
+                "training without early stopping on validation",
+                stacklevel=4,
+            )
+            split = chronological_split(n_rows, lookback, horizon)
+        return split
+
+    def predict_windows(self, X):
+        """Forecast each window.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, lookback, C)
+            Windows in the data's own units (longer windows are cut to their
+            last ``lookback`` rows).
+
+        Returns
+        -------
+        ndarray of shape (n, horizon, C)
+            In the data's own units.
+        """
+        X = self._check_windows(X)
+        mean, std = self.scale_mean_[0], self.scale_std_[0]  # (C,)
+        return self._predict_scaled((X - mean) / std) * std + mean
+
+
+class RNNForecaster(RecurrentNetwork, NeuralForecaster):
+    __doc__ = f"""Recurrent forecaster (Elman RNN, LSTM or GRU): ``lookback`` rows in, ``horizon`` rows out.
+
+    A many-to-many network: after each recurrent step a linear head forecasts
+    the next ``horizon`` rows, training minimises MSE over every step whose
+    target is known (``supervision="dense"``), and the forecast from the last
+    step is the prediction. See `forecast.models.RecurrentNet`.
+
+    Parameters
+    ----------
+    lookback : int, default=5
+        Past rows each forecast sees.
+    horizon : int, default=5
+        Future rows each forecast covers.
+    cell : {{"rnn", "lstm", "gru"}}, default="gru"
+        "rnn" is the Elman network with tanh.
+    hidden_size : int, default=64
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    segment_length : int or None, default=None
+        Rows fed to the network per recurrent step (SegRNN's segments); None
+        picks about ``lookback / 12`` (1 for lookbacks below 18).
+    supervision : {{"dense", "last"}}, default="dense"
+        "dense" trains every step's forecast; "last" only the final one.
+{NETWORK_PARAMETERS}{TRAINING_PARAMETERS}
+    Attributes
+    ----------
+    module_ : RecurrentNet
+    history_ : list of dict
+        One dict per epoch: epoch, train_loss, validation_loss, learning_rate, seconds.
+    columns_ : list
+        The fit data's column names.
+
+    Examples
+    --------
+    >>> from forecast import RNNForecaster, read_csv
+    >>> series = read_csv("datasets/airline.csv")
+    >>> model = RNNForecaster(lookback=24, horizon=12, random_state=0).fit(series)
+    >>> model.predict().shape
+    (12, 1)
+    """
+
+    def __init__(self, lookback=5, horizon=5, cell="gru", hidden_size=64, num_layers=1, dropout=0.0,
+                 segment_length=None, instance_norm="last", channel_independent=True, supervision="dense",
+                 max_epochs=100, batch_size=64, learning_rate=1e-3, weight_decay=0.0, patience=10,
+                 lr_schedule="plateau", gradient_clip=1.0, validation_fraction=0.2, random_state=None,
+                 device="auto"):
+        self.lookback = lookback
+        self.horizon = horizon
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.segment_length = segment_length
+        self.instance_norm = instance_norm
+        self.channel_independent = channel_independent
+        self.supervision = supervision
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.patience = patience
+        self.lr_schedule = lr_schedule
+        self.gradient_clip = gradient_clip
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.device = device
+
+
+class MLPForecaster(MLPNetwork, NeuralForecaster):
+    __doc__ = f"""Plain MLP forecaster on the flattened window: ``lookback`` rows in, ``horizon`` rows out.
+
+    The baseline that shows what recurrence adds: same windows, scaling,
+    instance normalisation and training loop as `RNNForecaster`, but a
+    feed-forward network. See `forecast.models.MLPNet`.
+
+    Parameters
+    ----------
+    lookback : int, default=5
+    horizon : int, default=5
+    hidden_size : int, default=64
+        Width of each hidden layer.
+    num_layers : int, default=2
+        Hidden layers.
+{NETWORK_PARAMETERS}{TRAINING_PARAMETERS}
+    Examples
+    --------
+    >>> from forecast import MLPForecaster, read_csv
+    >>> model = MLPForecaster(lookback=24, horizon=12, random_state=0).fit(read_csv("datasets/airline.csv"))
+    >>> model.predict().index[0]
+    Timestamp('1961-01-01 00:00:00')
+    """
+
+    def __init__(self, lookback=5, horizon=5, hidden_size=64, num_layers=2, dropout=0.0, instance_norm="last",
+                 channel_independent=True, max_epochs=100, batch_size=64, learning_rate=1e-3, weight_decay=0.0,
+                 patience=10, lr_schedule="plateau", gradient_clip=1.0, validation_fraction=0.2,
+                 random_state=None, device="auto"):
+        self.lookback = lookback
+        self.horizon = horizon
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.instance_norm = instance_norm
+        self.channel_independent = channel_independent
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.patience = patience
+        self.lr_schedule = lr_schedule
+        self.gradient_clip = gradient_clip
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.device = device

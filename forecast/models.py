@@ -1,0 +1,139 @@
+"""The networks: plain `nn.Module`s that map a window to forecasts.
+
+Both networks take ``x`` of shape ``(B, lookback, C)`` in globally scaled units
+and return ``(B, S, horizon, C)``: a forecast of the next ``horizon`` rows made
+at each of ``S`` points in the window. Point ``s`` has seen the input up to row
+``step_ends[s]``; the last point has seen the whole window, and its forecast
+is the prediction. The recurrent net has one point per recurrent step (many to
+many); the MLP has a single point.
+
+Shared options, each a documented constructor argument:
+
+- ``instance_norm``: per-window normalisation, reversed on the output.
+  ``"last"`` subtracts each channel's last input value (as NLinear);
+  ``"standardize"`` subtracts the window mean and divides by its standard
+  deviation (reversible instance normalisation without the affine part);
+  ``None`` leaves the window as it is.
+- ``channel_independent``: each channel is forecast on its own by the same
+  weights (channels become batch entries). ``False`` mixes channels.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+INSTANCE_NORMS = ("last", "standardize", None)
+
+
+class InstanceNorm(nn.Module):
+    """Per-window normalisation of ``(B, L, C)`` inputs, undone on ``(B, S, H, C)`` outputs."""
+
+    def __init__(self, mode):
+        super().__init__()
+        if mode not in INSTANCE_NORMS:
+            raise ValueError(f"instance_norm must be one of {INSTANCE_NORMS}, not {mode!r}")
+        self.mode = mode
+
+    def forward(self, x):
+        """Return the normalised window and the ``(shift, scale)`` that undo it, each (B, 1, C)."""
+        if self.mode == "last":
+            shift = x[:, -1:, :]  # (B, 1, C)
+            return x - shift, (shift, torch.ones_like(shift))
+        if self.mode == "standardize":
+            shift = x.mean(dim=1, keepdim=True)  # (B, 1, C)
+            scale = x.std(dim=1, keepdim=True, unbiased=False).clamp_min(1e-5)  # (B, 1, C)
+            return (x - shift) / scale, (shift, scale)
+        zeros = x.new_zeros(x.shape[0], 1, x.shape[2])  # (B, 1, C)
+        return x, (zeros, torch.ones_like(zeros))
+
+    @staticmethod
+    def inverse(forecast, stats):
+        shift, scale = stats  # each (B, 1, C)
+        return forecast * scale[:, :, None, :] + shift[:, :, None, :]  # (B, S, H, C)
+
+
+class RecurrentNet(nn.Module):
+    """A many-to-many recurrent forecaster: every recurrent step forecasts the next ``horizon`` rows.
+
+    The window is cut into segments of ``segment_length`` rows (SegRNN's
+    segment-wise input; 1 means one step per row); each segment is embedded by
+    a linear layer with ReLU and fed to a stacked Elman RNN, LSTM or GRU. A
+    linear head maps the hidden state after each segment to the next
+    ``horizon`` rows (a direct multi-step head). With a lookback that is not a
+    multiple of ``segment_length`` the window is padded at the front by
+    repeating its first row.
+    """
+
+    def __init__(self, n_channels, lookback, horizon, *, cell="gru", hidden_size=64, num_layers=1,
+                 dropout=0.0, segment_length=1, instance_norm="last", channel_independent=True):
+        super().__init__()
+        if cell not in CELLS:
+            raise ValueError(f"cell must be one of {sorted(CELLS)}, not {cell!r}")
+        self.n_channels, self.lookback, self.horizon = n_channels, lookback, horizon
+        self.channel_independent = channel_independent
+        self.segment_length = segment_length
+        self.n_segments = -(-lookback // segment_length)
+        self.padding = self.n_segments * segment_length - lookback
+        per_step_channels = 1 if channel_independent else n_channels
+        self.norm = InstanceNorm(instance_norm)
+        self.embed = nn.Sequential(nn.Linear(segment_length * per_step_channels, hidden_size), nn.ReLU())
+        self.rnn = CELLS[cell](
+            hidden_size, hidden_size, num_layers=num_layers, batch_first=True,
+            dropout=dropout if num_layers > 1 else 0.0,
+        )
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden_size, horizon * per_step_channels)
+        ends = torch.arange(1, self.n_segments + 1) * segment_length - 1 - self.padding
+        self.register_buffer("step_ends", ends, persistent=False)  # (S,) last input row seen by each step
+
+    def forward(self, x):
+        B, L, C = x.shape
+        x, stats = self.norm(x)  # (B, L, C)
+        if self.channel_independent:
+            x = x.transpose(1, 2).reshape(B * C, L, 1)  # (B*C, L, 1)
+        if self.padding:
+            x = torch.cat([x[:, :1].expand(-1, self.padding, -1), x], dim=1)  # (B', S*seg, c)
+        segments = x.reshape(x.shape[0], self.n_segments, -1)  # (B', S, seg*c)
+        states, _ = self.rnn(self.embed(segments))  # (B', S, hidden)
+        out = self.head(self.dropout(states))  # (B', S, H*c)
+        if self.channel_independent:
+            out = out.reshape(B, C, self.n_segments, self.horizon).permute(0, 2, 3, 1)  # (B, S, H, C)
+        else:
+            out = out.reshape(B, self.n_segments, self.horizon, C)  # (B, S, H, C)
+        return self.norm.inverse(out, stats)  # (B, S, H, C)
+
+
+class MLPNet(nn.Module):
+    """A plain MLP on the flattened window: ``num_layers`` hidden ReLU layers, then ``horizon × C`` outputs."""
+
+    def __init__(self, n_channels, lookback, horizon, *, hidden_size=64, num_layers=2, dropout=0.0,
+                 instance_norm="last", channel_independent=True):
+        super().__init__()
+        self.n_channels, self.lookback, self.horizon = n_channels, lookback, horizon
+        self.channel_independent = channel_independent
+        per_window_channels = 1 if channel_independent else n_channels
+        self.norm = InstanceNorm(instance_norm)
+        layers, width = [], lookback * per_window_channels
+        for _ in range(num_layers):
+            layers += [nn.Linear(width, hidden_size), nn.ReLU(), nn.Dropout(dropout)]
+            width = hidden_size
+        layers.append(nn.Linear(width, horizon * per_window_channels))
+        self.mlp = nn.Sequential(*layers)
+        self.register_buffer("step_ends", torch.tensor([lookback - 1]), persistent=False)  # (1,)
+
+    def forward(self, x):
+        B, L, C = x.shape
+        x, stats = self.norm(x)  # (B, L, C)
+        if self.channel_independent:
+            flat = x.transpose(1, 2).reshape(B * C, L)  # (B*C, L)
+            out = self.mlp(flat).reshape(B, C, self.horizon).transpose(1, 2)  # (B, H, C)
+        else:
+            out = self.mlp(x.reshape(B, L * C)).reshape(B, self.horizon, C)  # (B, H, C)
+        return self.norm.inverse(out[:, None], stats)  # (B, 1, H, C)
+
+
+def count_parameters(module):
+    """Number of trainable parameters."""
+    return sum(parameter.numel() for parameter in module.parameters() if parameter.requires_grad)

@@ -1,0 +1,183 @@
+"""One readable training loop: Adam on MSE, shuffled mini-batches, early stopping on a chronological tail.
+
+Training windows are never materialised: the series is stored once as a
+``(T, C)`` tensor and each batch gathers its windows by start row
+(``series[start + offsets]``), so memory does not grow with the number of
+windows. Several series are concatenated into one tensor; their start rows
+simply never cross a boundary.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from .errors import TrainingError
+
+LR_SCHEDULES = ("plateau", "cosine", None)
+SUPERVISION = ("dense", "last")
+
+
+@dataclass
+class TrainingConfig:
+    max_epochs: int = 100  # upper bound on passes over the training windows
+    batch_size: int = 64  # windows per optimiser step
+    learning_rate: float = 1e-3  # Adam's initial step size
+    weight_decay: float = 0.0  # Adam's L2 penalty
+    patience: int = 10  # epochs without a better validation loss before stopping
+    gradient_clip: float = 1.0  # largest global L2 norm of the gradients; 0 turns clipping off
+    lr_schedule: str | None = "plateau"  # "plateau" halves the rate when validation stalls; "cosine" anneals to 0
+    supervision: str = "dense"  # "dense": MSE at every step of a many-to-many net; "last": the last step only
+    seed: int = 0  # shuffling order
+    device: str = "cpu"  # a torch device string
+
+
+@dataclass
+class WindowData:
+    """Windows given by start row into one stored series, in globally scaled units."""
+
+    series: torch.Tensor  # (T, C) float32
+    train_starts: torch.Tensor  # (n_train,) int64
+    validation_starts: torch.Tensor  # (n_validation,) int64, may be empty
+    lookback: int
+    horizon: int
+
+    def gather(self, starts):
+        """The windows starting at ``starts``: (B, lookback + horizon, C)."""
+        offsets = torch.arange(self.lookback + self.horizon, device=starts.device)
+        return self.series[starts[:, None] + offsets]  # (B, L+H, C)
+
+
+def train(module, data, config, on_epoch_end=None):
+    """Fit ``module`` in place and return the history, one dict per epoch.
+
+    The monitored loss is the validation MSE of the final forecast (the last
+    step) when there are validation windows, else the training loss. The
+    weights with the best monitored loss are restored at the end.
+
+    Parameters
+    ----------
+    module : nn.Module
+        Maps ``(B, lookback, C)`` to ``(B, S, horizon, C)`` and has a
+        ``step_ends`` buffer of shape ``(S,)``, as the nets in `forecast.models`.
+    data : WindowData
+    config : TrainingConfig
+    on_epoch_end : callable, optional
+        Called with each epoch's history dict, for progress display.
+
+    Raises
+    ------
+    TrainingError
+        The training loss became NaN or infinite.
+    """
+    device = torch.device(config.device)
+    module.to(device)
+    data = WindowData(
+        data.series.to(device), data.train_starts, data.validation_starts.to(device), data.lookback, data.horizon
+    )
+    optimizer = torch.optim.Adam(module.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
+    scheduler = _make_scheduler(optimizer, config)
+    shuffler = torch.Generator().manual_seed(config.seed)
+    has_validation = len(data.validation_starts) > 0
+    best_loss, best_state, epochs_since_best = math.inf, None, 0
+    history = []
+    for epoch in range(1, config.max_epochs + 1):
+        started = time.perf_counter()
+        order = data.train_starts[torch.randperm(len(data.train_starts), generator=shuffler)].to(device)
+        train_loss = _train_epoch(module, optimizer, data, order, config)
+        if not math.isfinite(train_loss):
+            raise TrainingError(
+                f"training diverged at epoch {epoch} (loss is {train_loss}); lower learning_rate "
+                f"(now {config.learning_rate:g}) or check the data for extreme values"
+            )
+        validation_loss = evaluate(module, data, data.validation_starts, config.batch_size) if has_validation else None
+        record = {
+            "epoch": epoch,
+            "train_loss": train_loss,
+            "validation_loss": validation_loss,
+            "learning_rate": optimizer.param_groups[0]["lr"],
+            "seconds": time.perf_counter() - started,
+        }
+        history.append(record)
+        if on_epoch_end is not None:
+            on_epoch_end(record)
+        monitored = validation_loss if has_validation else train_loss
+        if monitored < best_loss:
+            best_loss, best_state, epochs_since_best = monitored, copy.deepcopy(module.state_dict()), 0
+        else:
+            epochs_since_best += 1
+            if epochs_since_best >= config.patience:
+                break
+        _step_scheduler(scheduler, monitored)
+    module.load_state_dict(best_state)
+    module.eval()
+    return history
+
+
+def window_loss(module, windows, lookback, horizon, supervision):
+    """MSE of a batch of windows (B, L+H, C), dense over every step or on the last step only."""
+    forecasts = module(windows[:, :lookback])  # (B, S, H, C)
+    if supervision == "last":
+        return nn.functional.mse_loss(forecasts[:, -1], windows[:, lookback:])
+    # Step s has seen rows up to step_ends[s]; its target is the next `horizon` rows,
+    # which always lie inside the window because step_ends[s] <= lookback - 1.
+    targets = windows.unfold(1, horizon, 1)[:, module.step_ends + 1]  # (B, S, C, H)
+    return nn.functional.mse_loss(forecasts, targets.transpose(2, 3))
+
+
+@torch.no_grad()
+def evaluate(module, data, starts, batch_size):
+    """Mean squared error of the final forecast over the windows at ``starts``, in scaled units."""
+    module.eval()
+    total = torch.zeros((), device=data.series.device)
+    for batch in starts.split(batch_size * 4):
+        windows = data.gather(batch)  # (B, L+H, C)
+        forecasts = module(windows[:, : data.lookback])[:, -1]  # (B, H, C)
+        total += nn.functional.mse_loss(forecasts, windows[:, data.lookback :], reduction="sum")
+    return total.item() / (len(starts) * data.horizon * data.series.shape[1])
+
+
+@torch.no_grad()
+def predict_last_step(module, windows, batch_size):
+    """Final forecasts (n, H, C) for scaled input windows (n, L, C), in batches."""
+    module.eval()
+    parameter = next(module.parameters())
+    outputs = [
+        module(batch.to(parameter.device, parameter.dtype))[:, -1].cpu()  # (B, H, C)
+        for batch in windows.split(batch_size * 4)
+    ]
+    return torch.cat(outputs) if outputs else windows.new_zeros(0, module.horizon, module.n_channels)
+
+
+def _train_epoch(module, optimizer, data, order, config):
+    module.train()
+    total = torch.zeros((), device=data.series.device)  # summed on device: no sync per batch
+    for batch in order.split(config.batch_size):
+        loss = window_loss(module, data.gather(batch), data.lookback, data.horizon, config.supervision)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        if config.gradient_clip:
+            nn.utils.clip_grad_norm_(module.parameters(), config.gradient_clip)
+        optimizer.step()
+        total += loss.detach() * len(batch)
+    return total.item() / len(order)
+
+
+def _make_scheduler(optimizer, config):
+    if config.lr_schedule == "plateau":
+        return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=max(1, config.patience // 3))
+    if config.lr_schedule == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.max_epochs)
+    return None
+
+
+def _step_scheduler(scheduler, monitored):
+    if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+        scheduler.step(monitored)
+    elif scheduler is not None:
+        scheduler.step()
