@@ -10,6 +10,8 @@ into scaled windows.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
@@ -58,10 +60,16 @@ class NeuralMixin:
         return self
 
     def _predict_scaled(self, windows):
-        """Forecasts (n, H, C) for scaled windows (n, L, C), as float64 numpy."""
+        """Forecasts (n, H, C) for scaled windows (n, L, C), as float64 numpy.
+
+        On the CPU the network runs in float64, so that a window's forecast does
+        not depend on which other windows share its batch (float32 matrix
+        products round differently for different batch sizes).
+        """
         device = self.device_ if self.device_ == "cpu" or torch.cuda.is_available() else "cpu"
-        module = self.module_.to(device)
-        inputs = torch.as_tensor(np.ascontiguousarray(windows), dtype=torch.float32)
+        dtype = torch.float64 if device == "cpu" else torch.float32
+        module = copy.deepcopy(self.module_).to(device, dtype)
+        inputs = torch.as_tensor(np.ascontiguousarray(windows), dtype=dtype)
         return predict_last_step(module, inputs, self.batch_size).numpy().astype(np.float64)
 
     def _training_config(self):

@@ -1,0 +1,136 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from forecast import (
+    DataError, LinearForecaster, MLPForecaster, NaiveForecaster, NotFittedError, RNNForecaster,
+    SeasonalNaiveForecaster, mase, read_csv,
+)
+
+QUICK = dict(max_epochs=3, hidden_size=8, random_state=0)
+FORECASTERS = [
+    pytest.param(lambda: RNNForecaster(lookback=6, horizon=3, cell="rnn", **QUICK), id="rnn"),
+    pytest.param(lambda: RNNForecaster(lookback=6, horizon=3, cell="lstm", num_layers=2, **QUICK), id="lstm"),
+    pytest.param(lambda: RNNForecaster(lookback=6, horizon=3, cell="gru", **QUICK), id="gru"),
+    pytest.param(lambda: MLPForecaster(lookback=6, horizon=3, **QUICK), id="mlp"),
+    pytest.param(lambda: LinearForecaster(lookback=6, horizon=3), id="linear"),
+    pytest.param(lambda: NaiveForecaster(horizon=3), id="naive"),
+    pytest.param(lambda: SeasonalNaiveForecaster(season_length=4, horizon=3), id="seasonal-naive"),
+]
+
+
+@pytest.fixture
+def frame():
+    index = pd.date_range("2020-01-01", periods=80, freq="D", name="date")
+    rng = np.random.default_rng(0)
+    values = np.column_stack([np.sin(np.arange(80) / 3), np.cos(np.arange(80) / 5)]) + rng.normal(0, 0.1, (80, 2))
+    return pd.DataFrame(values, index=index, columns=["a", "b"])
+
+
+@pytest.mark.parametrize("make", FORECASTERS)
+def test_contract_on_a_dated_frame(make, frame):
+    estimator = make()
+    assert clone(estimator).get_params() == estimator.get_params()
+    with pytest.raises(NotFittedError):
+        estimator.predict()
+    assert estimator.fit(frame) is estimator
+    forecast = estimator.predict()
+    assert forecast.shape == (3, 2)
+    assert list(forecast.columns) == ["a", "b"]
+    assert list(forecast.index) == list(pd.date_range("2020-03-21", periods=3, freq="D"))
+    assert forecast.index.name == "date"
+    assert np.isfinite(forecast.to_numpy()).all()
+    # Continuing from new data: the forecast follows its last timestamp.
+    later = frame.iloc[:50]
+    assert estimator.predict(later).index[0] == pd.Timestamp("2020-02-20")
+    # predict_windows works in the data's units, window by window.
+    windows = np.stack([frame.to_numpy()[i : i + 6] for i in (0, 10, 74)])
+    assert estimator.predict_windows(windows).shape == (3, 3, 2)
+    np.testing.assert_allclose(estimator.predict_windows(windows[2:])[0], forecast.to_numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("make", FORECASTERS)
+def test_arrays_and_series_get_a_range_index_continuation(make):
+    values = np.sin(np.arange(60) / 4)
+    forecast = make().fit(values).predict()
+    assert list(forecast.index) == [60, 61, 62]
+    assert list(forecast.columns) == [0]
+    series = pd.Series(values, name="load")
+    assert list(make().fit(series).predict().columns) == ["load"]
+
+
+def test_set_params_and_clone_keep_unfitted_copies(frame):
+    estimator = RNNForecaster().set_params(cell="lstm", hidden_size=7)
+    assert estimator.get_params()["cell"] == "lstm"
+    fitted = RNNForecaster(lookback=6, horizon=3, **QUICK).fit(frame)
+    copy = clone(fitted)
+    assert not hasattr(copy, "module_")
+    assert copy.get_params() == fitted.get_params()
+
+
+def test_predict_needs_the_trained_columns(frame):
+    estimator = LinearForecaster(lookback=6, horizon=3).fit(frame)
+    with pytest.raises(DataError, match="lacks the trained column\\(s\\) 'b'"):
+        estimator.predict(frame[["a"]])
+    # Same columns in another order are fine.
+    pd.testing.assert_frame_equal(estimator.predict(frame[["b", "a"]]), estimator.predict(frame))
+
+
+def test_bad_input_is_refused_with_a_clear_message(frame):
+    with pytest.raises(DataError, match="missing or infinite"):
+        RNNForecaster(**QUICK).fit(frame.assign(a=np.nan))
+    with pytest.raises(DataError, match="fewer than lookback \\+ horizon"):
+        RNNForecaster(lookback=50, horizon=40, **QUICK).fit(frame)
+    with pytest.raises(DataError, match="non-numeric column"):
+        RNNForecaster(**QUICK).fit(frame.assign(label="x"))
+    with pytest.raises(DataError, match="lookback must be a whole number"):
+        RNNForecaster(lookback=0, **QUICK).fit(frame)
+    with pytest.raises(ValueError, match="cell must be one of"):
+        RNNForecaster(cell="transformer", **QUICK).fit(frame)
+    with pytest.raises(DataError, match="predict needs at least 6 rows"):
+        LinearForecaster(lookback=6, horizon=3).fit(frame).predict(frame.iloc[:2])
+
+
+def test_scaling_is_fitted_on_the_training_rows_only(frame):
+    estimator = RNNForecaster(lookback=6, horizon=3, validation_fraction=0.25, **QUICK).fit(frame)
+    np.testing.assert_allclose(estimator.scale_mean_[0], frame.iloc[:60].mean().to_numpy())
+    np.testing.assert_allclose(estimator.scale_std_[0], frame.iloc[:60].std(ddof=0).to_numpy())
+
+
+def test_short_series_train_without_a_validation_tail():
+    with pytest.warns(UserWarning, match="training without early stopping"):
+        estimator = MLPForecaster(lookback=4, horizon=2, validation_fraction=0.1, **QUICK).fit(np.arange(12.0))
+    assert all(record["validation_loss"] is None for record in estimator.history_)
+
+
+def test_seasonal_naive_repeats_the_last_season_and_infers_its_length(datasets):
+    airline = read_csv(datasets / "airline.csv")
+    estimator = SeasonalNaiveForecaster(horizon=15).fit(airline)
+    assert estimator.season_length_ == 12
+    last_year = airline["passengers"].to_numpy()[-12:]
+    np.testing.assert_array_equal(estimator.predict()["passengers"].to_numpy(), np.r_[last_year, last_year[:3]])
+
+
+def test_naive_repeats_the_last_value():
+    np.testing.assert_array_equal(NaiveForecaster(horizon=2).fit([1.0, 5.0, 3.0]).predict()[0], [3.0, 3.0])
+
+
+@pytest.fixture(scope="module")
+def airline_holdout():
+    airline = read_csv("datasets/airline.csv")
+    return airline.iloc[:-12], airline.iloc[-12:]
+
+
+def _holdout_mase(estimator, holdout):
+    train, test = holdout
+    forecast = estimator.fit(train).predict()
+    return mase(test.to_numpy(), forecast.to_numpy(), y_train=train.to_numpy(), season_length=12)
+
+
+@pytest.mark.parametrize("make", [RNNForecaster, MLPForecaster], ids=["rnn", "mlp"])
+def test_default_neural_forecasters_beat_seasonal_naive_on_airline(make, airline_holdout):
+    """The final year of the airline series, held out: default settings, two years in, one year out."""
+    baseline = _holdout_mase(SeasonalNaiveForecaster(horizon=12), airline_holdout)
+    score = _holdout_mase(make(lookback=24, horizon=12, random_state=0), airline_holdout)
+    assert score < baseline, f"{make.__name__} MASE {score:.3f} vs seasonal naive {baseline:.3f}"

@@ -1,0 +1,77 @@
+import pytest
+import torch
+
+from forecast.models import InstanceNorm, MLPNet, RecurrentNet, count_parameters
+from forecast.training import window_loss
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("channel_independent", [True, False])
+@pytest.mark.parametrize(("lookback", "segment_length"), [(7, 1), (12, 4), (10, 4)])
+def test_recurrent_net_forecasts_at_every_step(cell, channel_independent, lookback, segment_length):
+    net = RecurrentNet(3, lookback, 5, cell=cell, hidden_size=8, num_layers=2,
+                       segment_length=segment_length, channel_independent=channel_independent)
+    out = net(torch.randn(4, lookback, 3))
+    n_steps = -(-lookback // segment_length)
+    assert out.shape == (4, n_steps, 5, 3)
+    assert net.step_ends.tolist()[-1] == lookback - 1
+    assert net.step_ends.tolist() == [lookback - 1 - segment_length * k for k in reversed(range(n_steps))]
+
+
+def test_recurrent_step_forecasts_depend_only_on_rows_seen():
+    torch.manual_seed(0)
+    net = RecurrentNet(1, 8, 3, hidden_size=8, segment_length=2, instance_norm=None).eval()
+    x = torch.randn(1, 8, 1)
+    changed = x.clone()
+    changed[:, 6:] += 10.0  # rows after step 2 (which has seen rows 0..5)
+    before, after = net(x), net(changed)
+    torch.testing.assert_close(before[:, :3], after[:, :3])
+    assert not torch.allclose(before[:, 3], after[:, 3])
+
+
+@pytest.mark.parametrize("channel_independent", [True, False])
+def test_mlp_net_has_a_single_forecast_point(channel_independent):
+    net = MLPNet(2, 6, 4, hidden_size=16, num_layers=3, channel_independent=channel_independent)
+    assert net(torch.randn(5, 6, 2)).shape == (5, 1, 4, 2)
+    assert net.step_ends.tolist() == [5]
+
+
+@pytest.mark.parametrize("mode", ["last", "standardize", None])
+def test_instance_norm_is_undone_on_the_output(mode):
+    norm = InstanceNorm(mode)
+    x = torch.randn(3, 10, 2) * 5 + 7
+    normalised, stats = norm(x)
+    restored = InstanceNorm.inverse(normalised[:, None], stats)[:, 0]  # treat the window as one forecast
+    torch.testing.assert_close(restored, x)
+    if mode == "last":
+        assert torch.all(normalised[:, -1] == 0)
+
+
+def test_instance_norm_makes_forecasts_shift_with_the_level():
+    torch.manual_seed(0)
+    net = RecurrentNet(1, 6, 2, hidden_size=8, instance_norm="last").eval()
+    x = torch.randn(2, 6, 1)
+    torch.testing.assert_close(net(x + 100.0), net(x) + 100.0)
+
+
+def test_dense_loss_targets_are_the_rows_after_each_step():
+    class Echo(torch.nn.Module):
+        """Forecasts, at each step, exactly the next `horizon` rows: a perfect oracle."""
+
+        def __init__(self, windows):
+            super().__init__()
+            self.windows = windows
+            self.register_buffer("step_ends", torch.tensor([1, 3]))
+
+        def forward(self, x):
+            steps = [self.windows[:, end + 1 : end + 3] for end in self.step_ends.tolist()]
+            return torch.stack(steps, dim=1)  # (B, S, H, C)
+
+    windows = torch.arange(12.0).reshape(2, 6, 1)  # lookback 4, horizon 2
+    assert window_loss(Echo(windows), windows, 4, 2, "dense") == 0
+    assert window_loss(Echo(windows + 1), windows, 4, 2, "dense") == 1
+
+
+def test_count_parameters():
+    net = MLPNet(1, 4, 2, hidden_size=3, num_layers=1)
+    assert count_parameters(net) == (4 * 3 + 3) + (3 * 2 + 2)

@@ -1,0 +1,67 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from forecast import RNNForecaster, TrainingError
+from forecast.models import MLPNet
+from forecast.training import TrainingConfig, WindowData, train
+
+
+def _sine_data(n_rows=200, lookback=8, horizon=4):
+    series = torch.sin(torch.arange(n_rows, dtype=torch.float32) / 4)[:, None]
+    starts = torch.arange(n_rows - lookback - horizon + 1)
+    return WindowData(series, starts[:120], starts[150:], lookback, horizon)
+
+
+def test_history_has_one_dict_per_epoch_and_the_callback_sees_each():
+    seen = []
+    torch.manual_seed(0)
+    history = train(MLPNet(1, 8, 4, hidden_size=16), _sine_data(), TrainingConfig(max_epochs=4), seen.append)
+    assert seen == history and len(history) == 4
+    assert set(history[0]) == {"epoch", "train_loss", "validation_loss", "learning_rate", "seconds"}
+    assert history[-1]["train_loss"] < history[0]["train_loss"]
+
+
+def test_early_stopping_restores_the_best_weights():
+    torch.manual_seed(0)
+    net = MLPNet(1, 8, 4, hidden_size=16)
+    data = _sine_data()
+    # A learning rate this large makes the validation loss wander, so patience ends training early.
+    history = train(net, data, TrainingConfig(max_epochs=200, patience=3, learning_rate=0.5, lr_schedule=None))
+    assert len(history) < 200
+    best = min(record["validation_loss"] for record in history)
+    from forecast.training import evaluate
+
+    assert evaluate(net, data, data.validation_starts, 64) == pytest.approx(best, rel=1e-5)
+
+
+def test_diverging_loss_is_reported():
+    torch.manual_seed(0)
+    data = _sine_data()
+    data.series[100] = 1e30  # an extreme value the network cannot absorb
+    with pytest.raises(TrainingError, match="diverged at epoch 1 .*lower learning_rate"):
+        train(MLPNet(1, 8, 4, instance_norm=None), data, TrainingConfig(max_epochs=3, gradient_clip=0))
+
+
+def test_random_state_makes_fits_bit_identical():
+    y = np.sin(np.arange(150) / 3) + np.arange(150) / 50
+    make = lambda: RNNForecaster(lookback=12, horizon=3, max_epochs=5, dropout=0.2, random_state=7)
+    first, second = make().fit(y), make().fit(y)
+    without_times = lambda history: [{k: v for k, v in record.items() if k != "seconds"} for record in history]
+    assert without_times(first.history_) == without_times(second.history_)
+    for a, b in zip(first.module_.state_dict().values(), second.module_.state_dict().values()):
+        assert torch.equal(a, b)
+    assert first.predict().equals(second.predict())
+    different = RNNForecaster(lookback=12, horizon=3, max_epochs=5, dropout=0.2, random_state=8).fit(y)
+    assert not different.predict().equals(first.predict())
+
+
+def test_fitting_leaves_the_global_torch_rng_alone():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    RNNForecaster(lookback=6, horizon=2, max_epochs=2, random_state=0).fit(np.arange(60.0))
+    assert torch.equal(torch.rand(3), expected)
+    assert math.isfinite(expected.sum().item())
