@@ -13,8 +13,10 @@ from .windows import check_positive_int, chronological_split, fit_scaling
 TRAINING_PARAMETERS = """
     max_epochs : int, default=100
         Upper bound on passes over the training windows.
-    batch_size : int, default=64
-        Windows per optimiser step.
+    batch_size : int or "auto", default="auto"
+        Windows per optimiser step; "auto" gives about 16 steps per epoch,
+        ``n_train_windows // 16`` clipped to [8, 64], so that short series
+        are not stopped after a handful of steps.
     learning_rate : float, default=1e-3
         Adam's initial step size.
     weight_decay : float, default=0.0
@@ -137,7 +139,9 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         Stacked recurrent layers.
     segment_length : int or None, default=None
         Rows fed to the network per recurrent step (SegRNN's segments); None
-        picks about ``lookback / 12`` (1 for lookbacks below 18).
+        gives four steps, ``ceil(lookback / 4)`` rows each. On validation
+        periods of the bundled series, a few long segments forecast better
+        than one step per row.
     supervision : {{"dense", "last"}}, default="dense"
         "dense" trains every step's forecast; "last" only the final one.
 {NETWORK_PARAMETERS}{TRAINING_PARAMETERS}
@@ -160,7 +164,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
 
     def __init__(self, lookback=5, horizon=5, cell="gru", hidden_size=64, num_layers=1, dropout=0.0,
                  segment_length=None, instance_norm="last", channel_independent=True, supervision="dense",
-                 max_epochs=100, batch_size=64, learning_rate=1e-3, weight_decay=0.0, patience=10,
+                 max_epochs=100, batch_size="auto", learning_rate=1e-3, weight_decay=0.0, patience=10,
                  lr_schedule="plateau", gradient_clip=1.0, validation_fraction=0.2, random_state=None,
                  device="auto"):
         self.lookback = lookback
@@ -210,7 +214,7 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
     """
 
     def __init__(self, lookback=5, horizon=5, hidden_size=64, num_layers=2, dropout=0.0, instance_norm="last",
-                 channel_independent=True, max_epochs=100, batch_size=64, learning_rate=1e-3, weight_decay=0.0,
+                 channel_independent=True, max_epochs=100, batch_size="auto", learning_rate=1e-3, weight_decay=0.0,
                  patience=10, lr_schedule="plateau", gradient_clip=1.0, validation_fraction=0.2,
                  random_state=None, device="auto"):
         self.lookback = lookback

@@ -39,7 +39,7 @@ class NeuralMixin:
 
     def _fit_network(self, series, train_starts, validation_starts, lookback, horizon, on_epoch_end=None):
         """Train a new network on the windows at the given start rows of ``series`` (T, C), scaled."""
-        config = self._training_config()
+        config = self._training_config(len(train_starts))
         n_channels = series.shape[1]
         data = WindowData(
             series=torch.as_tensor(series, dtype=torch.float32),
@@ -70,10 +70,10 @@ class NeuralMixin:
         dtype = torch.float64 if device == "cpu" else torch.float32
         module = copy.deepcopy(self.module_).to(device, dtype)
         inputs = torch.as_tensor(np.ascontiguousarray(windows), dtype=dtype)
-        return predict_last_step(module, inputs, self.batch_size).numpy().astype(np.float64)
+        return predict_last_step(module, inputs, batch_size=256).numpy().astype(np.float64)
 
-    def _training_config(self):
-        for name in ("max_epochs", "batch_size", "patience"):
+    def _training_config(self, n_train_windows):
+        for name in ("max_epochs", "patience"):
             check_positive_int(getattr(self, name), name)
         if not 0 <= self.validation_fraction < 1:
             raise ValueError(f"validation_fraction must be in [0, 1), not {self.validation_fraction!r}")
@@ -86,7 +86,7 @@ class NeuralMixin:
             raise ValueError(f"supervision must be one of {SUPERVISION}, not {supervision!r}")
         return TrainingConfig(
             max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
+            batch_size=self._batch_size(n_train_windows),
             learning_rate=self.learning_rate,
             weight_decay=self.weight_decay,
             patience=self.patience,
@@ -96,6 +96,12 @@ class NeuralMixin:
             seed=int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max)),
             device=resolve_device(self.device),
         )
+
+    def _batch_size(self, n_train_windows):
+        """``batch_size``, or with "auto" about 16 steps per epoch: ``n_train_windows // 16`` clipped to [8, 64]."""
+        if self.batch_size == "auto":
+            return int(np.clip(n_train_windows // 16, 8, 64))
+        return check_positive_int(self.batch_size, "batch_size")
 
     def _check_network_options(self):
         check_positive_int(self.hidden_size, "hidden_size")
@@ -120,9 +126,9 @@ class RecurrentNetwork(NeuralMixin):
         )
 
     def _segment_length(self, lookback):
-        """The rows per recurrent step: ``segment_length``, or with None about lookback / 12 (at least 1)."""
+        """The rows per recurrent step: ``segment_length``, or with None ``ceil(lookback / 4)`` (four steps)."""
         if self.segment_length is None:
-            return max(1, round(lookback / 12))
+            return -(-lookback // 4)
         return check_positive_int(self.segment_length, "segment_length")
 
 

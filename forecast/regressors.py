@@ -116,7 +116,7 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
     hidden_size : int, default=64
     num_layers : int, default=1
     segment_length : int or None, default=None
-        Rows per recurrent step; None picks about ``lookback / 12``.
+        Rows per recurrent step; None gives four steps, ``ceil(lookback / 4)`` rows each.
     supervision : {{"dense", "last"}}, default="dense"
 {NETWORK_PARAMETERS}{TRAINING_PARAMETERS}
     Examples
@@ -133,7 +133,7 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
 
     def __init__(self, cell="gru", hidden_size=64, num_layers=1, dropout=0.0, segment_length=None,
                  instance_norm="last", channel_independent=True, supervision="dense", max_epochs=100,
-                 batch_size=64, learning_rate=1e-3, weight_decay=0.0, patience=10, lr_schedule="plateau",
+                 batch_size="auto", learning_rate=1e-3, weight_decay=0.0, patience=10, lr_schedule="plateau",
                  gradient_clip=1.0, validation_fraction=0.2, random_state=None, device="auto"):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -165,7 +165,7 @@ class MLPRegressor(MLPNetwork, NeuralRegressor):
 {NETWORK_PARAMETERS}{TRAINING_PARAMETERS}"""
 
     def __init__(self, hidden_size=64, num_layers=2, dropout=0.0, instance_norm="last", channel_independent=True,
-                 max_epochs=100, batch_size=64, learning_rate=1e-3, weight_decay=0.0, patience=10,
+                 max_epochs=100, batch_size="auto", learning_rate=1e-3, weight_decay=0.0, patience=10,
                  lr_schedule="plateau", gradient_clip=1.0, validation_fraction=0.2, random_state=None,
                  device="auto"):
         self.hidden_size = hidden_size

@@ -144,12 +144,12 @@ def evaluate(module, data, starts, batch_size):
 
 @torch.no_grad()
 def predict_last_step(module, windows, batch_size):
-    """Final forecasts (n, H, C) for scaled input windows (n, L, C), in batches."""
+    """Final forecasts (n, H, C) for scaled input windows (n, L, C), ``batch_size`` windows at a time."""
     module.eval()
     parameter = next(module.parameters())
     outputs = [
         module(batch.to(parameter.device, parameter.dtype))[:, -1].cpu()  # (B, H, C)
-        for batch in windows.split(batch_size * 4)
+        for batch in windows.split(batch_size)
     ]
     return torch.cat(outputs) if outputs else windows.new_zeros(0, module.horizon, module.n_channels)
 
