@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/forecast compare datasets/airline.csv --lookback 24 --horizon 12 --plot demo-compare.png
+	$(BIN)/forecast fit datasets/airline.csv -o demo-model.npz
+	$(BIN)/forecast predict --model demo-model.npz
+	$(BIN)/forecast compare datasets/airline.csv --plot demo-compare.png
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

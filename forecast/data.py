@@ -124,9 +124,13 @@ def _read_table(path):
         raise DataError(f"{path}: no such file; check the path")
     if not path.is_file():
         raise DataError(f"{path}: not a file; pass the path of a CSV file")
+    with open(path, "rb") as handle:
+        head = handle.read(64 * 1024)
+    if b"\x00" in head:
+        raise DataError(f"{path}: not a text CSV file (it holds binary data); pass a CSV file")
     try:
         # index_col=False: a row with an extra field is an error, never a silent index.
-        raw = pd.read_csv(path, index_col=False, skipinitialspace=True)
+        raw = pd.read_csv(path, sep=_delimiter(head), index_col=False, skipinitialspace=True)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty; expected a header row, then one row per timestamp") from None
     except pd.errors.ParserError as error:
@@ -139,6 +143,14 @@ def _read_table(path):
     if raw.empty:
         raise DataError(f"{path}: the file has a header but no data rows; add one row per timestamp")
     return raw
+
+
+def _delimiter(head):
+    """The field separator: a comma, unless the header line has none but has a semicolon, tab or bar."""
+    header = head.split(b"\n", 1)[0]
+    if b"," in header:
+        return ","
+    return next((sep for sep in (";", "\t", "|") if sep.encode() in header), ",")
 
 
 def _detect_date_column(raw, path, excluded):

@@ -61,6 +61,18 @@ def test_bad_files_raise_data_error_naming_the_file(write_csv, text, message):
     assert str(path) in str(caught.value)
 
 
+def test_semicolon_and_tab_separated_files(write_csv):
+    assert read_csv(write_csv("date;value\n2020-01-01;1\n2020-01-02;2\n")).shape == (2, 1)
+    assert read_csv(write_csv("date\tvalue\n2020-01-01\t1\n2020-01-02\t2\n")).shape == (2, 1)
+
+
+def test_binary_file_is_not_a_csv(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"\x00\x01garbage")
+    with pytest.raises(DataError, match="not a text CSV file"):
+        read_csv(path)
+
+
 def test_missing_file_and_directory(tmp_path):
     with pytest.raises(DataError, match="no such file"):
         read_csv(tmp_path / "absent.csv")

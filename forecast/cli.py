@@ -1,0 +1,380 @@
+"""The ``forecast`` command line: fit, predict and compare, from a CSV file.
+
+Only click is imported at start-up; pandas and torch are imported inside the
+commands, so ``forecast --help`` stays instant. Library errors become one
+``Error: ...`` line on stderr with exit code 1 (2 for usage errors) and no
+traceback; ``forecast --debug ...`` shows the traceback instead. Every file is
+written atomically, so a failure or Ctrl-C leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import click
+
+DEFAULT_MODEL_PATH = "forecast-model.npz"
+MODEL_NAMES = ("rnn", "lstm", "gru", "mlp", "linear", "naive", "seasonal-naive")  # as forecast.comparison
+FILL_CHOICES = ("interpolate", "ffill")
+
+
+class ForecastGroup(click.Group):
+    """A click group whose every failure ends in a single ``Error:`` line on stderr."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in args or bool(os.environ.get("FORECAST_DEBUG"))
+        try:
+            code = super().main(args, prog_name or "forecast", complete_var, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
+            _fail(f"{error.format_message()}{hint}", error.exit_code, debug)
+        except click.ClickException as error:
+            _fail(error.format_message(), error.exit_code, debug)
+        except (click.Abort, KeyboardInterrupt):
+            _fail("interrupted; no file was written", 130, debug)
+        except Exception as error:  # noqa: BLE001 - the one place that turns failures into messages
+            _fail(_describe(error), 1, debug)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _describe(error):
+    from .errors import DataError, ModelFileError, TrainingError
+
+    if isinstance(error, (DataError, ModelFileError, TrainingError, ValueError)):
+        return str(error)
+    if isinstance(error, OSError):
+        return f"{error.filename or ''}: {error.strerror or error}; check the path and permissions".lstrip(": ")
+    return f"unexpected {type(error).__name__}: {error} (run with --debug for the traceback)"
+
+
+def _fail(message, exit_code, debug):
+    if debug:
+        raise
+    click.echo(f"Error: {' '.join(str(message).split())}", err=True)
+    sys.exit(exit_code)
+
+
+def main():
+    """Console-script entry point."""
+    cli.main()
+
+
+@click.group(cls=ForecastGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
+@click.version_option(package_name="forecast")
+def cli(debug):
+    """Forecast time series from a CSV file: a date column and one or more numeric columns.
+
+    \b
+      forecast fit data.csv            train a model (saved to forecast-model.npz)
+      forecast predict                 forecast the steps after the training data
+      forecast compare data.csv        recurrent nets vs an MLP vs baselines, side by side
+    """
+
+
+def data_options(command):
+    """Options that say how to read the CSV, shared by fit and compare."""
+    options = [
+        click.option("--date-col", help="The date column (default: detected by name or by its values)."),
+        click.option("--target", "targets", multiple=True,
+                     help="A column to forecast; repeat for several (default: every numeric column)."),
+        click.option("--freq", help="Pandas frequency of the rows, such as h, D or MS (default: inferred)."),
+        click.option("--fill", type=click.Choice(FILL_CHOICES),
+                     help="Fill missing values and timestamps instead of refusing them."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def window_options(command):
+    """--lookback, --horizon and --season-length, shared by fit and compare."""
+    options = [
+        click.option("--lookback", type=click.IntRange(min=1),
+                     help="Past steps each forecast sees (default: twice the horizon)."),
+        click.option("--horizon", type=click.IntRange(min=1),
+                     help="Steps to forecast (default: one season, e.g. 12 for monthly or 24 for hourly data; else 5)."),
+        click.option("--season-length", type=click.IntRange(min=1),
+                     help="Steps per season for seasonal naive and MASE (default: from the frequency)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@cli.command()
+@click.argument("data", type=click.Path(dir_okay=False))
+@data_options
+@window_options
+@click.option("--model", "model_name", type=click.Choice(MODEL_NAMES), default="gru", show_default=True,
+              help="rnn is the Elman network; lstm and gru the gated cells; the rest are baselines.")
+@click.option("--epochs", type=click.IntRange(min=1), help="Most training epochs (default: 100, with early stopping).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; the same seed gives the same model.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=DEFAULT_MODEL_PATH, show_default=True,
+              help="Where to write the model file.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+def fit(data, date_col, targets, freq, fill, lookback, horizon, season_length, model_name, epochs, seed, output, quiet):
+    """Train a model on DATA and save it, with everything `forecast predict` needs.
+
+    The last 20% of the rows are a validation tail: neural models stop early
+    on it, and the metrics printed at the end are measured on it.
+    """
+    from .comparison import NEURAL_MODELS, hold_out, make_forecaster
+    from .data import read_csv
+
+    frame = read_csv(data, date_col=date_col, targets=list(targets) or None, freq=freq, fill=fill)
+    lookback, horizon = _window(frame, lookback, horizon)
+    estimator = make_forecaster(model_name, lookback=lookback, horizon=horizon, season_length=season_length,
+                                max_epochs=epochs, random_state=seed)
+    _echo_summary(data, frame, lookback, horizon, model_name)
+    started = time.perf_counter()
+    if model_name in NEURAL_MODELS:
+        with _EpochPrinter(estimator.max_epochs, quiet) as on_epoch_end:
+            estimator.fit(frame, on_epoch_end=on_epoch_end)
+    else:
+        estimator.fit(frame)
+    seconds = time.perf_counter() - started
+    validation = hold_out(frame, lookback, horizon, float(getattr(estimator, "validation_fraction", 0.2)),
+                          season_length)
+    scored = estimator if model_name in NEURAL_MODELS else _refit(estimator, frame.iloc[: validation.train_rows])
+    inputs, targets_ = validation.windows(max(lookback, validation.season_length))
+    score = validation.score(scored.predict_windows(inputs), targets_)
+    estimator.save(output)
+    epochs_run = f", {len(estimator.history_)} epochs" if model_name in NEURAL_MODELS else ""
+    click.echo(f"trained in {seconds:.1f} s{epochs_run}")
+    click.echo(f"validation ({score.n_windows} windows in the last {len(frame) - validation.train_rows} rows): "
+               f"MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  MASE {score.mase:.3f}")
+    click.echo(f"model saved to {output}")
+
+
+@cli.command()
+@click.argument("data", required=False, type=click.Path(dir_okay=False))
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), default=DEFAULT_MODEL_PATH,
+              show_default=True, help="A model file written by `forecast fit`.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="CSV file to write (default: standard output).")
+@click.option("--date-col", help="DATA's date column (default: the one the model was trained with).")
+@click.option("--fill", type=click.Choice(FILL_CHOICES), help="Fill missing values in DATA instead of refusing them.")
+@click.option("--plot", type=click.Path(dir_okay=False), help="Also draw history and forecast to this PNG file.")
+def predict(data, model_path, output, date_col, fill, plot):
+    """Forecast the steps after the training data, or after the end of DATA.
+
+    Writes CSV: the future timestamps first, then one column per target.
+    DATA must have the columns the model was trained on.
+    """
+    from .data import read_csv
+    from .files import atomic_write
+    from .io import load
+
+    estimator = load(model_path)
+    if data is None:
+        history = None
+    else:
+        history = read_csv(data, date_col=date_col or estimator.index_name_, targets=estimator.columns_,
+                           freq=estimator.freq_, fill=fill)
+    forecast = estimator.predict(history)
+    index_label = estimator.index_name_ or "date"
+    if output is None:
+        click.echo(forecast.to_csv(index_label=index_label), nl=False)
+    else:
+        with atomic_write(output, "w") as handle:
+            forecast.to_csv(handle, index_label=index_label)
+    if plot:
+        from .plotting import plot_forecast
+
+        shown = history.iloc[-4 * len(forecast):] if history is not None else _stored_history(estimator)
+        plot_forecast(shown, forecast, plot, title=f"Forecast by {type(estimator).__name__}")
+
+
+@cli.command()
+@click.argument("data", type=click.Path(dir_okay=False))
+@data_options
+@window_options
+@click.option("--models", default=",".join(MODEL_NAMES), show_default=True,
+              help="Comma-separated models to compare.")
+@click.option("--test-size", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2,
+              show_default=True, help="Fraction of the rows held out at the end for scoring.")
+@click.option("--epochs", type=click.IntRange(min=1), help="Most training epochs of the neural models (default: 100).")
+@click.option("--seed", type=int, default=0, show_default=True, help="First random seed.")
+@click.option("--seeds", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Repeat each neural model over this many seeds and report mean ± std.")
+@click.option("--lookbacks", help="Comma-separated lookbacks to sweep for gru and mlp, e.g. 5,10,20,50.")
+@click.option("--plot", type=click.Path(dir_okay=False), help="Draw forecasts against actuals and training curves to this PNG.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Write the tables (and the plot) as a Markdown report.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+def compare(data, date_col, targets, freq, fill, lookback, horizon, season_length, models, test_size, epochs, seed,
+            seeds, lookbacks, plot, report, quiet):
+    """Fit every model on the same split of DATA and score all on the same held-out windows.
+
+    The table is sorted by MASE; MSE and MAE are on the series standardised
+    with the training rows. Parameter sharing over time is what recurrence
+    adds over the MLP: --lookbacks shows whether it pays on this data.
+    """
+    from . import comparison
+    from .data import read_csv
+
+    names = _model_list(models)
+    sweep = _int_list(lookbacks, "--lookbacks") if lookbacks else []
+    frame = read_csv(data, date_col=date_col, targets=list(targets) or None, freq=freq, fill=fill)
+    lookback, horizon = _window(frame, lookback, horizon)
+    _echo_summary(data, frame, lookback, horizon, None)
+
+    def announce(model, run_seed):
+        if not quiet:
+            click.echo(f"  fitting {model}" + ("" if run_seed is None else f" (seed {run_seed})"), err=True)
+
+    held_out, runs = comparison.compare(frame, lookback=lookback, horizon=horizon, models=names,
+                                        held_out_size=test_size, season_length=season_length, seeds=seeds,
+                                        seed=seed, max_epochs=epochs, on_run=announce)
+    table = _format_table(comparison.summarise(runs), seeds > 1)
+    click.echo(f"\nheld out: the last {len(frame) - held_out.train_rows} rows, {len(held_out.target_starts)} windows "
+               f"of {horizon} steps; MASE season {held_out.season_length}\n")
+    click.echo(table)
+    sweep_table = ""
+    if sweep:
+        sweep_table = _lookback_sweep(frame, sweep, horizon, test_size, season_length, epochs, seed, announce)
+        click.echo("\n" + sweep_table)
+    if report and not plot:
+        plot = os.path.splitext(report)[0] + ".png"
+    if plot:
+        from .plotting import plot_comparison
+
+        plot_comparison(frame, held_out, runs, plot)
+        click.echo(f"\nplot saved to {plot}")
+    if report:
+        _write_report(report, data, frame, held_out, table, sweep_table, plot)
+        click.echo(f"report saved to {report}")
+
+
+def _window(frame, lookback, horizon):
+    from .comparison import default_window
+
+    _, default_horizon = default_window(getattr(frame.index, "freqstr", None))
+    horizon = horizon or default_horizon
+    return lookback or 2 * horizon, horizon
+
+
+def _refit(estimator, rows):
+    from sklearn.base import clone
+
+    return clone(estimator).fit(rows)
+
+
+def _stored_history(estimator):
+    import pandas as pd
+
+    from .base import future_index
+
+    context = estimator.context_
+    last = estimator.last_index_
+    if isinstance(last, pd.Timestamp):
+        index = pd.date_range(end=last, periods=len(context), freq=estimator.freq_)
+    else:
+        index = future_index(int(last) - len(context), None, len(context))
+    return pd.DataFrame(context, index=index, columns=estimator.columns_)
+
+
+def _echo_summary(path, frame, lookback, horizon, model_name):
+    freq = getattr(frame.index, "freqstr", None) or "irregular"
+    model = f", model {model_name}" if model_name else ""
+    click.echo(f"{path}: {len(frame)} rows × {frame.shape[1]} column(s) ({', '.join(map(str, frame.columns))}), "
+               f"frequency {freq}; lookback {lookback}, horizon {horizon}{model}")
+
+
+class _EpochPrinter:
+    """Progress of a training run on stderr: a bar on a terminal, else one line per epoch."""
+
+    def __init__(self, max_epochs, quiet):
+        self.max_epochs, self.quiet = max_epochs, quiet
+        self.bar = None
+
+    def __enter__(self):
+        if not self.quiet and sys.stderr.isatty():
+            self.bar = click.progressbar(length=self.max_epochs, label="training", file=sys.stderr,
+                                         show_pos=True, item_show_func=lambda text: text)
+            self.bar.__enter__()
+        return self
+
+    def __call__(self, record):
+        validation = record["validation_loss"]
+        text = f"epoch {record['epoch']}  train {record['train_loss']:.4f}" + (
+            f"  validation {validation:.4f}" if validation is not None else "")
+        if self.bar is not None:
+            self.bar.update(1, text)
+        elif not self.quiet:
+            click.echo(text, err=True)
+
+    def __exit__(self, *exc_info):
+        if self.bar is not None:
+            self.bar.__exit__(*exc_info)
+
+
+def _model_list(text):
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in MODEL_NAMES]
+    if unknown or not names:
+        raise click.BadParameter(f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODEL_NAMES)}",
+                                 param_hint="--models")
+    return names
+
+
+def _int_list(text, option):
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a comma-separated list of whole numbers", param_hint=option) from None
+    if not values or min(values) < 1:
+        raise click.BadParameter("give whole numbers >= 1, such as 5,10,20", param_hint=option)
+    return values
+
+
+def _format_table(rows, with_spread):
+    def cell(row, metric, digits):
+        spread = f" ± {row[metric + '_std']:.{digits}f}" if with_spread and row["runs"] > 1 else ""
+        return f"{row[metric]:.{digits}f}{spread}"
+
+    lines = ["| model | MSE | MAE | MASE | MASE / seasonal naive | parameters | fit s |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for row in rows:
+        relative = "" if row["relative_mase"] is None else f"{row['relative_mase']:.2f}"
+        lines.append(f"| {row['model']} | {cell(row, 'mse', 4)} | {cell(row, 'mae', 4)} | {cell(row, 'mase', 3)} | "
+                     f"{relative} | {row['parameters']:,} | {row['fit_seconds']:.2f} |")
+    return "\n".join(lines)
+
+
+def _lookback_sweep(frame, lookbacks, horizon, test_size, season_length, epochs, seed, announce):
+    from .comparison import fit_and_score, hold_out
+
+    lines = ["| lookback | gru MASE | gru parameters | mlp MASE | mlp parameters |", "| ---: | ---: | ---: | ---: | ---: |"]
+    # One held-out set for every lookback: the longest lookback decides where training ends.
+    held_out = hold_out(frame, max(lookbacks), horizon, test_size, season_length)
+    for lookback in lookbacks:
+        cells = []
+        for model in ("gru", "mlp"):
+            announce(f"{model} with lookback {lookback}", seed)
+            run = fit_and_score(model, frame, held_out, lookback=lookback, max_epochs=epochs, seed=seed)
+            cells += [f"{run.score.mase:.3f}", f"{run.n_parameters:,}"]
+        lines.append(f"| {lookback} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _write_report(path, data, frame, held_out, table, sweep_table, plot):
+    from .files import atomic_write
+
+    sections = [
+        f"# forecast compare: {os.path.basename(str(data))}\n",
+        f"{len(frame)} rows × {frame.shape[1]} column(s); the last {len(frame) - held_out.train_rows} rows held out "
+        f"({len(held_out.target_starts)} windows of {held_out.horizon} steps). MSE and MAE on the series "
+        f"standardised with the training rows; MASE against the in-sample seasonal naive forecast "
+        f"(season {held_out.season_length}).\n",
+        table + "\n",
+    ]
+    if sweep_table:
+        sections += ["## Lookback sweep\n", sweep_table + "\n"]
+    if plot:
+        relative = os.path.relpath(plot, os.path.dirname(os.path.abspath(path)) or ".")
+        sections += ["## Forecasts and training curves\n", f"![forecasts against actuals]({relative})\n"]
+    with atomic_write(path, "w") as handle:
+        handle.write("\n".join(sections))

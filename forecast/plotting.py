@@ -1,0 +1,102 @@
+"""Figures: a forecast after its history, and a comparison of models. Draws only, never trains.
+
+Figures are drawn on matplotlib's `Figure` directly (no pyplot, no GUI
+backend) and written atomically as PNG.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+
+from .files import atomic_write
+
+
+def plot_forecast(history, forecast, path, *, title="Forecast"):
+    """Draw each column's recent ``history`` and its ``forecast`` (frames with matching columns) to a PNG."""
+    columns = list(forecast.columns)
+    figure = Figure(figsize=(10, 2.6 * len(columns) + 0.6), layout="constrained")
+    axes = figure.subplots(len(columns), 1, squeeze=False)[:, 0]
+    for axis, column in zip(axes, columns):
+        axis.plot(history.index, history[column], color="0.3", label="history")
+        axis.plot(forecast.index, forecast[column], color="tab:red", marker="o", markersize=3, label="forecast")
+        axis.axvline(history.index[-1], color="0.6", linestyle=":", linewidth=1)
+        _label(axis, history.index, str(column))
+    axes[0].set_title(title)
+    axes[0].legend(loc="upper left")
+    _save(figure, path)
+
+
+def plot_comparison(frame, held_out, runs, path, *, channel=0, context=None):
+    """Each model's forecast of the last held-out window against the actuals, and the training curves.
+
+    Parameters
+    ----------
+    frame : DataFrame (T, C)
+        The whole series; its index gives the x axis.
+    held_out : forecast.comparison.HeldOut
+    runs : list of forecast.comparison.Run
+        The first run of each model is drawn.
+    channel : int
+        Which column to draw.
+    context : int, optional
+        History rows shown before the window; by default three horizons.
+    """
+    column = frame.columns[channel]
+    start = int(held_out.target_starts[-1])
+    horizon = held_out.horizon
+    context = context or 3 * horizon
+    figure = Figure(figsize=(11, 8), layout="constrained")
+    forecast_axis, curve_axis = figure.subplots(2, 1, height_ratios=[3, 2])
+    shown = frame.iloc[max(0, start - context) : start + horizon]
+    forecast_axis.plot(shown.index, shown[column], color="black", linewidth=2, label="actual")
+    future = frame.index[start : start + horizon]
+    first_runs = {}
+    for run in runs:
+        first_runs.setdefault(run.model, run)
+    for run in first_runs.values():
+        forecast_axis.plot(future, run.forecasts[-1, :, channel], marker=".", linewidth=1.2,
+                           label=f"{run.model} (MASE {run.score.mase:.2f})")
+    forecast_axis.axvline(frame.index[start - 1], color="0.6", linestyle=":", linewidth=1)
+    forecast_axis.set_title(f"Last held-out window of {column!s}: forecasts made at {_when(frame.index[start - 1])}")
+    _label(forecast_axis, shown.index, str(column))
+    forecast_axis.legend(loc="upper left", fontsize="small", ncols=2)
+    for run in first_runs.values():
+        losses = [record["validation_loss"] for record in run.history]
+        if losses and losses[0] is not None:
+            curve_axis.plot(range(1, len(losses) + 1), losses, label=run.model)
+    losses = [y for line in curve_axis.lines for y in line.get_ydata()]
+    if losses and max(losses) > 10 * min(losses):
+        curve_axis.set_yscale("log")
+    curve_axis.set_xlabel("epoch")
+    curve_axis.set_ylabel("validation MSE (scaled)")
+    curve_axis.set_title("Training curves of the neural models (early-stopping tail)")
+    if curve_axis.lines:
+        curve_axis.legend(loc="upper right", fontsize="small")
+    curve_axis.grid(alpha=0.3)
+    _save(figure, path)
+
+
+def _when(label):
+    """A timestamp without a midnight time of day, or an integer step, as text."""
+    if hasattr(label, "strftime"):
+        return label.strftime("%Y-%m-%d" if label == label.normalize() else "%Y-%m-%d %H:%M")
+    return f"step {label}"
+
+
+def _label(axis, index, ylabel):
+    if np.issubdtype(np.asarray(index).dtype, np.datetime64):
+        locator = AutoDateLocator()
+        axis.xaxis.set_major_locator(locator)
+        axis.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        axis.set_xlabel("date")
+    else:
+        axis.set_xlabel("step")
+    axis.set_ylabel(ylabel)
+    axis.grid(alpha=0.3)
+
+
+def _save(figure, path):
+    with atomic_write(path) as handle:
+        figure.savefig(handle, format="png", dpi=110)

@@ -1,0 +1,195 @@
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from forecast.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+AIRLINE = str(ROOT / "datasets" / "airline.csv")
+QUICK = ["--epochs", "3", "--quiet"]
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    """Invoke the CLI in an empty working directory; return the result."""
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args):
+        return CliRunner().invoke(cli, [str(arg) for arg in args])
+
+    return invoke
+
+
+def assert_one_error_line(result, exit_code, *fragments):
+    assert result.exit_code == exit_code, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_fit_then_predict_continues_after_the_training_data(run, tmp_path):
+    fitted = run("fit", AIRLINE, "--model", "gru", *QUICK)
+    assert fitted.exit_code == 0, fitted.output
+    assert "lookback 24, horizon 12" in fitted.stdout
+    assert "validation (" in fitted.stdout and "MASE" in fitted.stdout
+    assert (tmp_path / "forecast-model.npz").exists()
+    predicted = run("predict")
+    assert predicted.exit_code == 0, predicted.output
+    lines = predicted.stdout.strip().splitlines()
+    assert lines[0] == "date,passengers"
+    assert lines[1].startswith("1961-01-01,") and lines[-1].startswith("1961-12-01,")
+    assert len(lines) == 13
+
+
+def test_predict_from_new_data_to_a_file_with_a_plot(run, tmp_path):
+    assert run("fit", AIRLINE, "--model", "linear", "--horizon", "3", "-o", "linear.npz").exit_code == 0
+    history = pd.read_csv(AIRLINE).iloc[:100]
+    history.to_csv(tmp_path / "recent.csv", index=False)
+    result = run("predict", "recent.csv", "--model", "linear.npz", "-o", "out.csv", "--plot", "out.png")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    written = pd.read_csv(tmp_path / "out.csv")
+    assert list(written.columns) == ["date", "passengers"]
+    assert written["date"].tolist() == ["1957-05-01", "1957-06-01", "1957-07-01"]
+    assert (tmp_path / "out.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("model", ["rnn", "lstm", "mlp", "naive", "seasonal-naive"])
+def test_every_model_fits_from_the_command_line(run, model):
+    result = run("fit", AIRLINE, "--model", model, "--lookback", "12", "--horizon", "6", *QUICK, "-o", "m.npz")
+    assert result.exit_code == 0, result.output
+    assert run("predict", "--model", "m.npz").stdout.count("\n") == 7
+
+
+def test_progress_is_one_line_per_epoch_off_a_terminal(run):
+    result = run("fit", AIRLINE, "--epochs", "2")
+    assert result.exit_code == 0
+    assert [line.split()[:2] for line in result.stderr.splitlines()] == [["epoch", "1"], ["epoch", "2"]]
+
+
+def test_compare_prints_a_sorted_table_plot_and_report(run, tmp_path):
+    result = run("compare", AIRLINE, "--epochs", "3", "--seeds", "2", "--lookbacks", "6,12",
+                 "--plot", "compare.png", "--report", "report.md", "--quiet")
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and "---" not in line]
+    table = [row.split("|")[1].strip() for row in rows[1:8]]
+    assert sorted(table) == sorted(["rnn", "lstm", "gru", "mlp", "linear", "naive", "seasonal-naive"])
+    mase = [float(row.split("|")[4].split("±")[0]) for row in rows[1:8]]
+    assert mase == sorted(mase)
+    spread = {row.split("|")[1].strip(): "±" in row for row in rows[1:8]}
+    assert spread == {"rnn": True, "lstm": True, "gru": True, "mlp": True, "linear": False, "naive": False,
+                      "seasonal-naive": False}  # neural rows carry a spread over seeds
+    assert "| 6 |" in result.stdout and "| 12 |" in result.stdout
+    assert (tmp_path / "compare.png").read_bytes()[:4] == b"\x89PNG"
+    report = (tmp_path / "report.md").read_text()
+    assert "| seasonal-naive |" in report and "![forecasts against actuals](compare.png)" in report
+
+
+def test_compare_refuses_unknown_models(run):
+    assert_one_error_line(run("compare", AIRLINE, "--models", "gru,prophet"), 2, "unknown model(s) prophet")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("", "the file is empty"),
+        ("date,value\n", "no data rows"),
+        ("date,value\n2020-01-01,1\n2020-01-02,x\n2020-01-03,3\n", "non-numeric value 'x'"),
+        ("date,value\n2020-01-01,1\nyesterday,2\n2020-01-03,3\n", "not a date, 'yesterday'"),
+        ("date,value\n2020-01-01,1\n2020-01-01,2\n2020-01-02,3\n", "duplicate timestamp"),
+        ("date,value\n2020-01-01,1\n2020-01-02,2,3\n2020-01-03,3\n", "every row needs as many fields"),
+        ("date,value\n" + "".join(f"2020-01-{day:02d},{day}\n" for day in range(1, 8)), "fewer than lookback + horizon"),
+        ("\x00\x01\x02garbage", "not a text CSV file"),
+    ],
+)
+def test_fit_on_bad_files_fails_cleanly_and_writes_nothing(run, tmp_path, text, fragment):
+    (tmp_path / "data.csv").write_text(text)
+    assert_one_error_line(run("fit", "data.csv", *QUICK), 1, fragment)
+    assert sorted(os.listdir(tmp_path)) == ["data.csv"]
+
+
+def test_fit_usage_errors(run, tmp_path):
+    assert_one_error_line(run("fit", "absent.csv"), 1, "absent.csv: no such file")
+    assert_one_error_line(run("fit", AIRLINE, "--target", "price"), 1, "no column 'price'")
+    assert_one_error_line(run("fit", AIRLINE, "--model", "prophet"), 2, "'prophet' is not one of")
+    assert_one_error_line(run("fit", AIRLINE, "--lookback", "0"), 2, "--lookback")
+    assert_one_error_line(run("fit", AIRLINE, "--horizon", "-2"), 2, "--horizon")
+    assert_one_error_line(run("fit"), 2, "Missing argument 'DATA'")
+    assert os.listdir(tmp_path) == []
+
+
+def test_predict_refuses_bad_model_files(run, tmp_path):
+    assert_one_error_line(run("predict"), 1, "forecast-model.npz: no such model file")
+    (tmp_path / "corrupt.npz").write_bytes(b"PK\x03\x04 truncated")
+    assert_one_error_line(run("predict", "--model", "corrupt.npz"), 1, "not a forecast model file or corrupt")
+    np.savez(tmp_path / "foreign.npz", weights=np.zeros(3))
+    assert_one_error_line(run("predict", "--model", "foreign.npz"), 1, "no forecast header")
+
+
+class _Payload:
+    def __reduce__(self):
+        return (open, ("pwned", "w"))
+
+
+def test_predict_never_runs_a_pickle_payload(run, tmp_path):
+    (tmp_path / "evil.npz").write_bytes(pickle.dumps(_Payload()))
+    assert_one_error_line(run("predict", "--model", "evil.npz", "-o", "out.csv"), 1, "pickled Python objects")
+    assert sorted(os.listdir(tmp_path)) == ["evil.npz"]
+
+
+def test_predict_data_must_have_the_trained_columns(run, tmp_path):
+    assert run("fit", AIRLINE, "--model", "naive").exit_code == 0
+    (tmp_path / "other.csv").write_text("date,visitors\n2020-01-01,1\n2020-02-01,2\n2020-03-01,3\n")
+    assert_one_error_line(run("predict", "other.csv", "-o", "out.csv"), 1, "no column 'passengers'")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_interrupted_training_leaves_no_model_file(run, tmp_path, monkeypatch):
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("forecast.neural.train", interrupt)
+    assert_one_error_line(run("fit", AIRLINE, *QUICK), 130, "interrupted")
+    assert os.listdir(tmp_path) == []
+
+
+def test_debug_shows_the_traceback(run):
+    result = run("--debug", "fit", "absent.csv")
+    assert result.exit_code != 0
+    assert "DataError" in repr(result.exception)
+
+
+def test_help_is_instant_and_imports_neither_torch_nor_pandas():
+    code = (
+        "import sys\nfrom forecast.cli import cli\n"
+        "for args in (['--help'], ['fit', '--help'], ['predict', '--help'], ['compare', '--help']):\n"
+        "    try:\n        cli.main(args)\n    except SystemExit as done:\n        assert done.code == 0\n"
+        "print('heavy:', sorted(m for m in ('torch', 'pandas') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "heavy: []" in result.stdout
+    assert "--lookback" in result.stdout and "--plot" in result.stdout
+
+
+def test_installed_console_script_and_checkout_entry_point(tmp_path):
+    script = Path(sys.executable).with_name("forecast")
+    fitted = subprocess.run([str(script), "fit", AIRLINE, "--model", "linear", "-o", str(tmp_path / "m.npz")],
+                            capture_output=True, text=True)
+    assert fitted.returncode == 0, fitted.stderr
+    predicted = subprocess.run([sys.executable, str(ROOT / "cli.py"), "predict", "--model", str(tmp_path / "m.npz")],
+                               capture_output=True, text=True, cwd=tmp_path)
+    assert predicted.returncode == 0, predicted.stderr
+    assert predicted.stdout.splitlines()[0] == "date,passengers"
+    failed = subprocess.run([str(script), "predict", "--model", str(tmp_path / "absent.npz")],
+                            capture_output=True, text=True)
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("Error: ") and failed.stderr.count("\n") == 1
