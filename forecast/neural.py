@@ -98,9 +98,9 @@ class NeuralMixin:
         )
 
     def _batch_size(self, n_train_windows):
-        """``batch_size``, or with "auto" about 16 steps per epoch: ``n_train_windows // 16`` clipped to [8, 64]."""
+        """``batch_size``, or with "auto" about 16 steps per epoch: ``n_train_windows // 16`` clipped to [8, 128]."""
         if self.batch_size == "auto":
-            return int(np.clip(n_train_windows // 16, 8, 64))
+            return int(np.clip(n_train_windows // 16, 8, 128))
         return check_positive_int(self.batch_size, "batch_size")
 
     def _check_network_options(self):

@@ -113,11 +113,12 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
     Parameters
     ----------
     cell : {{"rnn", "lstm", "gru"}}, default="gru"
-    hidden_size : int, default=64
+    hidden_size : int, default=128
     num_layers : int, default=1
     segment_length : int or None, default=None
         Rows per recurrent step; None gives four steps, ``ceil(lookback / 4)`` rows each.
     supervision : {{"dense", "last"}}, default="dense"
+    dropout : float, default=0.5
 {NETWORK_PARAMETERS}{TRAINING_PARAMETERS}
     Examples
     --------
@@ -131,7 +132,7 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
     (2, 3)
     """
 
-    def __init__(self, cell="gru", hidden_size=64, num_layers=1, dropout=0.0, segment_length=None,
+    def __init__(self, cell="gru", hidden_size=128, num_layers=1, dropout=0.5, segment_length=None,
                  instance_norm="last", channel_independent=True, supervision="dense", max_epochs=100,
                  batch_size="auto", learning_rate=1e-3, weight_decay=0.0, patience=10, lr_schedule="plateau",
                  gradient_clip=1.0, validation_fraction=0.2, random_state=None, device="auto"):
@@ -160,11 +161,12 @@ class MLPRegressor(MLPNetwork, NeuralRegressor):
 
     Parameters
     ----------
-    hidden_size : int, default=64
+    hidden_size : int, default=128
     num_layers : int, default=2
+    dropout : float, default=0.0
 {NETWORK_PARAMETERS}{TRAINING_PARAMETERS}"""
 
-    def __init__(self, hidden_size=64, num_layers=2, dropout=0.0, instance_norm="last", channel_independent=True,
+    def __init__(self, hidden_size=128, num_layers=2, dropout=0.0, instance_norm="last", channel_independent=True,
                  max_epochs=100, batch_size="auto", learning_rate=1e-3, weight_decay=0.0, patience=10,
                  lr_schedule="plateau", gradient_clip=1.0, validation_fraction=0.2, random_state=None,
                  device="auto"):
