@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test benchmark clean
+.PHONY: install demo test peers clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,5 +22,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The peer libraries live in their own environment, never as dependencies of forecast.
+.venv-peers/.installed: benchmarks/requirements-peers.txt constraints.txt
+	$(PYTHON) -m venv .venv-peers
+	.venv-peers/bin/pip install --quiet -c constraints.txt -e . -r benchmarks/requirements-peers.txt
+	touch .venv-peers/.installed
+
+peers: .venv-peers/.installed
+	.venv-peers/bin/python benchmarks/peers.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) .venv-peers build *.egg-info

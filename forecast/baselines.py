@@ -28,13 +28,14 @@ class NaiveForecaster(BaseForecaster):
     def _context_rows(self):
         return 1
 
+    def _min_rows(self):
+        return 1
+
     def _fit_series(self, series_list):
         check_positive_int(self.horizon, "horizon")
 
-    def predict_windows(self, X):
-        """Forecasts (n, horizon, C) for windows (n, L, C): each window's last row, repeated."""
-        X = self._check_windows(X)
-        return np.repeat(X[:, -1:, :], self.horizon, axis=1)  # (n, H, C)
+    def _forecast(self, windows, mean, std):
+        return np.repeat(windows[:, -1:, :], self.horizon, axis=1)  # (n, H, C)
 
 
 class SeasonalNaiveForecaster(BaseForecaster):
@@ -57,26 +58,24 @@ class SeasonalNaiveForecaster(BaseForecaster):
         self.season_length = season_length
         self.horizon = horizon
 
-    def fit(self, y):
-        # The season length must be known before the context is stored.
-        frame_freq = getattr(getattr(y, "index", None), "freqstr", None)
-        self.season_length_ = (
-            season_length_for(frame_freq) if self.season_length is None
-            else check_positive_int(self.season_length, "season_length")
-        )
-        return super().fit(y)
-
     def _context_rows(self):
         return self.season_length_
 
+    def _min_rows(self):
+        return self._season_length()
+
+    def _season_length(self):
+        if self.season_length is None:
+            return season_length_for(self.freq_)
+        return check_positive_int(self.season_length, "season_length")
+
     def _fit_series(self, series_list):
         check_positive_int(self.horizon, "horizon")
+        self.season_length_ = self._season_length()
 
-    def predict_windows(self, X):
-        """Forecasts (n, horizon, C) for windows (n, L >= season_length, C)."""
-        X = self._check_windows(X)  # (n, m, C), the last season
-        steps = np.arange(self.horizon) % self.season_length_  # (H,)
-        return X[:, steps, :]  # (n, H, C)
+    def _forecast(self, windows, mean, std):
+        steps = np.arange(self.horizon) % self.season_length_  # (H,) positions in the last season
+        return windows[:, steps, :]  # (n, H, C)
 
 
 class LinearForecaster(BaseForecaster):
@@ -104,20 +103,20 @@ class LinearForecaster(BaseForecaster):
         self.alpha = alpha
 
     def _fit_series(self, series_list):
-        inputs, targets = [], []
+        inputs, targets, scalings = [], [], []
         for values in series_list:
             mean, std = fit_scaling(values)
             X, Y = make_windows((values - mean) / std, self.lookback, self.horizon)  # (N, L, C), (N, H, C)
             inputs.append(X.transpose(0, 2, 1).reshape(-1, self.lookback))  # (N*C, L)
             targets.append(Y.transpose(0, 2, 1).reshape(-1, self.horizon))  # (N*C, H)
-        self.scale_mean_, self.scale_std_ = mean[None], std[None]  # (1, C)
+            scalings.append((mean, std))
+        self.scale_mean_ = np.stack([mean for mean, _ in scalings])  # (n_series, C)
+        self.scale_std_ = np.stack([std for _, std in scalings])  # (n_series, C)
         self.ridge_ = Ridge(alpha=self.alpha).fit(np.concatenate(inputs), np.concatenate(targets))
 
-    def predict_windows(self, X):
-        """Forecasts (n, horizon, C) for windows (n, lookback, C), in the data's units."""
-        X = self._check_windows(X)
-        mean, std = self.scale_mean_[0], self.scale_std_[0]
-        n, lookback, n_channels = X.shape
-        flat = ((X - mean) / std).transpose(0, 2, 1).reshape(-1, lookback)  # (n*C, L)
+    def _forecast(self, windows, mean, std):
+        mean, std = mean[:, None, :], std[:, None, :]  # (n, 1, C)
+        n, lookback, n_channels = windows.shape
+        flat = ((windows - mean) / std).transpose(0, 2, 1).reshape(-1, lookback)  # (n*C, L)
         scaled = self.ridge_.predict(flat).reshape(n, n_channels, self.horizon).transpose(0, 2, 1)  # (n, H, C)
         return scaled * std + mean

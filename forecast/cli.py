@@ -115,8 +115,11 @@ def window_options(command):
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed; the same seed gives the same model.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=DEFAULT_MODEL_PATH, show_default=True,
               help="Where to write the model file.")
+@click.option("--id-col", help="Long format: the column naming each series (e.g. unique_id); one global model "
+              "is trained on all of them.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
-def fit(data, date_col, targets, freq, fill, lookback, horizon, season_length, model_name, epochs, seed, output, quiet):
+def fit(data, date_col, targets, freq, fill, lookback, horizon, season_length, model_name, epochs, seed, output,
+        id_col, quiet):
     """Train a model on DATA and save it, with everything `forecast predict` needs.
 
     The last 20% of the rows are a validation tail: neural models stop early
@@ -124,12 +127,16 @@ def fit(data, date_col, targets, freq, fill, lookback, horizon, season_length, m
     """
     from .comparison import NEURAL_MODELS, hold_out, make_forecaster
     from .data import read_csv
+    from .distributed import is_primary
 
-    frame = read_csv(data, date_col=date_col, targets=list(targets) or None, freq=freq, fill=fill)
+    # Under torchrun every process trains; only rank 0 prints and writes the model file.
+    echo = click.echo if is_primary() else (lambda *args, **kwargs: None)
+    quiet = quiet or not is_primary()
+    frame = read_csv(data, date_col=date_col, targets=list(targets) or None, freq=freq, fill=fill, id_col=id_col)
     lookback, horizon = _window(frame, lookback, horizon)
     estimator = make_forecaster(model_name, lookback=lookback, horizon=horizon, season_length=season_length,
                                 max_epochs=epochs, random_state=seed)
-    _echo_summary(data, frame, lookback, horizon, model_name)
+    echo(_summary(data, frame, lookback, horizon, model_name))
     started = time.perf_counter()
     if model_name in NEURAL_MODELS:
         with _EpochPrinter(estimator.max_epochs, quiet) as on_epoch_end:
@@ -137,17 +144,23 @@ def fit(data, date_col, targets, freq, fill, lookback, horizon, season_length, m
     else:
         estimator.fit(frame)
     seconds = time.perf_counter() - started
-    validation = hold_out(frame, lookback, horizon, float(getattr(estimator, "validation_fraction", 0.2)),
-                          season_length)
-    scored = estimator if model_name in NEURAL_MODELS else _refit(estimator, frame.iloc[: validation.train_rows])
-    inputs, targets_ = validation.windows(max(lookback, validation.season_length))
-    score = validation.score(scored.predict_windows(inputs), targets_)
     estimator.save(output)
     epochs_run = f", {len(estimator.history_)} epochs" if model_name in NEURAL_MODELS else ""
-    click.echo(f"trained in {seconds:.1f} s{epochs_run}")
-    click.echo(f"validation ({score.n_windows} windows in the last {len(frame) - validation.train_rows} rows): "
-               f"MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  MASE {score.mase:.3f}")
-    click.echo(f"model saved to {output}")
+    echo(f"trained in {seconds:.1f} s{epochs_run}")
+    if id_col is None:
+        validation = hold_out(frame, lookback, horizon, float(getattr(estimator, "validation_fraction", 0.2)),
+                              season_length)
+        scored = estimator if model_name in NEURAL_MODELS else _refit(estimator, frame.iloc[: validation.train_rows])
+        inputs, targets_ = validation.windows(max(lookback, validation.season_length))
+        score = validation.score(scored.predict_windows(inputs), targets_)
+        echo(f"validation ({score.n_windows} windows in the last {len(frame) - validation.train_rows} rows): "
+             f"MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  MASE {score.mase:.3f}")
+    elif model_name in NEURAL_MODELS:
+        best = min(record["validation_loss"] if record["validation_loss"] is not None else record["train_loss"]
+                   for record in estimator.history_)
+        echo(f"{len(estimator.series_ids_)} series; best validation MSE {best:.4f} (each series standardised, "
+             "on the last 20% of its rows)")
+    echo(f"model saved to {output}")
 
 
 @cli.command()
@@ -161,8 +174,9 @@ def fit(data, date_col, targets, freq, fill, lookback, horizon, season_length, m
 def predict(data, model_path, output, date_col, fill, plot):
     """Forecast the steps after the training data, or after the end of DATA.
 
-    Writes CSV: the future timestamps first, then one column per target.
-    DATA must have the columns the model was trained on.
+    Writes CSV: the future timestamps first (after the series id for a model
+    trained with --id-col), then one column per target. DATA must have the
+    columns the model was trained on. --plot draws the first series.
     """
     from .data import read_csv
     from .files import atomic_write
@@ -173,9 +187,9 @@ def predict(data, model_path, output, date_col, fill, plot):
         history = None
     else:
         history = read_csv(data, date_col=date_col or estimator.index_name_, targets=estimator.columns_,
-                           freq=estimator.freq_, fill=fill)
+                           freq=estimator.freq_, fill=fill, id_col=estimator.id_name_)
     forecast = estimator.predict(history)
-    index_label = estimator.index_name_ or "date"
+    index_label = None if estimator.id_name_ else estimator.index_name_ or "date"
     if output is None:
         click.echo(forecast.to_csv(index_label=index_label), nl=False)
     else:
@@ -184,8 +198,12 @@ def predict(data, model_path, output, date_col, fill, plot):
     if plot:
         from .plotting import plot_forecast
 
-        shown = history.iloc[-4 * len(forecast):] if history is not None else _stored_history(estimator)
-        plot_forecast(shown, forecast, plot, title=f"Forecast by {type(estimator).__name__}")
+        series_id = None if estimator.id_name_ is None else forecast.index[0][0]
+        shown = _stored_history(estimator) if history is None else history
+        if series_id is not None:
+            forecast, shown = forecast.loc[series_id], (shown.loc[series_id] if history is not None else shown)
+        title = f"Forecast by {type(estimator).__name__}" + ("" if series_id is None else f", series {series_id}")
+        plot_forecast(shown.iloc[-4 * len(forecast):], forecast, plot, title=title)
 
 
 @cli.command()
@@ -219,7 +237,7 @@ def compare(data, date_col, targets, freq, fill, lookback, horizon, season_lengt
     sweep = _int_list(lookbacks, "--lookbacks") if lookbacks else []
     frame = read_csv(data, date_col=date_col, targets=list(targets) or None, freq=freq, fill=fill)
     lookback, horizon = _window(frame, lookback, horizon)
-    _echo_summary(data, frame, lookback, horizon, None)
+    click.echo(_summary(data, frame, lookback, horizon, None))
 
     def announce(model, run_seed):
         if not quiet:
@@ -248,10 +266,19 @@ def compare(data, date_col, targets, freq, fill, lookback, horizon, season_lengt
         click.echo(f"report saved to {report}")
 
 
+def _frequency(frame):
+    """The frequency alias of the (first) series in ``frame``, or None."""
+    from .base import split_series
+    from .data import infer_frequency
+
+    index = split_series(frame)[0][1].index
+    return infer_frequency(index) if hasattr(index, "freq") else None
+
+
 def _window(frame, lookback, horizon):
     from .comparison import default_window
 
-    _, default_horizon = default_window(getattr(frame.index, "freqstr", None))
+    _, default_horizon = default_window(_frequency(frame))
     horizon = horizon or default_horizon
     return lookback or 2 * horizon, horizon
 
@@ -267,8 +294,8 @@ def _stored_history(estimator):
 
     from .base import future_index
 
-    context = estimator.context_
-    last = estimator.last_index_
+    context = estimator.context_[0]  # the first series
+    last = estimator.last_index_[0]
     if isinstance(last, pd.Timestamp):
         index = pd.date_range(end=last, periods=len(context), freq=estimator.freq_)
     else:
@@ -276,11 +303,12 @@ def _stored_history(estimator):
     return pd.DataFrame(context, index=index, columns=estimator.columns_)
 
 
-def _echo_summary(path, frame, lookback, horizon, model_name):
-    freq = getattr(frame.index, "freqstr", None) or "irregular"
+def _summary(path, frame, lookback, horizon, model_name):
+    n_series = frame.index.get_level_values(0).nunique() if frame.index.nlevels == 2 else None
+    series = f"{n_series} series, " if n_series else ""
     model = f", model {model_name}" if model_name else ""
-    click.echo(f"{path}: {len(frame)} rows × {frame.shape[1]} column(s) ({', '.join(map(str, frame.columns))}), "
-               f"frequency {freq}; lookback {lookback}, horizon {horizon}{model}")
+    return (f"{path}: {series}{len(frame)} rows × {frame.shape[1]} column(s) ({', '.join(map(str, frame.columns))}), "
+            f"frequency {_frequency(frame) or 'irregular'}; lookback {lookback}, horizon {horizon}{model}")
 
 
 class _EpochPrinter:

@@ -20,9 +20,11 @@ DATE_COLUMN_NAMES = ("ds", "date", "datetime", "timestamp", "time", "period", "m
 FILL_POLICIES = ("interpolate", "ffill")
 # How many leading values are parsed to decide whether a column holds dates.
 _DATE_SNIFF_ROWS = 20
+# Files larger than this are parsed by pyarrow, when it is installed.
+_LARGE_FILE_BYTES = 64 * 1024 * 1024
 
 
-def read_csv(path, *, date_col=None, targets=None, freq=None, fill=None, id_col=None):
+def read_csv(path, *, date_col=None, targets=None, freq=None, fill=None, id_col=None, dtype="float64"):
     """Read a time-series CSV into a float frame indexed by sorted, unique timestamps.
 
     Parameters
@@ -47,11 +49,15 @@ def read_csv(path, *, date_col=None, targets=None, freq=None, fill=None, id_col=
         Long format: the column naming the series (``unique_id`` by convention).
         The result is then indexed by an ``(id, timestamp)`` MultiIndex and every
         series is validated on its own; all must share one frequency.
+    dtype : {"float64", "float32"}
+        The value columns' type; float32 halves the memory of large files.
+        Files over 64 MiB are parsed with pandas' pyarrow engine when pyarrow
+        is installed.
 
     Returns
     -------
     pandas.DataFrame
-        Shape ``(T, C)``, one float64 column per target. The index is a
+        Shape ``(T, C)``, one float column per target. The index is a
         `DatetimeIndex` whose ``freq`` is set (or a MultiIndex with ``id_col``).
 
     Raises
@@ -77,7 +83,9 @@ def read_csv(path, *, date_col=None, targets=None, freq=None, fill=None, id_col=
         raise DataError(f"{path}: no date column {date_col!r}; available columns: {_names(raw.columns)}")
     timestamps = _parse_dates(raw[date_col], path, date_col)
     target_names = _select_targets(raw, path, [date_col, *excluded], targets)
-    values = {name: _to_float(raw[name], path, name) for name in target_names}
+    if dtype not in ("float64", "float32"):
+        raise DataError(f"dtype={dtype!r} is not supported; use 'float64' or 'float32'")
+    values = {name: _to_float(raw[name], path, name).astype(dtype, copy=False) for name in target_names}
     frame = pd.DataFrame(values, index=pd.DatetimeIndex(timestamps, name=date_col))
     if id_col is None:
         return _regularise(frame, path, freq, fill, series_label="")
@@ -128,9 +136,13 @@ def _read_table(path):
         head = handle.read(64 * 1024)
     if b"\x00" in head:
         raise DataError(f"{path}: not a text CSV file (it holds binary data); pass a CSV file")
-    try:
+    if path.stat().st_size > _LARGE_FILE_BYTES and _has_pyarrow():
+        options = {"engine": "pyarrow"}
+    else:
         # index_col=False: a row with an extra field is an error, never a silent index.
-        raw = pd.read_csv(path, sep=_delimiter(head), index_col=False, skipinitialspace=True)
+        options = {"index_col": False, "skipinitialspace": True}
+    try:
+        raw = pd.read_csv(path, sep=_delimiter(head), **options)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty; expected a header row, then one row per timestamp") from None
     except pd.errors.ParserError as error:
@@ -143,6 +155,14 @@ def _read_table(path):
     if raw.empty:
         raise DataError(f"{path}: the file has a header but no data rows; add one row per timestamp")
     return raw
+
+
+def _has_pyarrow():
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _delimiter(head):
@@ -231,16 +251,17 @@ def _select_targets(raw, path, excluded, targets):
 def _to_float(column, path, name):
     if pd.api.types.is_bool_dtype(column):
         raise DataError(f"{path}: column {name!r} holds true/false values; forecast needs numbers")
-    numeric = pd.to_numeric(column, errors="coerce")
-    text = column.astype(str).str.strip()
-    bad = numeric.isna() & column.notna() & (text != "")
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(
-            f"{path}: column {name!r} has a non-numeric value {column.iloc[row]!r} in data row {row + 1}; "
-            "fix it, or leave the cell empty and pass fill= to fill it"
-        )
-    values = numeric.to_numpy(dtype=np.float64)
+    if not pd.api.types.is_numeric_dtype(column):
+        numeric = pd.to_numeric(column, errors="coerce")
+        bad = numeric.isna() & column.notna() & (column.astype(str).str.strip() != "")
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(
+                f"{path}: column {name!r} has a non-numeric value {column.iloc[row]!r} in data row {row + 1}; "
+                "fix it, or leave the cell empty and pass fill= to fill it"
+            )
+        column = numeric
+    values = column.to_numpy(dtype=np.float64)
     if np.isinf(values).any():
         row = int(np.flatnonzero(np.isinf(values))[0])
         raise DataError(f"{path}: column {name!r} has an infinite value in data row {row + 1}; fix or remove it")

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from .base import BaseForecaster, as_frame
+from .errors import DataError
 from .neural import MLPNetwork, RecurrentNetwork
 from .windows import check_positive_int, chronological_split, fit_scaling
 
@@ -30,9 +31,9 @@ TRAINING_PARAMETERS = """
         Largest global L2 norm of the gradients; 0 turns clipping off.
     validation_fraction : float, default=0.2
         Fraction of the rows, taken from the end (never shuffled), held out
-        for early stopping. Scaling is fitted on the rows before it. When the
-        tail is too short for one window, training runs without it (with a
-        warning) and stops on the training loss.
+        for early stopping. Scaling is fitted on the rows before it. A series
+        too short for such a tail trains on all its rows; when no series has
+        one, training stops on the training loss (with a warning).
     random_state : int, RandomState or None, default=None
         Seeds the initial weights, dropout and shuffling; an int makes CPU
         runs bit-identical.
@@ -71,13 +72,23 @@ class NeuralForecaster(BaseForecaster):
         lookback = check_positive_int(self.lookback, "lookback")
         horizon = check_positive_int(self.horizon, "horizon")
         splits = [self._split(len(values), lookback, horizon) for values in series_list]
+        if self.validation_fraction > 0 and not any(len(split.validation) for split in splits):
+            warnings.warn(
+                f"the series are too short for a validation tail of validation_fraction={self.validation_fraction} "
+                f"with lookback={lookback} and horizon={horizon}; training without early stopping on validation",
+                stacklevel=4,
+            )
         scalings = [fit_scaling(values[: split.train_rows]) for values, split in zip(series_list, splits)]
         self.scale_mean_ = np.stack([mean for mean, _ in scalings])  # (n_series, C)
         self.scale_std_ = np.stack([std for _, std in scalings])  # (n_series, C)
-        scaled = [(values - mean) / std for values, (mean, std) in zip(series_list, scalings)]
-        offsets = np.cumsum([0] + [len(values) for values in series_list[:-1]])
+        # The training copy of the data: every series scaled, end to end, float32, filled in place.
+        lengths = [len(values) for values in series_list]
+        offsets = np.cumsum([0] + lengths[:-1])
+        scaled = np.empty((sum(lengths), series_list[0].shape[1]), dtype=np.float32)  # (sum T_i, C)
+        for values, (mean, std), offset in zip(series_list, scalings, offsets):
+            scaled[offset : offset + len(values)] = (values - mean) / std
         return self._fit_network(
-            np.concatenate(scaled),
+            scaled,
             np.concatenate([split.train + offset for split, offset in zip(splits, offsets)]),
             np.concatenate([split.validation + offset for split, offset in zip(splits, offsets)]),
             lookback,
@@ -86,34 +97,15 @@ class NeuralForecaster(BaseForecaster):
         )
 
     def _split(self, n_rows, lookback, horizon):
-        split = chronological_split(n_rows, lookback, horizon, validation_size=float(self.validation_fraction))
-        if len(split.validation) == 0 and self.validation_fraction > 0:
-            warnings.warn(
-                f"{n_rows} rows are too few for a validation tail of validation_fraction="
-                f"{self.validation_fraction} with lookback={lookback} and horizon={horizon}; "
-                "training without early stopping on validation",
-                stacklevel=4,
-            )
-            split = chronological_split(n_rows, lookback, horizon)
-        return split
+        """The series' own chronological split; one too short for a validation tail trains on every row."""
+        try:
+            return chronological_split(n_rows, lookback, horizon, validation_size=float(self.validation_fraction))
+        except DataError:
+            return chronological_split(n_rows, lookback, horizon)
 
-    def predict_windows(self, X):
-        """Forecast each window.
-
-        Parameters
-        ----------
-        X : array-like of shape (n, lookback, C)
-            Windows in the data's own units (longer windows are cut to their
-            last ``lookback`` rows).
-
-        Returns
-        -------
-        ndarray of shape (n, horizon, C)
-            In the data's own units.
-        """
-        X = self._check_windows(X)
-        mean, std = self.scale_mean_[0], self.scale_std_[0]  # (C,)
-        return self._predict_scaled((X - mean) / std) * std + mean
+    def _forecast(self, windows, mean, std):
+        mean, std = mean[:, None, :], std[:, None, :]  # (n, 1, C)
+        return self._predict_scaled((windows - mean) / std) * std + mean
 
 
 class RNNForecaster(RecurrentNetwork, NeuralForecaster):

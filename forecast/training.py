@@ -5,6 +5,12 @@ Training windows are never materialised: the series is stored once as a
 (``series[start + offsets]``), so memory does not grow with the number of
 windows. Several series are concatenated into one tensor; their start rows
 simply never cross a boundary.
+
+Under ``torchrun`` the same loop trains with `DistributedDataParallel`: a
+`DistributedSampler` gives each process its own shard of the window index,
+each takes ``batch_size / world_size`` windows per step (so the effective
+batch is unchanged), gradients are averaged, and every process follows
+rank 0's validation loss, so all stop at the same epoch.
 """
 
 from __future__ import annotations
@@ -16,7 +22,10 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import DistributedSampler
 
+from . import distributed
 from .errors import TrainingError
 
 LR_SCHEDULES = ("plateau", "cosine", None)
@@ -75,27 +84,36 @@ def train(module, data, config, on_epoch_end=None):
     TrainingError
         The training loss became NaN or infinite.
     """
-    device = torch.device(config.device)
+    device = torch.device(distributed.local_device(config.device))
     module.to(device)
     data = WindowData(
         data.series.to(device), data.train_starts, data.validation_starts.to(device), data.lookback, data.horizon
     )
+    rank, world_size = distributed.world()
+    trained = DistributedDataParallel(module) if world_size > 1 else module
     optimizer = torch.optim.Adam(module.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     scheduler = _make_scheduler(optimizer, config)
-    shuffler = torch.Generator().manual_seed(config.seed)
+    sampler = DistributedSampler(range(len(data.train_starts)), num_replicas=world_size, rank=rank, shuffle=True,
+                                 seed=config.seed)
+    batch_size = max(1, config.batch_size // world_size)
     has_validation = len(data.validation_starts) > 0
     best_loss, best_state, epochs_since_best = math.inf, None, 0
     history = []
     for epoch in range(1, config.max_epochs + 1):
         started = time.perf_counter()
-        order = data.train_starts[torch.randperm(len(data.train_starts), generator=shuffler)].to(device)
-        train_loss = _train_epoch(module, optimizer, data, order, config)
+        sampler.set_epoch(epoch)
+        order = data.train_starts[torch.tensor(list(sampler))].to(device)  # this process's shard, shuffled
+        train_loss = _train_epoch(trained, optimizer, data, order, batch_size, config)
         if not math.isfinite(train_loss):
             raise TrainingError(
                 f"training diverged at epoch {epoch} (loss is {train_loss}); lower learning_rate "
                 f"(now {config.learning_rate:g}) or check the data for extreme values"
             )
-        validation_loss = evaluate(module, data, data.validation_starts, config.batch_size) if has_validation else None
+        validation_loss = None
+        if has_validation:
+            validation_loss = distributed.from_primary(
+                evaluate(module, data, data.validation_starts, config.batch_size), device
+            )
         record = {
             "epoch": epoch,
             "train_loss": train_loss,
@@ -126,7 +144,8 @@ def window_loss(module, windows, lookback, horizon, supervision):
         return nn.functional.mse_loss(forecasts[:, -1], windows[:, lookback:])
     # Step s has seen rows up to step_ends[s]; its target is the next `horizon` rows,
     # which always lie inside the window because step_ends[s] <= lookback - 1.
-    targets = windows.unfold(1, horizon, 1)[:, module.step_ends + 1]  # (B, S, C, H)
+    step_ends = getattr(module, "module", module).step_ends  # unwrapped from DistributedDataParallel
+    targets = windows.unfold(1, horizon, 1)[:, step_ends + 1]  # (B, S, C, H)
     return nn.functional.mse_loss(forecasts, targets.transpose(2, 3))
 
 
@@ -154,10 +173,10 @@ def predict_last_step(module, windows, batch_size):
     return torch.cat(outputs) if outputs else windows.new_zeros(0, module.horizon, module.n_channels)
 
 
-def _train_epoch(module, optimizer, data, order, config):
+def _train_epoch(module, optimizer, data, order, batch_size, config):
     module.train()
     total = torch.zeros((), device=data.series.device)  # summed on device: no sync per batch
-    for batch in order.split(config.batch_size):
+    for batch in order.split(batch_size):
         loss = window_loss(module, data.gather(batch), data.lookback, data.horizon, config.supervision)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -165,7 +184,8 @@ def _train_epoch(module, optimizer, data, order, config):
             nn.utils.clip_grad_norm_(module.parameters(), config.gradient_clip)
         optimizer.step()
         total += loss.detach() * len(batch)
-    return total.item() / len(order)
+    total, count = distributed.sum_across(total.item(), len(order), device=data.series.device)
+    return total / count
 
 
 def _make_scheduler(optimizer, config):

@@ -193,3 +193,23 @@ def test_installed_console_script_and_checkout_entry_point(tmp_path):
                             capture_output=True, text=True)
     assert failed.returncode == 1
     assert failed.stderr.startswith("Error: ") and failed.stderr.count("\n") == 1
+
+
+def test_long_format_fit_and_predict(run, tmp_path):
+    rows = ["unique_id,ds,y"] + [
+        f"{series_id},{pd.Timestamp('2022-01-01') + pd.Timedelta(days=day):%Y-%m-%d},{level + np.sin(day / 3):.3f}"
+        for series_id, level in (("A", 10), ("B", 50)) for day in range(60)
+    ]
+    (tmp_path / "long.csv").write_text("\n".join(rows) + "\n")
+    fitted = run("fit", "long.csv", "--id-col", "unique_id", "--lookback", "14", "--horizon", "7", *QUICK)
+    assert fitted.exit_code == 0, fitted.output
+    assert "2 series" in fitted.stdout
+    predicted = run("predict", "--plot", "series.png")
+    assert predicted.exit_code == 0, predicted.output
+    lines = predicted.stdout.strip().splitlines()
+    assert lines[0] == "unique_id,ds,y"
+    assert lines[1].startswith("A,2022-03-02,") and lines[8].startswith("B,2022-03-02,")
+    assert len(lines) == 15
+    assert (tmp_path / "series.png").exists()
+    assert run("predict", "long.csv", "-o", "again.csv").exit_code == 0
+    assert (tmp_path / "again.csv").read_text().splitlines()[0] == "unique_id,ds,y"

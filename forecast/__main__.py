@@ -1,0 +1,5 @@
+"""``python -m forecast`` (and ``torchrun -m forecast``) runs the command line."""
+
+from .cli import main
+
+main()

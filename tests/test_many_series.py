@@ -1,0 +1,103 @@
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import forecast
+from forecast import (
+    DataError, LinearForecaster, MLPForecaster, NaiveForecaster, RNNForecaster, SeasonalNaiveForecaster, read_csv,
+)
+
+QUICK = dict(max_epochs=2, hidden_size=8, random_state=0)
+FORECASTERS = [
+    pytest.param(lambda: RNNForecaster(lookback=8, horizon=3, **QUICK), id="rnn"),
+    pytest.param(lambda: MLPForecaster(lookback=8, horizon=3, **QUICK), id="mlp"),
+    pytest.param(lambda: LinearForecaster(lookback=8, horizon=3), id="linear"),
+    pytest.param(lambda: NaiveForecaster(horizon=3), id="naive"),
+    pytest.param(lambda: SeasonalNaiveForecaster(season_length=7, horizon=3), id="seasonal-naive"),
+]
+
+
+def long_frame(lengths, start="2021-01-01"):
+    """Series 'a', 'b', ... of the given lengths, daily, with different levels and scales."""
+    pieces = {}
+    for number, length in enumerate(lengths):
+        index = pd.date_range(pd.Timestamp(start) + pd.Timedelta(days=number), periods=length, freq="D", name="ds")
+        values = 10 * (number + 1) + (number + 1) * np.sin(np.arange(length) / 3)
+        pieces[chr(ord("a") + number)] = pd.DataFrame({"y": values}, index=index)
+    return pd.concat(pieces, names=["unique_id", "ds"])
+
+
+@pytest.mark.parametrize("make", FORECASTERS)
+def test_one_global_model_forecasts_every_series(make):
+    frame = long_frame([60, 45, 80])
+    estimator = make().fit(frame)
+    assert estimator.series_ids_ == ["a", "b", "c"]
+    forecast_frame = estimator.predict()
+    assert forecast_frame.index.names == ["unique_id", "ds"]
+    assert forecast_frame.shape == (9, 1)
+    for series_id, length, offset in (("a", 60, 0), ("b", 45, 1), ("c", 80, 2)):
+        last = pd.Timestamp("2021-01-01") + pd.Timedelta(days=offset + length - 1)
+        assert list(forecast_frame.loc[series_id].index) == list(pd.date_range(last, periods=4, freq="D")[1:])
+    # Each series keeps roughly its own level: the scaling is per series.
+    levels = forecast_frame.groupby(level=0)["y"].mean()
+    assert levels["a"] < levels["b"] < levels["c"]
+
+
+def test_scaling_is_per_series_on_its_training_rows():
+    frame = long_frame([50, 100])
+    estimator = RNNForecaster(lookback=8, horizon=3, validation_fraction=0.2, **QUICK).fit(frame)
+    for row, (series_id, rows) in enumerate((("a", 40), ("b", 80))):
+        np.testing.assert_allclose(estimator.scale_mean_[row], frame.loc[series_id].iloc[:rows].mean().to_numpy())
+
+
+def test_series_too_short_for_a_window_are_skipped_by_name():
+    frame = long_frame([60, 5, 70])
+    with pytest.warns(UserWarning, match="skipping 1 series shorter than 11 rows .*'b'"):
+        estimator = LinearForecaster(lookback=8, horizon=3).fit(frame)
+    assert estimator.series_ids_ == ["a", "c"]
+    with pytest.raises(DataError, match="every series is shorter"):
+        LinearForecaster(lookback=8, horizon=3).fit(long_frame([5, 6]))
+
+
+def test_predict_on_new_history_including_an_unseen_series():
+    estimator = MLPForecaster(lookback=8, horizon=3, **QUICK).fit(long_frame([60, 60]))
+    recent = long_frame([30, 30, 30]).rename(index={"c": "new"}, level=0)
+    forecast_frame = estimator.predict(recent)
+    assert list(forecast_frame.index.get_level_values(0).unique()) == ["a", "b", "new"]
+    with pytest.raises(DataError, match="at least 8 rows of history of series 'b', got 4"):
+        estimator.predict(long_frame([30, 4]))
+
+
+def test_predict_windows_with_and_without_series_ids():
+    frame = long_frame([60, 60])
+    estimator = LinearForecaster(lookback=8, horizon=3).fit(frame)
+    window = frame.loc["b"].to_numpy()[-8:][None]
+    by_id = estimator.predict_windows(window, series_ids=["b"])
+    np.testing.assert_allclose(by_id[0], estimator.predict().loc["b"].to_numpy())
+    assert estimator.predict_windows(window).shape == (1, 3, 1)
+    with pytest.raises(DataError, match="not seen at fit time"):
+        estimator.predict_windows(window, series_ids=["zzz"])
+
+
+@pytest.mark.parametrize("make", FORECASTERS)
+def test_many_series_models_round_trip_through_a_file(make, tmp_path):
+    estimator = make().fit(long_frame([40, 50]))
+    estimator.save(tmp_path / "model.npz")
+    pd.testing.assert_frame_equal(forecast.load(tmp_path / "model.npz").predict(), estimator.predict())
+
+
+def test_long_format_csv_end_to_end(write_csv):
+    rows = ["unique_id,ds,y,temperature"]
+    for series_id, length in (("north", 40), ("south", 30)):
+        for day in range(length):
+            rows.append(f"{series_id},{pd.Timestamp('2022-03-01') + pd.Timedelta(days=day):%Y-%m-%d},"
+                        f"{np.sin(day / 4):.4f},{day % 7}")
+    frame = read_csv(write_csv("\n".join(rows) + "\n"), id_col="unique_id")
+    assert list(frame.columns) == ["y", "temperature"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        forecast_frame = RNNForecaster(lookback=7, horizon=2, **QUICK).fit(frame).predict()
+    assert forecast_frame.shape == (4, 2)
+    assert forecast_frame.loc["south"].index[0] == pd.Timestamp("2022-03-31")
