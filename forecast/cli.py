@@ -321,7 +321,7 @@ class _EpochPrinter:
     def __enter__(self):
         if not self.quiet and sys.stderr.isatty():
             self.bar = click.progressbar(length=self.max_epochs, label="training", file=sys.stderr,
-                                         show_pos=True, item_show_func=lambda text: text)
+                                         show_pos=True, show_eta=False, item_show_func=lambda text: text)
             self.bar.__enter__()
         return self
 

@@ -86,7 +86,8 @@ def read_csv(path, *, date_col=None, targets=None, freq=None, fill=None, id_col=
     if dtype not in ("float64", "float32"):
         raise DataError(f"dtype={dtype!r} is not supported; use 'float64' or 'float32'")
     values = {name: _to_float(raw[name], path, name).astype(dtype, copy=False) for name in target_names}
-    frame = pd.DataFrame(values, index=pd.DatetimeIndex(timestamps, name=date_col))
+    # One resolution whatever the parser: microseconds span years 1 to 9999.
+    frame = pd.DataFrame(values, index=pd.DatetimeIndex(timestamps, name=date_col).as_unit("us"))
     if id_col is None:
         return _regularise(frame, path, freq, fill, series_label="")
     ids = raw[id_col].astype(str).to_numpy()

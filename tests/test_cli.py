@@ -178,6 +178,8 @@ def test_help_is_instant_and_imports_neither_torch_nor_pandas():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "heavy: []" in result.stdout
     assert "--lookback" in result.stdout and "--plot" in result.stdout
+    as_module = subprocess.run([sys.executable, "-m", "forecast", "--help"], capture_output=True, text=True)
+    assert as_module.returncode == 0 and "forecast fit data.csv" in as_module.stdout
 
 
 def test_installed_console_script_and_checkout_entry_point(tmp_path):

@@ -148,3 +148,21 @@ def test_infer_frequency_tolerates_gaps():
 @pytest.mark.parametrize(("freq", "season"), [("h", 24), ("2h", 12), ("D", 7), ("W-SUN", 52), ("MS", 12), ("ME", 12), ("QS-JAN", 4), ("YS-JAN", 1), (None, 1)])
 def test_season_length_for_common_frequencies(freq, season):
     assert season_length_for(freq) == season
+
+
+def test_float32_storage(write_csv):
+    frame = read_csv(write_csv("date,value\n2020-01-01,1.5\n2020-01-02,2.5\n2020-01-03,3.5\n"), dtype="float32")
+    assert frame["value"].dtype == np.float32
+    with pytest.raises(DataError, match="dtype='int8' is not supported"):
+        read_csv(write_csv("date,value\n2020-01-01,1\n"), dtype="int8")
+
+
+def test_large_files_are_parsed_by_pyarrow_with_the_same_result_and_errors(write_csv, monkeypatch):
+    text = "unique_id,ds,y\n" + "".join(f"{s},2020-01-{d:02d},{d * (s + 1)}\n" for s in range(3) for d in range(1, 11))
+    path = write_csv(text)
+    expected = read_csv(path, id_col="unique_id")
+    monkeypatch.setattr("forecast.data._LARGE_FILE_BYTES", 0)
+    pd.testing.assert_frame_equal(read_csv(path, id_col="unique_id"), expected)
+    ragged = write_csv("date,value\n2020-01-01,1\n2020-01-02,2,3\n", name="ragged.csv")
+    with pytest.raises(DataError, match="every row needs as many fields as the header"):
+        read_csv(ragged)
