@@ -216,7 +216,8 @@ class BaseForecaster(BaseEstimator):
             X = X[:, :, None]
         if X.ndim != 3 or X.shape[2] != self.n_channels_ or X.shape[1] < self._context_rows():
             raise DataError(
-                f"windows must have shape (n, {self._context_rows()}, {self.n_channels_}), not {X.shape}"
+                f"windows must have shape (n, rows, {self.n_channels_}) with at least {self._context_rows()} rows, "
+                f"not {X.shape}"
             )
         if not np.isfinite(X).all():
             raise DataError("the windows contain NaN or infinite values; fill them first")
