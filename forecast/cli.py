@@ -57,6 +57,13 @@ def _fail(message, exit_code, debug):
     sys.exit(exit_code)
 
 
+def _output_path(ctx, param, value):
+    """Check, before any work, that an output file's folder exists."""
+    if value is not None and not os.path.isdir(os.path.dirname(os.path.abspath(value))):
+        raise click.BadParameter(f"the folder of {value!r} does not exist; create it first")
+    return value
+
+
 def main():
     """Console-script entry point."""
     cli.main()
@@ -114,7 +121,7 @@ def window_options(command):
 @click.option("--epochs", type=click.IntRange(min=1), help="Most training epochs (default: 100, with early stopping).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed; the same seed gives the same model.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=DEFAULT_MODEL_PATH, show_default=True,
-              help="Where to write the model file.")
+              callback=_output_path, help="Where to write the model file.")
 @click.option("--id-col", help="Long format: the column naming each series (e.g. unique_id); one global model "
               "is trained on all of them.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
@@ -125,7 +132,7 @@ def fit(data, date_col, targets, freq, fill, lookback, horizon, season_length, m
     The last 20% of the rows are a validation tail: neural models stop early
     on it, and the metrics printed at the end are measured on it.
     """
-    from .comparison import NEURAL_MODELS, hold_out, make_forecaster
+    from .comparison import NEURAL_MODELS, make_forecaster
     from .data import read_csv
     from .distributed import is_primary
 
@@ -144,22 +151,10 @@ def fit(data, date_col, targets, freq, fill, lookback, horizon, season_length, m
     else:
         estimator.fit(frame)
     seconds = time.perf_counter() - started
-    estimator.save(output)
     epochs_run = f", {len(estimator.history_)} epochs" if model_name in NEURAL_MODELS else ""
     echo(f"trained in {seconds:.1f} s{epochs_run}")
-    if id_col is None:
-        validation = hold_out(frame, lookback, horizon, float(getattr(estimator, "validation_fraction", 0.2)),
-                              season_length)
-        scored = estimator if model_name in NEURAL_MODELS else _refit(estimator, frame.iloc[: validation.train_rows])
-        inputs, targets_ = validation.windows(max(lookback, validation.season_length))
-        score = validation.score(scored.predict_windows(inputs), targets_)
-        echo(f"validation ({score.n_windows} windows in the last {len(frame) - validation.train_rows} rows): "
-             f"MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  MASE {score.mase:.3f}")
-    elif model_name in NEURAL_MODELS:
-        best = min(record["validation_loss"] if record["validation_loss"] is not None else record["train_loss"]
-                   for record in estimator.history_)
-        echo(f"{len(estimator.series_ids_)} series; best validation MSE {best:.4f} (each series standardised, "
-             "on the last 20% of its rows)")
+    echo(_validation_report(estimator, frame, lookback, horizon, season_length, model_name in NEURAL_MODELS, id_col))
+    estimator.save(output)  # last: a failure before this point leaves no model file
     echo(f"model saved to {output}")
 
 
@@ -167,10 +162,12 @@ def fit(data, date_col, targets, freq, fill, lookback, horizon, season_length, m
 @click.argument("data", required=False, type=click.Path(dir_okay=False))
 @click.option("--model", "model_path", type=click.Path(dir_okay=False), default=DEFAULT_MODEL_PATH,
               show_default=True, help="A model file written by `forecast fit`.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="CSV file to write (default: standard output).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), callback=_output_path,
+              help="CSV file to write (default: standard output).")
 @click.option("--date-col", help="DATA's date column (default: the one the model was trained with).")
 @click.option("--fill", type=click.Choice(FILL_CHOICES), help="Fill missing values in DATA instead of refusing them.")
-@click.option("--plot", type=click.Path(dir_okay=False), help="Also draw history and forecast to this PNG file.")
+@click.option("--plot", type=click.Path(dir_okay=False), callback=_output_path,
+              help="Also draw history and forecast to this PNG file.")
 def predict(data, model_path, output, date_col, fill, plot):
     """Forecast the steps after the training data, or after the end of DATA.
 
@@ -219,8 +216,10 @@ def predict(data, model_path, output, date_col, fill, plot):
 @click.option("--seeds", type=click.IntRange(min=1), default=1, show_default=True,
               help="Repeat each neural model over this many seeds and report mean ± std.")
 @click.option("--lookbacks", help="Comma-separated lookbacks to sweep for gru and mlp, e.g. 5,10,20,50.")
-@click.option("--plot", type=click.Path(dir_okay=False), help="Draw forecasts against actuals and training curves to this PNG.")
-@click.option("--report", type=click.Path(dir_okay=False), help="Write the tables (and the plot) as a Markdown report.")
+@click.option("--plot", type=click.Path(dir_okay=False), callback=_output_path,
+              help="Draw forecasts against actuals and training curves to this PNG.")
+@click.option("--report", type=click.Path(dir_okay=False), callback=_output_path,
+              help="Write the tables (and the plot) as a Markdown report.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 def compare(data, date_col, targets, freq, fill, lookback, horizon, season_length, models, test_size, epochs, seed,
             seeds, lookbacks, plot, report, quiet):
@@ -281,6 +280,30 @@ def _window(frame, lookback, horizon):
     _, default_horizon = default_window(_frequency(frame))
     horizon = horizon or default_horizon
     return lookback or 2 * horizon, horizon
+
+
+def _validation_report(estimator, frame, lookback, horizon, season_length, neural, id_col):
+    """One line of validation metrics on the tail the neural models stopped on (baselines refitted without it)."""
+    from .comparison import hold_out
+    from .errors import DataError
+
+    if id_col is not None:
+        if not neural:
+            return f"{len(estimator.series_ids_)} series"
+        best = min(record["validation_loss"] if record["validation_loss"] is not None else record["train_loss"]
+                   for record in estimator.history_)
+        return (f"{len(estimator.series_ids_)} series; best validation MSE {best:.4f} "
+                "(each series standardised, on the last 20% of its rows)")
+    try:
+        validation = hold_out(frame, lookback, horizon, float(getattr(estimator, "validation_fraction", 0.2)),
+                              season_length)
+        scored = estimator if neural else _refit(estimator, frame.iloc[: validation.train_rows])
+        inputs, targets = validation.windows(max(lookback, validation.season_length))
+        score = validation.score(scored.predict_windows(inputs), targets)
+    except DataError as error:
+        return f"validation: not scored, the series is too short to hold out a tail ({error})"
+    return (f"validation ({score.n_windows} windows in the last {len(frame) - validation.train_rows} rows): "
+            f"MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  MASE {score.mase:.3f}")
 
 
 def _refit(estimator, rows):

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import metrics
 from .data import season_length_for
+from .errors import DataError
 from .windows import check_positive_int, chronological_split, fit_scaling
 
 MODEL_NAMES = ("rnn", "lstm", "gru", "mlp", "linear", "naive", "seasonal-naive")
@@ -120,7 +121,7 @@ def hold_out(frame, lookback, horizon, held_out_size, season_length=None):
     season_length = season_length or season_length_for(frame.index.freqstr if hasattr(frame.index, "freqstr") else None)
     split = chronological_split(len(frame), max(lookback, season_length), horizon, test_size=held_out_size)
     if len(split.test) == 0:
-        raise ValueError(
+        raise DataError(
             f"the held-out part ({held_out_size}) of {len(frame)} rows is shorter than the horizon {horizon}; "
             "hold out more rows or use a shorter horizon"
         )

@@ -207,7 +207,8 @@ def _parse_dates(column, path, name):
         row = int(np.flatnonzero(column.isna().to_numpy())[0]) + 1
         raise DataError(f"{path}: column {name!r} has no date in data row {row}; fill it in or remove the row")
     if pd.api.types.is_integer_dtype(column):
-        if not column.between(1, 9999).all():
+        # Four-digit whole numbers are years (1700, 1701, ...); other numbers are not dates.
+        if not column.between(1000, 9999).all():
             raise DataError(f"{path}: column {name!r} holds numbers, not dates; pass the date column with date_col=")
         return _quiet_to_datetime(column.astype(str), format="%Y")
     if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):

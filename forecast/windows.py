@@ -94,6 +94,8 @@ def chronological_split(n_rows, lookback, horizon, *, validation_size=0, test_si
     test_rows = _rows(test_size, n_rows, "test_size")
     validation_rows = _rows(validation_size, n_rows, "validation_size")
     train_rows = n_rows - validation_rows - test_rows
+    if validation_rows + test_rows == 0:
+        check_length(n_rows, lookback, horizon)
     if train_rows < lookback + horizon:
         raise DataError(
             f"{n_rows} rows leave {train_rows} for training, fewer than lookback + horizon = "

@@ -215,3 +215,22 @@ def test_long_format_fit_and_predict(run, tmp_path):
     assert (tmp_path / "series.png").exists()
     assert run("predict", "long.csv", "-o", "again.csv").exit_code == 0
     assert (tmp_path / "again.csv").read_text().splitlines()[0] == "unique_id,ds,y"
+
+
+def test_output_folders_are_checked_before_any_work(run, tmp_path):
+    assert_one_error_line(run("fit", AIRLINE, "-o", "missing/model.npz"), 2, "folder of 'missing/model.npz' does not exist")
+    assert_one_error_line(run("compare", AIRLINE, "--plot", "missing/c.png"), 2, "does not exist")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_series_too_short_to_score_still_fits_and_says_so(run, tmp_path):
+    (tmp_path / "short.csv").write_text("date,v\n" + "".join(f"2020-01-{day:02d},{day % 3}\n" for day in range(1, 5)))
+    result = run("fit", "short.csv", "--lookback", "2", "--horizon", "1", *QUICK)
+    assert result.exit_code == 0, result.output
+    assert "validation: not scored" in result.stdout
+    assert (tmp_path / "forecast-model.npz").exists()
+
+
+def test_integer_dates_that_are_not_years_are_refused(run, tmp_path):
+    (tmp_path / "steps.csv").write_text("date,v\n1,2\n3,4\n5,6\n")
+    assert_one_error_line(run("fit", "steps.csv"), 1, "column 'date' holds numbers, not dates")
