@@ -119,7 +119,8 @@ def window_options(command):
 @click.option("--model", "model_name", type=click.Choice(MODEL_NAMES), default="gru", show_default=True,
               help="rnn is the Elman network; lstm and gru the gated cells; the rest are baselines.")
 @click.option("--epochs", type=click.IntRange(min=1), help="Most training epochs (default: 100, with early stopping).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; the same seed gives the same model.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Random seed; the same seed gives the same model.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=DEFAULT_MODEL_PATH, show_default=True,
               callback=_output_path, help="Where to write the model file.")
 @click.option("--id-col", help="Long format: the column naming each series (e.g. unique_id); one global model "
@@ -175,11 +176,16 @@ def predict(data, model_path, output, date_col, fill, plot):
     trained with --id-col), then one column per target. DATA must have the
     columns the model was trained on. --plot draws the first series.
     """
+    from .base import BaseForecaster
     from .data import read_csv
+    from .errors import ModelFileError
     from .files import atomic_write
     from .io import load
 
     estimator = load(model_path)
+    if not isinstance(estimator, BaseForecaster):
+        raise ModelFileError(f"{model_path}: holds a window-level {type(estimator).__name__}, not a forecaster; "
+                             "train one with `forecast fit`")
     if data is None:
         history = None
     else:
@@ -212,7 +218,7 @@ def predict(data, model_path, output, date_col, fill, plot):
 @click.option("--test-size", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2,
               show_default=True, help="Fraction of the rows held out at the end for scoring.")
 @click.option("--epochs", type=click.IntRange(min=1), help="Most training epochs of the neural models (default: 100).")
-@click.option("--seed", type=int, default=0, show_default=True, help="First random seed.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="First random seed.")
 @click.option("--seeds", type=click.IntRange(min=1), default=1, show_default=True,
               help="Repeat each neural model over this many seeds and report mean ± std.")
 @click.option("--lookbacks", help="Comma-separated lookbacks to sweep for gru and mlp, e.g. 5,10,20,50.")

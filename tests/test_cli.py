@@ -234,3 +234,16 @@ def test_a_series_too_short_to_score_still_fits_and_says_so(run, tmp_path):
 def test_integer_dates_that_are_not_years_are_refused(run, tmp_path):
     (tmp_path / "steps.csv").write_text("date,v\n1,2\n3,4\n5,6\n")
     assert_one_error_line(run("fit", "steps.csv"), 1, "column 'date' holds numbers, not dates")
+
+
+def test_predict_refuses_a_window_regressor_file(run, tmp_path):
+    from forecast import MLPRegressor
+    from forecast.io import save
+
+    X = np.random.default_rng(0).normal(size=(40, 6))
+    save(MLPRegressor(max_epochs=1).fit(X, X[:, 0]), tmp_path / "regressor.npz")
+    assert_one_error_line(run("predict", "--model", "regressor.npz"), 1, "window-level MLPRegressor, not a forecaster")
+
+
+def test_negative_seed_is_a_usage_error(run):
+    assert_one_error_line(run("fit", AIRLINE, "--seed", "-1"), 2, "--seed")
