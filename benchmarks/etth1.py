@@ -29,8 +29,14 @@ DATA = Path(__file__).resolve().parent.parent / "datasets" / "ETTh1.csv"
 TRAIN_ROWS, VALIDATION_ROWS, TEST_ROWS = 8640, 2880, 2880
 # Published test MSE / MAE at horizon 96 (lookback in brackets), quoted from the papers, not re-run here.
 PUBLISHED = {
-    "M": [("Informer (96)", 0.865, 0.713), ("Autoformer (96)", 0.449, 0.459), ("DLinear (96)", 0.386, 0.400),
-          ("DLinear (336)", 0.375, 0.399), ("PatchTST/64 (512)", 0.370, 0.400), ("SegRNN (720)", 0.341, 0.376)],
+    "M": [
+        ("Informer (96)", 0.865, 0.713),
+        ("Autoformer (96)", 0.449, 0.459),
+        ("DLinear (96)", 0.386, 0.400),
+        ("DLinear (336)", 0.375, 0.399),
+        ("PatchTST/64 (512)", 0.370, 0.400),
+        ("SegRNN (720)", 0.341, 0.376),
+    ],
     "S": [("DLinear (336)", 0.056, 0.180)],
 }
 
@@ -51,9 +57,8 @@ def run(setting, lookback, horizon, models, seeds, split):
     rows = []
     for model in models:
         results = []
-        for seed in (range(seeds) if model in NEURAL_MODELS else [None]):
-            estimator = make_forecaster(model, lookback=lookback, horizon=horizon, season_length=24,
-                                        random_state=seed)
+        for seed in range(seeds) if model in NEURAL_MODELS else [None]:
+            estimator = make_forecaster(model, lookback=lookback, horizon=horizon, season_length=24, random_state=seed)
             if model in NEURAL_MODELS:
                 estimator.set_params(validation_fraction=validation_fraction)
             started = time.perf_counter()
@@ -63,8 +68,15 @@ def run(setting, lookback, horizon, models, seeds, split):
             forecasts = estimator.predict_windows(X)
             predict_seconds = time.perf_counter() - started
             targets, forecasts = (Y - mean) / std, (forecasts - mean) / std
-            results.append((mse(targets, forecasts), mae(targets, forecasts), fit_seconds, predict_seconds,
-                            len(getattr(estimator, "history_", []))))
+            results.append(
+                (
+                    mse(targets, forecasts),
+                    mae(targets, forecasts),
+                    fit_seconds,
+                    predict_seconds,
+                    len(getattr(estimator, "history_", [])),
+                )
+            )
         scores = np.array(results)
         rows.append((model, scores, count_parameters(estimator)))
     return rows, len(X)
@@ -81,17 +93,23 @@ def main():
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
     models = args.models.split(",")
-    for setting in (["M", "S"] if args.setting == "both" else [args.setting]):
+    for setting in ["M", "S"] if args.setting == "both" else [args.setting]:
         rows, n_windows = run(setting, args.lookback, args.horizon, models, args.seeds, args.split)
-        print(f"\n### ETTh1 {setting}, lookback {args.lookback}, horizon {args.horizon}: "
-              f"{args.split} MSE / MAE over {n_windows} windows (standardised)\n")
+        print(
+            f"\n### ETTh1 {setting}, lookback {args.lookback}, horizon {args.horizon}: "
+            f"{args.split} MSE / MAE over {n_windows} windows (standardised)\n"
+        )
         print("| model | MSE | MAE | parameters | epochs | fit s | predict s |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for model, scores, parameters in sorted(rows, key=lambda row: row[1][:, 0].mean()):
-            spread = lambda column, digits: (f"{scores[:, column].mean():.{digits}f}"
-                                             + (f" ± {scores[:, column].std():.{digits}f}" if len(scores) > 1 else ""))
-            print(f"| {model} | {spread(0, 4)} | {spread(1, 4)} | {parameters:,} | {scores[:, 4].mean():.0f} | "
-                  f"{np.median(scores[:, 2]):.1f} | {np.median(scores[:, 3]):.2f} |")
+            spread = lambda column, digits: (
+                f"{scores[:, column].mean():.{digits}f}"
+                + (f" ± {scores[:, column].std():.{digits}f}" if len(scores) > 1 else "")
+            )
+            print(
+                f"| {model} | {spread(0, 4)} | {spread(1, 4)} | {parameters:,} | {scores[:, 4].mean():.0f} | "
+                f"{np.median(scores[:, 2]):.1f} | {np.median(scores[:, 3]):.2f} |"
+            )
         if args.split == "test" and args.horizon == 96:
             for name, published_mse, published_mae in PUBLISHED[setting]:
                 print(f"| *{name}, published* | {published_mse:.3f} | {published_mae:.3f} | | | | |")

@@ -15,7 +15,13 @@ import warnings
 import numpy as np
 
 from forecast import (
-    LinearForecaster, MLPForecaster, NaiveForecaster, RNNForecaster, SeasonalNaiveForecaster, mase, read_csv,
+    LinearForecaster,
+    MLPForecaster,
+    NaiveForecaster,
+    RNNForecaster,
+    SeasonalNaiveForecaster,
+    mase,
+    read_csv,
 )
 
 # name, file, lookback, horizon (= held-out rows), season length
@@ -46,11 +52,13 @@ def main():
         rows = []
         for model, make in MODELS.items():
             scores, seconds = [], []
-            for seed in ([0] if model in DETERMINISTIC else seeds):
+            for seed in [0] if model in DETERMINISTIC else seeds:
                 started = time.perf_counter()
                 forecast = make(lookback, horizon, season, seed).fit(train).predict()
                 seconds.append(time.perf_counter() - started)
-                scores.append(mase(test.to_numpy(), forecast.to_numpy(), y_train=train.to_numpy(), season_length=season))
+                scores.append(
+                    mase(test.to_numpy(), forecast.to_numpy(), y_train=train.to_numpy(), season_length=season)
+                )
             rows.append((model, np.mean(scores), np.std(scores), np.median(seconds)))
             if model == "seasonal naive":
                 baseline = np.mean(scores)

@@ -78,26 +78,37 @@ def main():
     train = panel.drop(test.index)
     ids = train.index.get_level_values(0).unique()
 
-    reference = pd.concat({series_id: pd.DataFrame(
-        {"y": naive2(train.loc[series_id, "y"].to_numpy())},
-        index=test.loc[series_id].index) for series_id in ids}, names=["unique_id", "ds"])
+    reference = pd.concat(
+        {
+            series_id: pd.DataFrame(
+                {"y": naive2(train.loc[series_id, "y"].to_numpy())}, index=test.loc[series_id].index
+            )
+            for series_id in ids
+        },
+        names=["unique_id", "ds"],
+    )
     reference_smape, reference_mase = score(train, test, reference)
     rows = [("Naive2 (M4 reference)", reference_smape, reference_mase, 0.0)]
     for model in ("gru", "lstm", "rnn", "mlp", "linear", "naive", "seasonal-naive"):
         results = []
-        for seed in (range(args.seeds) if model in NEURAL_MODELS else [None]):
-            estimator = make_forecaster(model, lookback=LOOKBACK, horizon=HORIZON, season_length=SEASON,
-                                        random_state=seed)
+        for seed in range(args.seeds) if model in NEURAL_MODELS else [None]:
+            estimator = make_forecaster(
+                model, lookback=LOOKBACK, horizon=HORIZON, season_length=SEASON, random_state=seed
+            )
             started = time.perf_counter()
             forecasts = estimator.fit(train).predict()
             results.append((*score(train, test, forecasts), time.perf_counter() - started))
         rows.append((model, *np.mean(results, axis=0)))
 
-    print(f"\n### us_employment: {len(ids)} monthly series, {len(train):,} rows fitted; "
-          f"last {HORIZON} months of each held out; lookback {LOOKBACK}\n")
+    print(
+        f"\n### us_employment: {len(ids)} monthly series, {len(train):,} rows fitted; "
+        f"last {HORIZON} months of each held out; lookback {LOOKBACK}\n"
+    )
     print("| model (one global model) | sMAPE % | MASE | OWA | fit + predict s |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for name, model_smape, model_mase, seconds in sorted(rows, key=lambda row: row[1] / reference_smape + row[2] / reference_mase):
+    for name, model_smape, model_mase, seconds in sorted(
+        rows, key=lambda row: row[1] / reference_smape + row[2] / reference_mase
+    ):
         owa = 0.5 * (model_smape / reference_smape + model_mase / reference_mase)
         print(f"| {name} | {model_smape:.3f} | {model_mase:.3f} | {owa:.3f} | {seconds:.1f} |")
 

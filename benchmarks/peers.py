@@ -64,16 +64,42 @@ def darts_models(scaled, X, epochs):
 
     train = TimeSeries.from_values(scaled.to_numpy()[:TRAIN_ROWS].astype(np.float32))
     inputs = [TimeSeries.from_values(window.astype(np.float32)) for window in X]
-    common = dict(n_epochs=epochs, batch_size=BATCH, random_state=0, pl_trainer_kwargs={"accelerator": "cpu",
-                  "enable_progress_bar": False, "enable_model_summary": False, "logger": False})
+    common = dict(
+        n_epochs=epochs,
+        batch_size=BATCH,
+        random_state=0,
+        pl_trainer_kwargs={
+            "accelerator": "cpu",
+            "enable_progress_bar": False,
+            "enable_model_summary": False,
+            "logger": False,
+        },
+    )
     candidates = {
-        "darts RNNModel LSTM": RNNModel(model="LSTM", input_chunk_length=LOOKBACK, training_length=LOOKBACK + HORIZON,
-                                        hidden_dim=HIDDEN, n_rnn_layers=LAYERS, **common),
-        "darts RNNModel GRU": RNNModel(model="GRU", input_chunk_length=LOOKBACK, training_length=LOOKBACK + HORIZON,
-                                       hidden_dim=HIDDEN, n_rnn_layers=LAYERS, **common),
-        "darts BlockRNNModel LSTM": BlockRNNModel(model="LSTM", input_chunk_length=LOOKBACK,
-                                                  output_chunk_length=HORIZON, hidden_dim=HIDDEN,
-                                                  n_rnn_layers=LAYERS, **common),
+        "darts RNNModel LSTM": RNNModel(
+            model="LSTM",
+            input_chunk_length=LOOKBACK,
+            training_length=LOOKBACK + HORIZON,
+            hidden_dim=HIDDEN,
+            n_rnn_layers=LAYERS,
+            **common,
+        ),
+        "darts RNNModel GRU": RNNModel(
+            model="GRU",
+            input_chunk_length=LOOKBACK,
+            training_length=LOOKBACK + HORIZON,
+            hidden_dim=HIDDEN,
+            n_rnn_layers=LAYERS,
+            **common,
+        ),
+        "darts BlockRNNModel LSTM": BlockRNNModel(
+            model="LSTM",
+            input_chunk_length=LOOKBACK,
+            output_chunk_length=HORIZON,
+            hidden_dim=HIDDEN,
+            n_rnn_layers=LAYERS,
+            **common,
+        ),
     }
     for name, model in candidates.items():
         started = time.perf_counter()
@@ -90,15 +116,25 @@ def neuralforecast_models(scaled, X, epochs):
     def long_format(values, ids):
         n_rows = values.shape[1]
         stamps = pd.date_range("2000-01-01", periods=n_rows, freq="h")
-        return pd.DataFrame({"unique_id": np.repeat(ids, n_rows), "ds": np.tile(stamps, len(ids)),
-                             "y": values.reshape(-1)})
+        return pd.DataFrame(
+            {"unique_id": np.repeat(ids, n_rows), "ds": np.tile(stamps, len(ids)), "y": values.reshape(-1)}
+        )
 
     channels = scaled.shape[1]
     train = long_format(scaled.to_numpy()[:TRAIN_ROWS].T, [f"c{c}" for c in range(channels)])
     windows = X.transpose(0, 2, 1).reshape(-1, LOOKBACK)  # (n*C, L): one series per window and channel
     inputs = long_format(windows, np.arange(len(windows)).astype(str))
-    common = dict(h=HORIZON, input_size=LOOKBACK, batch_size=BATCH, random_seed=0, scaler_type="identity",
-                  enable_progress_bar=False, enable_model_summary=False, logger=False, accelerator="cpu")
+    common = dict(
+        h=HORIZON,
+        input_size=LOOKBACK,
+        batch_size=BATCH,
+        random_seed=0,
+        scaler_type="identity",
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        logger=False,
+        accelerator="cpu",
+    )
     steps_per_epoch = channels * (TRAIN_ROWS - LOOKBACK - HORIZON + 1) // BATCH
     recurrent = dict(encoder_hidden_size=HIDDEN, encoder_n_layers=LAYERS, max_steps=epochs * steps_per_epoch)
     candidates = {
@@ -134,13 +170,17 @@ def main():
             results.extend(source(scaled, X, args.epochs))
         except Exception as error:  # noqa: BLE001 - a peer failing is reported, not fatal
             print(f"{source.__name__}: failed: {type(error).__name__}: {error}")
-    print(f"\n### ETTh1 {args.setting}, lookback {LOOKBACK}, horizon {HORIZON}: test MSE / MAE (standardised) "
-          f"over {len(X)} windows (every {args.stride}th)\n")
+    print(
+        f"\n### ETTh1 {args.setting}, lookback {LOOKBACK}, horizon {HORIZON}: test MSE / MAE (standardised) "
+        f"over {len(X)} windows (every {args.stride}th)\n"
+    )
     print("| model | MSE | MAE | epochs | seconds per epoch | fit seconds |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, forecasts, seconds, per_epoch, epochs in sorted(results, key=lambda r: np.mean((r[1] - Y) ** 2)):
-        print(f"| {name} | {np.mean((forecasts - Y) ** 2):.4f} | {np.mean(np.abs(forecasts - Y)):.4f} | {epochs} | "
-              f"{per_epoch:.1f} | {seconds:.1f} |")
+        print(
+            f"| {name} | {np.mean((forecasts - Y) ** 2):.4f} | {np.mean(np.abs(forecasts - Y)):.4f} | {epochs} | "
+            f"{per_epoch:.1f} | {seconds:.1f} |"
+        )
 
 
 if __name__ == "__main__":

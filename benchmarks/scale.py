@@ -43,7 +43,8 @@ def write_csv(path, n_series, n_steps):
             level, phase = rng.uniform(5, 50), rng.uniform(0, 2 * np.pi)
             values = level + np.sin(np.arange(n_steps) * 2 * np.pi / 24 + phase) + rng.normal(0, 0.3, n_steps)
             pd.DataFrame({"unique_id": f"s{series:04d}", "ds": stamps, "y": values.round(4)}).to_csv(
-                handle, header=False, index=False)
+                handle, header=False, index=False
+            )
 
 
 def rss_mb():
@@ -73,8 +74,12 @@ def measure_loading(path):
     started = time.perf_counter()
     frame = read_csv(path, id_col="unique_id", dtype="float32")
     seconds = time.perf_counter() - started
-    return {"rows": len(frame), "seconds": seconds, "peak_above_start_mb": peak_mb() - before,
-            "data_mb": frame.to_numpy().nbytes / 2**20}
+    return {
+        "rows": len(frame),
+        "seconds": seconds,
+        "peak_above_start_mb": peak_mb() - before,
+        "data_mb": frame.to_numpy().nbytes / 2**20,
+    }
 
 
 def measure_training(path, n_windows):
@@ -103,11 +108,19 @@ def measure_training(path, n_windows):
     series = torch.as_tensor((single - single.mean()) / single.std(), dtype=torch.float32)
     starts = torch.as_tensor(np.random.default_rng(1).integers(0, len(single) - LOOKBACK - HORIZON + 1, n_windows))
     module = model._build_module(1, LOOKBACK, HORIZON)
-    history = train(module, WindowData(series, starts, torch.empty(0, dtype=torch.int64), LOOKBACK, HORIZON),
-                    TrainingConfig(max_epochs=1, batch_size=BATCH, lr_schedule=None))
-    return {"data_mb": data_mb, "peak_above_start_mb": peak_above,
-            "fit_seconds": fit_seconds, "windows": n_windows, "many_windows_per_s": many,
-            "single_windows_per_s": n_windows / history[0]["seconds"]}
+    history = train(
+        module,
+        WindowData(series, starts, torch.empty(0, dtype=torch.int64), LOOKBACK, HORIZON),
+        TrainingConfig(max_epochs=1, batch_size=BATCH, lr_schedule=None),
+    )
+    return {
+        "data_mb": data_mb,
+        "peak_above_start_mb": peak_above,
+        "fit_seconds": fit_seconds,
+        "windows": n_windows,
+        "many_windows_per_s": many,
+        "single_windows_per_s": n_windows / history[0]["seconds"],
+    }
 
 
 def _subset_fit(fit_network, n_windows):
@@ -144,8 +157,17 @@ def main():
         print(f"wrote {path} ({path.stat().st_size / 2**20:,.0f} MB) in {time.perf_counter() - started:.0f} s")
 
     def worker(*extra):
-        command = [sys.executable, __file__, "--series", str(args.series), "--steps", str(args.steps),
-                   "--windows", str(args.windows), *extra]
+        command = [
+            sys.executable,
+            __file__,
+            "--series",
+            str(args.series),
+            "--steps",
+            str(args.steps),
+            "--windows",
+            str(args.windows),
+            *extra,
+        ]
         return json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()[-1])
 
     loading = worker("--worker", "load", "--path", str(path))
@@ -158,11 +180,15 @@ def main():
     print(f"| float32 data, MB | {training['data_mb']:,.0f} |")
     print(f"| fit (GRU, all series stored): peak memory above start, MB | {training['peak_above_start_mb']:,.0f} |")
     print(f"| fit: peak memory / float32 data | {training['peak_above_start_mb'] / training['data_mb']:.2f} |")
-    print(f"| epoch of {training['windows']:,} windows from all series: windows per second "
-          f"| {training['many_windows_per_s']:,.0f} |")
+    print(
+        f"| epoch of {training['windows']:,} windows from all series: windows per second "
+        f"| {training['many_windows_per_s']:,.0f} |"
+    )
     print(f"| the same from one series: windows per second | {training['single_windows_per_s']:,.0f} |")
-    print(f"| many-series / one-series throughput | "
-          f"{training['many_windows_per_s'] / training['single_windows_per_s']:.2f} |")
+    print(
+        f"| many-series / one-series throughput | "
+        f"{training['many_windows_per_s'] / training['single_windows_per_s']:.2f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -49,8 +49,13 @@ def measure(model, epochs, setting):
     series = torch.as_tensor((values - mean) / std, dtype=torch.float32)
     starts = torch.as_tensor(chronological_split(len(values), lookback, horizon).train)
     data = WindowData(series, starts, torch.empty(0, dtype=torch.int64), lookback, horizon)
-    config = TrainingConfig(max_epochs=epochs + 1, patience=epochs + 2, batch_size=128, lr_schedule=None,
-                            supervision=getattr(estimator, "supervision", "last"))
+    config = TrainingConfig(
+        max_epochs=epochs + 1,
+        patience=epochs + 2,
+        batch_size=128,
+        lr_schedule=None,
+        supervision=getattr(estimator, "supervision", "last"),
+    )
 
     module = estimator._build_module(series.shape[1], lookback, horizon)
     ours = [record["seconds"] for record in train(module, data, config)][1:]
@@ -102,13 +107,19 @@ def main():
         command = [sys.executable, __file__, "--worker", model, "--epochs", str(args.epochs), "--setting", args.setting]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
-    print(f"\n### Speed on ETTh1 {args.setting}, lookback 96, horizon 96, batch 128: "
-          f"{results[0]['windows']:,} training windows; medians over {args.epochs} epochs\n")
-    print("| model | our loop, windows/s | bare loop, windows/s | overhead | predict_windows, windows/s | peak memory MB |")
+    print(
+        f"\n### Speed on ETTh1 {args.setting}, lookback 96, horizon 96, batch 128: "
+        f"{results[0]['windows']:,} training windows; medians over {args.epochs} epochs\n"
+    )
+    print(
+        "| model | our loop, windows/s | bare loop, windows/s | overhead | predict_windows, windows/s | peak memory MB |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for result in results:
-        print(f"| {result['model']} | {result['windows'] / result['ours']:,.0f} | {result['windows'] / result['bare']:,.0f} | "
-              f"{result['ours'] / result['bare'] - 1:+.1%} | {result['predict_windows_per_s']:,.0f} | {result['peak_mb']:,.0f} |")
+        print(
+            f"| {result['model']} | {result['windows'] / result['ours']:,.0f} | {result['windows'] / result['bare']:,.0f} | "
+            f"{result['ours'] / result['bare'] - 1:+.1%} | {result['predict_windows_per_s']:,.0f} | {result['peak_mb']:,.0f} |"
+        )
 
 
 if __name__ == "__main__":

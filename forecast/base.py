@@ -88,7 +88,9 @@ class BaseForecaster(BaseEstimator):
             pieces = split_series(self._check_columns(as_frame(y, "y")))
             ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
             histories = [piece.to_numpy(dtype=np.float64) for _, piece in pieces]
-            windows = np.stack([self._last_rows(history, series_id) for (series_id, _), history in zip(pieces, histories)])
+            windows = np.stack(
+                [self._last_rows(history, series_id) for (series_id, _), history in zip(pieces, histories)]
+            )
             last_index = [piece.index[-1] for _, piece in pieces]
             freq = _frequency_of(pieces[0][1].index) or self.freq_
             mean, std = self._scaling_for(ids, histories)
@@ -149,12 +151,15 @@ class BaseForecaster(BaseEstimator):
         needed = self._min_rows()
         short = [str(series_id) for series_id, piece in pieces if len(piece) < needed]
         if len(short) == len(pieces):
-            raise DataError(f"every series is shorter than the {needed} rows one training window needs "
-                            f"(lookback + horizon); use a shorter lookback or horizon")
+            raise DataError(
+                f"every series is shorter than the {needed} rows one training window needs "
+                f"(lookback + horizon); use a shorter lookback or horizon"
+            )
         if short:
             shown = ", ".join(map(repr, short[:5])) + (f" and {len(short) - 5} more" if len(short) > 5 else "")
-            warnings.warn(f"skipping {len(short)} series shorter than {needed} rows (lookback + horizon): {shown}",
-                          stacklevel=4)
+            warnings.warn(
+                f"skipping {len(short)} series shorter than {needed} rows (lookback + horizon): {shown}", stacklevel=4
+            )
         return [(series_id, piece) for series_id, piece in pieces if len(piece) >= needed]
 
     def _last_rows(self, history, series_id):
@@ -183,8 +188,10 @@ class BaseForecaster(BaseEstimator):
         if ids is None or not hasattr(self, "scale_mean_"):
             return self._stored_scaling([None] * len(histories) if ids is None else ids)
         known = set(self.series_ids_)
-        pairs = [self._stored_scaling([series_id]) if series_id in known else fit_scaling(history)
-                 for series_id, history in zip(ids, histories)]
+        pairs = [
+            self._stored_scaling([series_id]) if series_id in known else fit_scaling(history)
+            for series_id, history in zip(ids, histories)
+        ]
         return np.vstack([mean for mean, _ in pairs]), np.vstack([std for _, std in pairs])
 
     def _forecast_frame(self, ids, last_index, freq, forecasts):
@@ -194,8 +201,10 @@ class BaseForecaster(BaseEstimator):
 
         if ids is None:
             return frame(0)
-        return pd.concat({series_id: frame(position) for position, series_id in enumerate(ids)},
-                         names=[self.id_name_, self.index_name_])
+        return pd.concat(
+            {series_id: frame(position) for position, series_id in enumerate(ids)},
+            names=[self.id_name_, self.index_name_],
+        )
 
     def _check_columns(self, frame):
         if list(frame.columns) == self.columns_:
@@ -266,7 +275,9 @@ def split_series(frame):
         if not isinstance(piece.index, pd.DatetimeIndex):
             piece.index = _positional_index(piece.index)
         elif not (piece.index.is_monotonic_increasing and piece.index.is_unique):
-            raise DataError(f"series {series_id!r} has unsorted or repeated timestamps; sort them and keep one per time")
+            raise DataError(
+                f"series {series_id!r} has unsorted or repeated timestamps; sort them and keep one per time"
+            )
         pieces.append((series_id, piece))
     return pieces
 
@@ -282,8 +293,10 @@ def future_index(last_index, freq, horizon):
     """The ``horizon`` index labels after ``last_index``: timestamps at ``freq``, or integers."""
     if isinstance(last_index, pd.Timestamp):
         if freq is None:
-            raise DataError("the data's dates have no regular frequency, so future dates are unknown; "
-                            "pass a frame from read_csv or one whose index has a freq")
+            raise DataError(
+                "the data's dates have no regular frequency, so future dates are unknown; "
+                "pass a frame from read_csv or one whose index has a freq"
+            )
         return pd.date_range(last_index, periods=horizon + 1, freq=freq)[1:]
     return pd.RangeIndex(int(last_index) + 1, int(last_index) + 1 + horizon)
 

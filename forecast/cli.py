@@ -86,11 +86,18 @@ def data_options(command):
     """Options that say how to read the CSV, shared by fit and compare."""
     options = [
         click.option("--date-col", help="The date column (default: detected by name or by its values)."),
-        click.option("--target", "targets", multiple=True,
-                     help="A column to forecast; repeat for several (default: every numeric column)."),
+        click.option(
+            "--target",
+            "targets",
+            multiple=True,
+            help="A column to forecast; repeat for several (default: every numeric column).",
+        ),
         click.option("--freq", help="Pandas frequency of the rows, such as h, D or MS (default: inferred)."),
-        click.option("--fill", type=click.Choice(FILL_CHOICES),
-                     help="Fill missing values and timestamps instead of refusing them."),
+        click.option(
+            "--fill",
+            type=click.Choice(FILL_CHOICES),
+            help="Fill missing values and timestamps instead of refusing them.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -100,12 +107,19 @@ def data_options(command):
 def window_options(command):
     """--lookback, --horizon and --season-length, shared by fit and compare."""
     options = [
-        click.option("--lookback", type=click.IntRange(min=1),
-                     help="Past steps each forecast sees (default: twice the horizon)."),
-        click.option("--horizon", type=click.IntRange(min=1),
-                     help="Steps to forecast (default: one season, e.g. 12 for monthly or 24 for hourly data; else 5)."),
-        click.option("--season-length", type=click.IntRange(min=1),
-                     help="Steps per season for seasonal naive and MASE (default: from the frequency)."),
+        click.option(
+            "--lookback", type=click.IntRange(min=1), help="Past steps each forecast sees (default: twice the horizon)."
+        ),
+        click.option(
+            "--horizon",
+            type=click.IntRange(min=1),
+            help="Steps to forecast (default: one season, e.g. 12 for monthly or 24 for hourly data; else 5).",
+        ),
+        click.option(
+            "--season-length",
+            type=click.IntRange(min=1),
+            help="Steps per season for seasonal naive and MASE (default: from the frequency).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -116,18 +130,52 @@ def window_options(command):
 @click.argument("data", type=click.Path(dir_okay=False))
 @data_options
 @window_options
-@click.option("--model", "model_name", type=click.Choice(MODEL_NAMES), default="gru", show_default=True,
-              help="rnn is the Elman network; lstm and gru the gated cells; the rest are baselines.")
+@click.option(
+    "--model",
+    "model_name",
+    type=click.Choice(MODEL_NAMES),
+    default="gru",
+    show_default=True,
+    help="rnn is the Elman network; lstm and gru the gated cells; the rest are baselines.",
+)
 @click.option("--epochs", type=click.IntRange(min=1), help="Most training epochs (default: 100, with early stopping).")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Random seed; the same seed gives the same model.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=DEFAULT_MODEL_PATH, show_default=True,
-              callback=_output_path, help="Where to write the model file.")
-@click.option("--id-col", help="Long format: the column naming each series (e.g. unique_id); one global model "
-              "is trained on all of them.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Random seed; the same seed gives the same model.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=DEFAULT_MODEL_PATH,
+    show_default=True,
+    callback=_output_path,
+    help="Where to write the model file.",
+)
+@click.option(
+    "--id-col",
+    help="Long format: the column naming each series (e.g. unique_id); one global model is trained on all of them.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
-def fit(data, date_col, targets, freq, fill, lookback, horizon, season_length, model_name, epochs, seed, output,
-        id_col, quiet):
+def fit(
+    data,
+    date_col,
+    targets,
+    freq,
+    fill,
+    lookback,
+    horizon,
+    season_length,
+    model_name,
+    epochs,
+    seed,
+    output,
+    id_col,
+    quiet,
+):
     """Train a model on DATA and save it, with everything `forecast predict` needs.
 
     The last 20% of the rows are a validation tail: neural models stop early
@@ -142,8 +190,14 @@ def fit(data, date_col, targets, freq, fill, lookback, horizon, season_length, m
     quiet = quiet or not is_primary()
     frame = read_csv(data, date_col=date_col, targets=list(targets) or None, freq=freq, fill=fill, id_col=id_col)
     lookback, horizon = _window(frame, lookback, horizon)
-    estimator = make_forecaster(model_name, lookback=lookback, horizon=horizon, season_length=season_length,
-                                max_epochs=epochs, random_state=seed)
+    estimator = make_forecaster(
+        model_name,
+        lookback=lookback,
+        horizon=horizon,
+        season_length=season_length,
+        max_epochs=epochs,
+        random_state=seed,
+    )
     echo(_summary(data, frame, lookback, horizon, model_name))
     started = time.perf_counter()
     if model_name in NEURAL_MODELS:
@@ -161,14 +215,29 @@ def fit(data, date_col, targets, freq, fill, lookback, horizon, season_length, m
 
 @cli.command()
 @click.argument("data", required=False, type=click.Path(dir_okay=False))
-@click.option("--model", "model_path", type=click.Path(dir_okay=False), default=DEFAULT_MODEL_PATH,
-              show_default=True, help="A model file written by `forecast fit`.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), callback=_output_path,
-              help="CSV file to write (default: standard output).")
+@click.option(
+    "--model",
+    "model_path",
+    type=click.Path(dir_okay=False),
+    default=DEFAULT_MODEL_PATH,
+    show_default=True,
+    help="A model file written by `forecast fit`.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    callback=_output_path,
+    help="CSV file to write (default: standard output).",
+)
 @click.option("--date-col", help="DATA's date column (default: the one the model was trained with).")
 @click.option("--fill", type=click.Choice(FILL_CHOICES), help="Fill missing values in DATA instead of refusing them.")
-@click.option("--plot", type=click.Path(dir_okay=False), callback=_output_path,
-              help="Also draw history and forecast to this PNG file.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    callback=_output_path,
+    help="Also draw history and forecast to this PNG file.",
+)
 def predict(data, model_path, output, date_col, fill, plot):
     """Forecast the steps after the training data, or after the end of DATA.
 
@@ -184,13 +253,21 @@ def predict(data, model_path, output, date_col, fill, plot):
 
     estimator = load(model_path)
     if not isinstance(estimator, BaseForecaster):
-        raise ModelFileError(f"{model_path}: holds a window-level {type(estimator).__name__}, not a forecaster; "
-                             "train one with `forecast fit`")
+        raise ModelFileError(
+            f"{model_path}: holds a window-level {type(estimator).__name__}, not a forecaster; "
+            "train one with `forecast fit`"
+        )
     if data is None:
         history = None
     else:
-        history = read_csv(data, date_col=date_col or estimator.index_name_, targets=estimator.columns_,
-                           freq=estimator.freq_, fill=fill, id_col=estimator.id_name_)
+        history = read_csv(
+            data,
+            date_col=date_col or estimator.index_name_,
+            targets=estimator.columns_,
+            freq=estimator.freq_,
+            fill=fill,
+            id_col=estimator.id_name_,
+        )
     forecast = estimator.predict(history)
     index_label = None if estimator.id_name_ else estimator.index_name_ or "date"
     if output is None:
@@ -206,29 +283,63 @@ def predict(data, model_path, output, date_col, fill, plot):
         if series_id is not None:
             forecast, shown = forecast.loc[series_id], (shown.loc[series_id] if history is not None else shown)
         title = f"Forecast by {type(estimator).__name__}" + ("" if series_id is None else f", series {series_id}")
-        plot_forecast(shown.iloc[-4 * len(forecast):], forecast, plot, title=title)
+        plot_forecast(shown.iloc[-4 * len(forecast) :], forecast, plot, title=title)
 
 
 @cli.command()
 @click.argument("data", type=click.Path(dir_okay=False))
 @data_options
 @window_options
-@click.option("--models", default=",".join(MODEL_NAMES), show_default=True,
-              help="Comma-separated models to compare.")
-@click.option("--test-size", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2,
-              show_default=True, help="Fraction of the rows held out at the end for scoring.")
+@click.option("--models", default=",".join(MODEL_NAMES), show_default=True, help="Comma-separated models to compare.")
+@click.option(
+    "--test-size",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.2,
+    show_default=True,
+    help="Fraction of the rows held out at the end for scoring.",
+)
 @click.option("--epochs", type=click.IntRange(min=1), help="Most training epochs of the neural models (default: 100).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="First random seed.")
-@click.option("--seeds", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Repeat each neural model over this many seeds and report mean ± std.")
+@click.option(
+    "--seeds",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Repeat each neural model over this many seeds and report mean ± std.",
+)
 @click.option("--lookbacks", help="Comma-separated lookbacks to sweep for gru and mlp, e.g. 5,10,20,50.")
-@click.option("--plot", type=click.Path(dir_okay=False), callback=_output_path,
-              help="Draw forecasts against actuals and training curves to this PNG.")
-@click.option("--report", type=click.Path(dir_okay=False), callback=_output_path,
-              help="Write the tables (and the plot) as a Markdown report.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    callback=_output_path,
+    help="Draw forecasts against actuals and training curves to this PNG.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    callback=_output_path,
+    help="Write the tables (and the plot) as a Markdown report.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
-def compare(data, date_col, targets, freq, fill, lookback, horizon, season_length, models, test_size, epochs, seed,
-            seeds, lookbacks, plot, report, quiet):
+def compare(
+    data,
+    date_col,
+    targets,
+    freq,
+    fill,
+    lookback,
+    horizon,
+    season_length,
+    models,
+    test_size,
+    epochs,
+    seed,
+    seeds,
+    lookbacks,
+    plot,
+    report,
+    quiet,
+):
     """Fit every model on the same split of DATA and score all on the same held-out windows.
 
     The table is sorted by MASE; MSE and MAE are on the series standardised
@@ -248,12 +359,23 @@ def compare(data, date_col, targets, freq, fill, lookback, horizon, season_lengt
         if not quiet:
             click.echo(f"  fitting {model}" + ("" if run_seed is None else f" (seed {run_seed})"), err=True)
 
-    held_out, runs = comparison.compare(frame, lookback=lookback, horizon=horizon, models=names,
-                                        held_out_size=test_size, season_length=season_length, seeds=seeds,
-                                        seed=seed, max_epochs=epochs, on_run=announce)
+    held_out, runs = comparison.compare(
+        frame,
+        lookback=lookback,
+        horizon=horizon,
+        models=names,
+        held_out_size=test_size,
+        season_length=season_length,
+        seeds=seeds,
+        seed=seed,
+        max_epochs=epochs,
+        on_run=announce,
+    )
     table = _format_table(comparison.summarise(runs), seeds > 1)
-    click.echo(f"\nheld out: the last {len(frame) - held_out.train_rows} rows, {len(held_out.target_starts)} windows "
-               f"of {horizon} steps; MASE season {held_out.season_length}\n")
+    click.echo(
+        f"\nheld out: the last {len(frame) - held_out.train_rows} rows, {len(held_out.target_starts)} windows "
+        f"of {horizon} steps; MASE season {held_out.season_length}\n"
+    )
     click.echo(table)
     sweep_table = ""
     if sweep:
@@ -296,20 +418,27 @@ def _validation_report(estimator, frame, lookback, horizon, season_length, neura
     if id_col is not None:
         if not neural:
             return f"{len(estimator.series_ids_)} series"
-        best = min(record["validation_loss"] if record["validation_loss"] is not None else record["train_loss"]
-                   for record in estimator.history_)
-        return (f"{len(estimator.series_ids_)} series; best validation MSE {best:.4f} "
-                "(each series standardised, on the last 20% of its rows)")
+        best = min(
+            record["validation_loss"] if record["validation_loss"] is not None else record["train_loss"]
+            for record in estimator.history_
+        )
+        return (
+            f"{len(estimator.series_ids_)} series; best validation MSE {best:.4f} "
+            "(each series standardised, on the last 20% of its rows)"
+        )
     try:
-        validation = hold_out(frame, lookback, horizon, float(getattr(estimator, "validation_fraction", 0.2)),
-                              season_length)
+        validation = hold_out(
+            frame, lookback, horizon, float(getattr(estimator, "validation_fraction", 0.2)), season_length
+        )
         scored = estimator if neural else _refit(estimator, frame.iloc[: validation.train_rows])
         inputs, targets = validation.windows(max(lookback, validation.season_length))
         score = validation.score(scored.predict_windows(inputs), targets)
     except DataError as error:
         return f"validation: not scored, the series is too short to hold out a tail ({error})"
-    return (f"validation ({score.n_windows} windows in the last {len(frame) - validation.train_rows} rows): "
-            f"MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  MASE {score.mase:.3f}")
+    return (
+        f"validation ({score.n_windows} windows in the last {len(frame) - validation.train_rows} rows): "
+        f"MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  MASE {score.mase:.3f}"
+    )
 
 
 def _refit(estimator, rows):
@@ -336,8 +465,10 @@ def _summary(path, frame, lookback, horizon, model_name):
     n_series = frame.index.get_level_values(0).nunique() if frame.index.nlevels == 2 else None
     series = f"{n_series} series, " if n_series else ""
     model = f", model {model_name}" if model_name else ""
-    return (f"{path}: {series}{len(frame)} rows × {frame.shape[1]} column(s) ({', '.join(map(str, frame.columns))}), "
-            f"frequency {_frequency(frame) or 'irregular'}; lookback {lookback}, horizon {horizon}{model}")
+    return (
+        f"{path}: {series}{len(frame)} rows × {frame.shape[1]} column(s) ({', '.join(map(str, frame.columns))}), "
+        f"frequency {_frequency(frame) or 'irregular'}; lookback {lookback}, horizon {horizon}{model}"
+    )
 
 
 class _EpochPrinter:
@@ -349,15 +480,22 @@ class _EpochPrinter:
 
     def __enter__(self):
         if not self.quiet and sys.stderr.isatty():
-            self.bar = click.progressbar(length=self.max_epochs, label="training", file=sys.stderr,
-                                         show_pos=True, show_eta=False, item_show_func=lambda text: text)
+            self.bar = click.progressbar(
+                length=self.max_epochs,
+                label="training",
+                file=sys.stderr,
+                show_pos=True,
+                show_eta=False,
+                item_show_func=lambda text: text,
+            )
             self.bar.__enter__()
         return self
 
     def __call__(self, record):
         validation = record["validation_loss"]
         text = f"epoch {record['epoch']}  train {record['train_loss']:.4f}" + (
-            f"  validation {validation:.4f}" if validation is not None else "")
+            f"  validation {validation:.4f}" if validation is not None else ""
+        )
         if self.bar is not None:
             self.bar.update(1, text)
         elif not self.quiet:
@@ -372,8 +510,10 @@ def _model_list(text):
     names = [name.strip() for name in text.split(",") if name.strip()]
     unknown = [name for name in names if name not in MODEL_NAMES]
     if unknown or not names:
-        raise click.BadParameter(f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODEL_NAMES)}",
-                                 param_hint="--models")
+        raise click.BadParameter(
+            f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODEL_NAMES)}",
+            param_hint="--models",
+        )
     return names
 
 
@@ -381,7 +521,9 @@ def _int_list(text, option):
     try:
         values = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise click.BadParameter(f"{text!r} is not a comma-separated list of whole numbers", param_hint=option) from None
+        raise click.BadParameter(
+            f"{text!r} is not a comma-separated list of whole numbers", param_hint=option
+        ) from None
     if not values or min(values) < 1:
         raise click.BadParameter("give whole numbers >= 1, such as 5,10,20", param_hint=option)
     return values
@@ -392,19 +534,26 @@ def _format_table(rows, with_spread):
         spread = f" ± {row[metric + '_std']:.{digits}f}" if with_spread and row["runs"] > 1 else ""
         return f"{row[metric]:.{digits}f}{spread}"
 
-    lines = ["| model | MSE | MAE | MASE | MASE / seasonal naive | parameters | fit s |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| model | MSE | MAE | MASE | MASE / seasonal naive | parameters | fit s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for row in rows:
         relative = "" if row["relative_mase"] is None else f"{row['relative_mase']:.2f}"
-        lines.append(f"| {row['model']} | {cell(row, 'mse', 4)} | {cell(row, 'mae', 4)} | {cell(row, 'mase', 3)} | "
-                     f"{relative} | {row['parameters']:,} | {row['fit_seconds']:.2f} |")
+        lines.append(
+            f"| {row['model']} | {cell(row, 'mse', 4)} | {cell(row, 'mae', 4)} | {cell(row, 'mase', 3)} | "
+            f"{relative} | {row['parameters']:,} | {row['fit_seconds']:.2f} |"
+        )
     return "\n".join(lines)
 
 
 def _lookback_sweep(frame, lookbacks, horizon, test_size, season_length, epochs, seed, announce):
     from .comparison import fit_and_score, hold_out
 
-    lines = ["| lookback | gru MASE | gru parameters | mlp MASE | mlp parameters |", "| ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| lookback | gru MASE | gru parameters | mlp MASE | mlp parameters |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+    ]
     # One held-out set for every lookback: the longest lookback decides where training ends.
     held_out = hold_out(frame, max(lookbacks), horizon, test_size, season_length)
     for lookback in lookbacks:

@@ -110,8 +110,9 @@ class HeldOut:
         return Score(
             mse=metrics.mse(standardised_targets, standardised_forecasts),
             mae=metrics.mae(standardised_targets, standardised_forecasts),
-            mase=metrics.mase(targets, forecasts, y_train=self.values[: self.train_rows],
-                              season_length=self.season_length),
+            mase=metrics.mase(
+                targets, forecasts, y_train=self.values[: self.train_rows], season_length=self.season_length
+            ),
             n_windows=len(targets),
         )
 
@@ -131,20 +132,44 @@ def hold_out(frame, lookback, horizon, held_out_size, season_length=None):
 
 def fit_and_score(model, frame, held_out, *, lookback, max_epochs=None, seed=None):
     """Fit ``model`` (a name) on the training rows of ``frame`` and score it on ``held_out``."""
-    estimator = make_forecaster(model, lookback=lookback, horizon=held_out.horizon,
-                                season_length=held_out.season_length, max_epochs=max_epochs, random_state=seed)
+    estimator = make_forecaster(
+        model,
+        lookback=lookback,
+        horizon=held_out.horizon,
+        season_length=held_out.season_length,
+        max_epochs=max_epochs,
+        random_state=seed,
+    )
     train = frame.iloc[: held_out.train_rows]
     started = time.perf_counter()
     estimator.fit(train)
     fit_seconds = time.perf_counter() - started
     inputs, targets = held_out.windows(max(lookback, held_out.season_length))
     forecasts = estimator.predict_windows(inputs)
-    return Run(model, seed, held_out.score(forecasts, targets), count_parameters(estimator), fit_seconds,
-               forecasts, getattr(estimator, "history_", []))
+    return Run(
+        model,
+        seed,
+        held_out.score(forecasts, targets),
+        count_parameters(estimator),
+        fit_seconds,
+        forecasts,
+        getattr(estimator, "history_", []),
+    )
 
 
-def compare(frame, *, lookback, horizon, models=MODEL_NAMES, held_out_size=0.2, season_length=None, seeds=1,
-            seed=0, max_epochs=None, on_run=None):
+def compare(
+    frame,
+    *,
+    lookback,
+    horizon,
+    models=MODEL_NAMES,
+    held_out_size=0.2,
+    season_length=None,
+    seeds=1,
+    seed=0,
+    max_epochs=None,
+    on_run=None,
+):
     """Fit every model on the same training rows and score all on the same held-out windows.
 
     Neural models run ``seeds`` times (seeds ``seed``, ``seed + 1``, ...);
@@ -155,7 +180,7 @@ def compare(frame, *, lookback, horizon, models=MODEL_NAMES, held_out_size=0.2, 
     held_out = hold_out(frame, lookback, horizon, held_out_size, season_length)
     runs = []
     for model in models:
-        for run_seed in (range(seed, seed + seeds) if model in NEURAL_MODELS else [None]):
+        for run_seed in range(seed, seed + seeds) if model in NEURAL_MODELS else [None]:
             if on_run is not None:
                 on_run(model, run_seed)
             runs.append(fit_and_score(model, frame, held_out, lookback=lookback, max_epochs=max_epochs, seed=run_seed))

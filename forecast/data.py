@@ -239,14 +239,10 @@ def _select_targets(raw, path, excluded, targets):
     # A column with at least one number is a target (and must then be all numbers);
     # a column with no number at all (labels, notes) is left out.
     chosen = [
-        name
-        for name in raw.columns
-        if name not in excluded and pd.to_numeric(raw[name], errors="coerce").notna().any()
+        name for name in raw.columns if name not in excluded and pd.to_numeric(raw[name], errors="coerce").notna().any()
     ]
     if not chosen:
-        raise DataError(
-            f"{path}: no numeric column besides {_names(excluded)}; add a column of numbers to forecast"
-        )
+        raise DataError(f"{path}: no numeric column besides {_names(excluded)}; add a column of numbers to forecast")
     return chosen
 
 

@@ -156,11 +156,29 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
     (12, 1)
     """
 
-    def __init__(self, lookback=5, horizon=5, cell="gru", hidden_size=128, num_layers=1, dropout=0.5,
-                 segment_length=None, instance_norm="last", channel_independent=True, supervision="dense",
-                 max_epochs=100, batch_size="auto", learning_rate=1e-3, weight_decay=0.0, patience=10,
-                 lr_schedule="plateau", gradient_clip=1.0, validation_fraction=0.2, random_state=None,
-                 device="auto"):
+    def __init__(
+        self,
+        lookback=5,
+        horizon=5,
+        cell="gru",
+        hidden_size=128,
+        num_layers=1,
+        dropout=0.5,
+        segment_length=None,
+        instance_norm="last",
+        channel_independent=True,
+        supervision="dense",
+        max_epochs=100,
+        batch_size="auto",
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        patience=10,
+        lr_schedule="plateau",
+        gradient_clip=1.0,
+        validation_fraction=0.2,
+        random_state=None,
+        device="auto",
+    ):
         self.lookback = lookback
         self.horizon = horizon
         self.cell = cell
@@ -209,10 +227,26 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
     Timestamp('1961-01-01 00:00:00')
     """
 
-    def __init__(self, lookback=5, horizon=5, hidden_size=128, num_layers=2, dropout=0.0, instance_norm="last",
-                 channel_independent=True, max_epochs=100, batch_size="auto", learning_rate=1e-3, weight_decay=0.0,
-                 patience=10, lr_schedule="plateau", gradient_clip=1.0, validation_fraction=0.2,
-                 random_state=None, device="auto"):
+    def __init__(
+        self,
+        lookback=5,
+        horizon=5,
+        hidden_size=128,
+        num_layers=2,
+        dropout=0.0,
+        instance_norm="last",
+        channel_independent=True,
+        max_epochs=100,
+        batch_size="auto",
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        patience=10,
+        lr_schedule="plateau",
+        gradient_clip=1.0,
+        validation_fraction=0.2,
+        random_state=None,
+        device="auto",
+    ):
         self.lookback = lookback
         self.horizon = horizon
         self.hidden_size = hidden_size

@@ -29,9 +29,14 @@ def _classes():
     from . import baselines, estimators, regressors
 
     named = [
-        estimators.RNNForecaster, estimators.MLPForecaster, baselines.NaiveForecaster,
-        baselines.SeasonalNaiveForecaster, baselines.LinearForecaster, regressors.RNNRegressor,
-        regressors.MLPRegressor, Ridge,
+        estimators.RNNForecaster,
+        estimators.MLPForecaster,
+        baselines.NaiveForecaster,
+        baselines.SeasonalNaiveForecaster,
+        baselines.LinearForecaster,
+        regressors.RNNRegressor,
+        regressors.MLPRegressor,
+        Ridge,
     ]
     return {cls.__name__: cls for cls in named}
 
@@ -65,7 +70,11 @@ def load(path):
     with open(path, "rb") as handle:
         magic = handle.read(4)
     if magic != _ZIP_MAGIC:
-        reason = "it holds pickled Python objects, which forecast never loads" if magic[:1] == b"\x80" else "not a .npz archive"
+        reason = (
+            "it holds pickled Python objects, which forecast never loads"
+            if magic[:1] == b"\x80"
+            else "not a .npz archive"
+        )
         raise ModelFileError(f"{path}: not a forecast model file ({reason}); train a new one with `forecast fit`")
     try:
         with np.load(path, allow_pickle=False) as archive:
@@ -80,11 +89,18 @@ def load(path):
         return _decode_estimator(header["estimator"], arrays)
     except ModelFileError:
         raise
-    except (ValueError, KeyError, TypeError, AttributeError, OSError, EOFError, zipfile.BadZipFile,
-            RuntimeError) as error:
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OSError,
+        EOFError,
+        zipfile.BadZipFile,
+        RuntimeError,
+    ) as error:
         raise ModelFileError(
-            f"{path}: not a forecast model file or corrupt ({_first_line(error)}); "
-            "train a new one with `forecast fit`"
+            f"{path}: not a forecast model file or corrupt ({_first_line(error)}); train a new one with `forecast fit`"
         ) from None
 
 

@@ -66,8 +66,20 @@ class RecurrentNet(nn.Module):
     repeating its first row.
     """
 
-    def __init__(self, n_channels, lookback, horizon, *, cell="gru", hidden_size=64, num_layers=1,
-                 dropout=0.0, segment_length=1, instance_norm="last", channel_independent=True):
+    def __init__(
+        self,
+        n_channels,
+        lookback,
+        horizon,
+        *,
+        cell="gru",
+        hidden_size=64,
+        num_layers=1,
+        dropout=0.0,
+        segment_length=1,
+        instance_norm="last",
+        channel_independent=True,
+    ):
         super().__init__()
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {sorted(CELLS)}, not {cell!r}")
@@ -80,7 +92,10 @@ class RecurrentNet(nn.Module):
         self.norm = InstanceNorm(instance_norm)
         self.embed = nn.Sequential(nn.Linear(segment_length * per_step_channels, hidden_size), nn.ReLU())
         self.rnn = CELLS[cell](
-            hidden_size, hidden_size, num_layers=num_layers, batch_first=True,
+            hidden_size,
+            hidden_size,
+            num_layers=num_layers,
+            batch_first=True,
             dropout=dropout if num_layers > 1 else 0.0,
         )
         self.dropout = nn.Dropout(dropout)
@@ -108,8 +123,18 @@ class RecurrentNet(nn.Module):
 class MLPNet(nn.Module):
     """A plain MLP on the flattened window: ``num_layers`` hidden ReLU layers, then ``horizon × C`` outputs."""
 
-    def __init__(self, n_channels, lookback, horizon, *, hidden_size=64, num_layers=2, dropout=0.0,
-                 instance_norm="last", channel_independent=True):
+    def __init__(
+        self,
+        n_channels,
+        lookback,
+        horizon,
+        *,
+        hidden_size=64,
+        num_layers=2,
+        dropout=0.0,
+        instance_norm="last",
+        channel_independent=True,
+    ):
         super().__init__()
         self.n_channels, self.lookback, self.horizon = n_channels, lookback, horizon
         self.channel_independent = channel_independent

@@ -120,9 +120,16 @@ class RecurrentNetwork(NeuralMixin):
         if self.cell not in CELLS:
             raise ValueError(f"cell must be one of {sorted(CELLS)}, not {self.cell!r}")
         return RecurrentNet(
-            n_channels, lookback, horizon, cell=self.cell, hidden_size=self.hidden_size,
-            num_layers=self.num_layers, dropout=self.dropout, segment_length=self._segment_length(lookback),
-            instance_norm=self.instance_norm, channel_independent=self.channel_independent,
+            n_channels,
+            lookback,
+            horizon,
+            cell=self.cell,
+            hidden_size=self.hidden_size,
+            num_layers=self.num_layers,
+            dropout=self.dropout,
+            segment_length=self._segment_length(lookback),
+            instance_norm=self.instance_norm,
+            channel_independent=self.channel_independent,
         )
 
     def _segment_length(self, lookback):
@@ -138,6 +145,12 @@ class MLPNetwork(NeuralMixin):
     def _build_module(self, n_channels, lookback, horizon):
         self._check_network_options()
         return MLPNet(
-            n_channels, lookback, horizon, hidden_size=self.hidden_size, num_layers=self.num_layers,
-            dropout=self.dropout, instance_norm=self.instance_norm, channel_independent=self.channel_independent,
+            n_channels,
+            lookback,
+            horizon,
+            hidden_size=self.hidden_size,
+            num_layers=self.num_layers,
+            dropout=self.dropout,
+            instance_norm=self.instance_norm,
+            channel_independent=self.channel_independent,
         )

@@ -56,8 +56,13 @@ def plot_comparison(frame, held_out, runs, path, *, channel=0, context=None):
     for run in runs:
         first_runs.setdefault(run.model, run)
     for run in first_runs.values():
-        forecast_axis.plot(future, run.forecasts[-1, :, channel], marker=".", linewidth=1.2,
-                           label=f"{run.model} (MASE {run.score.mase:.2f})")
+        forecast_axis.plot(
+            future,
+            run.forecasts[-1, :, channel],
+            marker=".",
+            linewidth=1.2,
+            label=f"{run.model} (MASE {run.score.mase:.2f})",
+        )
     forecast_axis.axvline(frame.index[start - 1], color="0.6", linestyle=":", linewidth=1)
     forecast_axis.set_title(f"Last held-out window of {column!s}: forecasts made at {_when(frame.index[start - 1])}")
     _label(forecast_axis, shown.index, str(column))

@@ -56,8 +56,12 @@ class NeuralRegressor(RegressorMixin, BaseEstimator):
         window_length = windows.shape[1]
         starts = np.arange(n_samples) * window_length
         return self._fit_network(
-            windows.reshape(-1, n_channels), starts[:n_train], starts[n_train:], lookback,
-            targets.shape[1], on_epoch_end,
+            windows.reshape(-1, n_channels),
+            starts[:n_train],
+            starts[n_train:],
+            lookback,
+            targets.shape[1],
+            on_epoch_end,
         )
 
     def predict(self, X):
@@ -75,7 +79,9 @@ class NeuralRegressor(RegressorMixin, BaseEstimator):
         X = validate_data(self, X, allow_nd=True, dtype=np.float64, reset=False)
         inputs = self._as_3d(X)
         if inputs.shape[2] != self.n_channels_:
-            raise ValueError(f"X has {inputs.shape[2]} channels, but {type(self).__name__} was fitted on {self.n_channels_}")
+            raise ValueError(
+                f"X has {inputs.shape[2]} channels, but {type(self).__name__} was fitted on {self.n_channels_}"
+            )
         forecasts = self._predict_scaled((inputs - self.scale_mean_) / self.scale_std_)  # (n, H, C)
         forecasts = forecasts * self.scale_std_ + self.scale_mean_
         return forecasts.reshape(len(X), *self.y_shape_)
@@ -132,10 +138,27 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
     (2, 3)
     """
 
-    def __init__(self, cell="gru", hidden_size=128, num_layers=1, dropout=0.5, segment_length=None,
-                 instance_norm="last", channel_independent=True, supervision="dense", max_epochs=100,
-                 batch_size="auto", learning_rate=1e-3, weight_decay=0.0, patience=10, lr_schedule="plateau",
-                 gradient_clip=1.0, validation_fraction=0.2, random_state=None, device="auto"):
+    def __init__(
+        self,
+        cell="gru",
+        hidden_size=128,
+        num_layers=1,
+        dropout=0.5,
+        segment_length=None,
+        instance_norm="last",
+        channel_independent=True,
+        supervision="dense",
+        max_epochs=100,
+        batch_size="auto",
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        patience=10,
+        lr_schedule="plateau",
+        gradient_clip=1.0,
+        validation_fraction=0.2,
+        random_state=None,
+        device="auto",
+    ):
         self.cell = cell
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -166,10 +189,24 @@ class MLPRegressor(MLPNetwork, NeuralRegressor):
     dropout : float, default=0.0
 {NETWORK_PARAMETERS}{TRAINING_PARAMETERS}"""
 
-    def __init__(self, hidden_size=128, num_layers=2, dropout=0.0, instance_norm="last", channel_independent=True,
-                 max_epochs=100, batch_size="auto", learning_rate=1e-3, weight_decay=0.0, patience=10,
-                 lr_schedule="plateau", gradient_clip=1.0, validation_fraction=0.2, random_state=None,
-                 device="auto"):
+    def __init__(
+        self,
+        hidden_size=128,
+        num_layers=2,
+        dropout=0.0,
+        instance_norm="last",
+        channel_independent=True,
+        max_epochs=100,
+        batch_size="auto",
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        patience=10,
+        lr_schedule="plateau",
+        gradient_clip=1.0,
+        validation_fraction=0.2,
+        random_state=None,
+        device="auto",
+    ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.dropout = dropout

@@ -93,8 +93,9 @@ def train(module, data, config, on_epoch_end=None):
     trained = DistributedDataParallel(module) if world_size > 1 else module
     optimizer = torch.optim.Adam(module.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     scheduler = _make_scheduler(optimizer, config)
-    sampler = DistributedSampler(range(len(data.train_starts)), num_replicas=world_size, rank=rank, shuffle=True,
-                                 seed=config.seed)
+    sampler = DistributedSampler(
+        range(len(data.train_starts)), num_replicas=world_size, rank=rank, shuffle=True, seed=config.seed
+    )
     batch_size = max(1, config.batch_size // world_size)
     has_validation = len(data.validation_starts) > 0
     best_loss, best_state, epochs_since_best = math.inf, None, 0

@@ -77,8 +77,21 @@ def test_progress_is_one_line_per_epoch_off_a_terminal(run):
 
 
 def test_compare_prints_a_sorted_table_plot_and_report(run, tmp_path):
-    result = run("compare", AIRLINE, "--epochs", "3", "--seeds", "2", "--lookbacks", "6,12",
-                 "--plot", "compare.png", "--report", "report.md", "--quiet")
+    result = run(
+        "compare",
+        AIRLINE,
+        "--epochs",
+        "3",
+        "--seeds",
+        "2",
+        "--lookbacks",
+        "6,12",
+        "--plot",
+        "compare.png",
+        "--report",
+        "report.md",
+        "--quiet",
+    )
     assert result.exit_code == 0, result.output
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and "---" not in line]
     table = [row.split("|")[1].strip() for row in rows[1:8]]
@@ -86,8 +99,15 @@ def test_compare_prints_a_sorted_table_plot_and_report(run, tmp_path):
     mase = [float(row.split("|")[4].split("±")[0]) for row in rows[1:8]]
     assert mase == sorted(mase)
     spread = {row.split("|")[1].strip(): "±" in row for row in rows[1:8]}
-    assert spread == {"rnn": True, "lstm": True, "gru": True, "mlp": True, "linear": False, "naive": False,
-                      "seasonal-naive": False}  # neural rows carry a spread over seeds
+    assert spread == {
+        "rnn": True,
+        "lstm": True,
+        "gru": True,
+        "mlp": True,
+        "linear": False,
+        "naive": False,
+        "seasonal-naive": False,
+    }  # neural rows carry a spread over seeds
     assert "| 6 |" in result.stdout and "| 12 |" in result.stdout
     assert (tmp_path / "compare.png").read_bytes()[:4] == b"\x89PNG"
     report = (tmp_path / "report.md").read_text()
@@ -107,7 +127,10 @@ def test_compare_refuses_unknown_models(run):
         ("date,value\n2020-01-01,1\nyesterday,2\n2020-01-03,3\n", "not a date, 'yesterday'"),
         ("date,value\n2020-01-01,1\n2020-01-01,2\n2020-01-02,3\n", "duplicate timestamp"),
         ("date,value\n2020-01-01,1\n2020-01-02,2,3\n2020-01-03,3\n", "every row needs as many fields"),
-        ("date,value\n" + "".join(f"2020-01-{day:02d},{day}\n" for day in range(1, 8)), "fewer than lookback + horizon"),
+        (
+            "date,value\n" + "".join(f"2020-01-{day:02d},{day}\n" for day in range(1, 8)),
+            "fewer than lookback + horizon",
+        ),
         ("\x00\x01\x02garbage", "not a text CSV file"),
     ],
 )
@@ -184,15 +207,23 @@ def test_help_is_instant_and_imports_neither_torch_nor_pandas():
 
 def test_installed_console_script_and_checkout_entry_point(tmp_path):
     script = Path(sys.executable).with_name("forecast")
-    fitted = subprocess.run([str(script), "fit", AIRLINE, "--model", "linear", "-o", str(tmp_path / "m.npz")],
-                            capture_output=True, text=True)
+    fitted = subprocess.run(
+        [str(script), "fit", AIRLINE, "--model", "linear", "-o", str(tmp_path / "m.npz")],
+        capture_output=True,
+        text=True,
+    )
     assert fitted.returncode == 0, fitted.stderr
-    predicted = subprocess.run([sys.executable, str(ROOT / "cli.py"), "predict", "--model", str(tmp_path / "m.npz")],
-                               capture_output=True, text=True, cwd=tmp_path)
+    predicted = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "predict", "--model", str(tmp_path / "m.npz")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert predicted.returncode == 0, predicted.stderr
     assert predicted.stdout.splitlines()[0] == "date,passengers"
-    failed = subprocess.run([str(script), "predict", "--model", str(tmp_path / "absent.npz")],
-                            capture_output=True, text=True)
+    failed = subprocess.run(
+        [str(script), "predict", "--model", str(tmp_path / "absent.npz")], capture_output=True, text=True
+    )
     assert failed.returncode == 1
     assert failed.stderr.startswith("Error: ") and failed.stderr.count("\n") == 1
 
@@ -200,7 +231,8 @@ def test_installed_console_script_and_checkout_entry_point(tmp_path):
 def test_long_format_fit_and_predict(run, tmp_path):
     rows = ["unique_id,ds,y"] + [
         f"{series_id},{pd.Timestamp('2022-01-01') + pd.Timedelta(days=day):%Y-%m-%d},{level + np.sin(day / 3):.3f}"
-        for series_id, level in (("A", 10), ("B", 50)) for day in range(60)
+        for series_id, level in (("A", 10), ("B", 50))
+        for day in range(60)
     ]
     (tmp_path / "long.csv").write_text("\n".join(rows) + "\n")
     fitted = run("fit", "long.csv", "--id-col", "unique_id", "--lookback", "14", "--horizon", "7", *QUICK)
@@ -218,7 +250,9 @@ def test_long_format_fit_and_predict(run, tmp_path):
 
 
 def test_output_folders_are_checked_before_any_work(run, tmp_path):
-    assert_one_error_line(run("fit", AIRLINE, "-o", "missing/model.npz"), 2, "folder of 'missing/model.npz' does not exist")
+    assert_one_error_line(
+        run("fit", AIRLINE, "-o", "missing/model.npz"), 2, "folder of 'missing/model.npz' does not exist"
+    )
     assert_one_error_line(run("compare", AIRLINE, "--plot", "missing/c.png"), 2, "does not exist")
     assert os.listdir(tmp_path) == []
 

@@ -49,7 +49,10 @@ def test_explicit_date_column_and_targets(write_csv):
         ("date,value\n2020-01-01,1\n2020-01-02,2\n2020-01-04,4\n2020-01-05,5\n", "1 missing timestamp(s)"),
         ("value,other\n1,2\n3,4\n", "no date column found"),
         ("date,label\n2020-01-01,a\n2020-01-02,b\n", "no numeric column"),
-        ("date,value\n2020-01-01 00:00,1\n2020-01-01 00:07,2\n2020-01-01 00:19,3\n2020-01-01 00:30,4\n", "cannot infer a regular frequency"),
+        (
+            "date,value\n2020-01-01 00:00,1\n2020-01-01 00:07,2\n2020-01-01 00:19,3\n2020-01-01 00:30,4\n",
+            "cannot infer a regular frequency",
+        ),
         ("date,value\n2020-01-01,true\n2020-01-02,false\n", "true/false"),
     ],
 )
@@ -96,7 +99,9 @@ def test_explicit_non_numeric_target_is_refused(write_csv):
         read_csv(path, targets=["value", "label"])
 
 
-@pytest.mark.parametrize(("fill", "expected"), [("interpolate", [1.0, 2.0, 3.0, 4.0, 5.0]), ("ffill", [1.0, 2.0, 2.0, 2.0, 5.0])])
+@pytest.mark.parametrize(
+    ("fill", "expected"), [("interpolate", [1.0, 2.0, 3.0, 4.0, 5.0]), ("ffill", [1.0, 2.0, 2.0, 2.0, 5.0])]
+)
 def test_fill_policies_fill_missing_values_and_timestamps(write_csv, fill, expected):
     path = write_csv("date,value\n2020-01-01,1\n2020-01-02,2\n2020-01-03,\n2020-01-05,5\n")
     frame = read_csv(path, fill=fill)
@@ -145,7 +150,10 @@ def test_infer_frequency_tolerates_gaps():
     assert infer_frequency(pd.DatetimeIndex(["2020-01-01", "2020-01-02"])) == "D"
 
 
-@pytest.mark.parametrize(("freq", "season"), [("h", 24), ("2h", 12), ("D", 7), ("W-SUN", 52), ("MS", 12), ("ME", 12), ("QS-JAN", 4), ("YS-JAN", 1), (None, 1)])
+@pytest.mark.parametrize(
+    ("freq", "season"),
+    [("h", 24), ("2h", 12), ("D", 7), ("W-SUN", 52), ("MS", 12), ("ME", 12), ("QS-JAN", 4), ("YS-JAN", 1), (None, 1)],
+)
 def test_season_length_for_common_frequencies(freq, season):
     assert season_length_for(freq) == season
 

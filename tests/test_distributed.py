@@ -18,14 +18,37 @@ def _free_port():
 
 
 def _fit(tmp_path, output, processes):
-    command = [str(ROOT / "cli.py"), "fit", "data.csv", "--model", "gru", "--lookback", "24", "--horizon", "6",
-               "--epochs", "6", "--seed", "0", "-o", output, "--quiet"]
+    command = [
+        str(ROOT / "cli.py"),
+        "fit",
+        "data.csv",
+        "--model",
+        "gru",
+        "--lookback",
+        "24",
+        "--horizon",
+        "6",
+        "--epochs",
+        "6",
+        "--seed",
+        "0",
+        "-o",
+        output,
+        "--quiet",
+    ]
     if processes > 1:
-        command = ["-m", "torch.distributed.run", f"--nproc-per-node={processes}", "--master-addr=127.0.0.1",
-                   f"--master-port={_free_port()}", *command]
+        command = [
+            "-m",
+            "torch.distributed.run",
+            f"--nproc-per-node={processes}",
+            "--master-addr=127.0.0.1",
+            f"--master-port={_free_port()}",
+            *command,
+        ]
     environment = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(ROOT))
-    result = subprocess.run([sys.executable, *command], cwd=tmp_path, capture_output=True, text=True,
-                            env=environment, timeout=240)
+    result = subprocess.run(
+        [sys.executable, *command], cwd=tmp_path, capture_output=True, text=True, env=environment, timeout=240
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 

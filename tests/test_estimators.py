@@ -4,8 +4,15 @@ import pytest
 from sklearn.base import clone
 
 from forecast import (
-    DataError, LinearForecaster, MLPForecaster, NaiveForecaster, NotFittedError, RNNForecaster,
-    SeasonalNaiveForecaster, mase, read_csv,
+    DataError,
+    LinearForecaster,
+    MLPForecaster,
+    NaiveForecaster,
+    NotFittedError,
+    RNNForecaster,
+    SeasonalNaiveForecaster,
+    mase,
+    read_csv,
 )
 
 QUICK = dict(max_epochs=3, hidden_size=8, random_state=0)

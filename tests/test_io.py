@@ -8,8 +8,16 @@ import pytest
 
 import forecast
 from forecast import (
-    LinearForecaster, MLPForecaster, MLPRegressor, ModelFileError, NaiveForecaster, RNNForecaster, RNNRegressor,
-    SeasonalNaiveForecaster, make_windows, read_csv,
+    LinearForecaster,
+    MLPForecaster,
+    MLPRegressor,
+    ModelFileError,
+    NaiveForecaster,
+    RNNForecaster,
+    RNNRegressor,
+    SeasonalNaiveForecaster,
+    make_windows,
+    read_csv,
 )
 from forecast.io import save
 
@@ -47,7 +55,9 @@ def test_regressors_round_trip(make, tmp_path):
     X, Y = make_windows(np.sin(np.arange(100) / 3), lookback=8, horizon=2)
     estimator = make(**QUICK).fit(X[:, :, 0], Y[:, :, 0])
     save(estimator, tmp_path / "regressor.npz")
-    np.testing.assert_array_equal(forecast.load(tmp_path / "regressor.npz").predict(X[:, :, 0]), estimator.predict(X[:, :, 0]))
+    np.testing.assert_array_equal(
+        forecast.load(tmp_path / "regressor.npz").predict(X[:, :, 0]), estimator.predict(X[:, :, 0])
+    )
 
 
 class _Payload:
@@ -91,7 +101,9 @@ def test_corrupt_foreign_and_missing_files_are_refused(airline, tmp_path):
 
 
 def test_a_header_naming_an_unknown_class_is_refused(tmp_path):
-    header = b'{"format": "forecast-model", "version": 1, "estimator": {"class": "os.system", "params": {}, "fitted": {}}}'
+    header = (
+        b'{"format": "forecast-model", "version": 1, "estimator": {"class": "os.system", "params": {}, "fitted": {}}}'
+    )
     path = tmp_path / "odd.npz"
     np.savez(path, __header__=np.frombuffer(header, dtype=np.uint8))
     with pytest.raises(ModelFileError, match="unknown estimator class 'os.system'"):

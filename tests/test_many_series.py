@@ -6,7 +6,13 @@ import pytest
 
 import forecast
 from forecast import (
-    DataError, LinearForecaster, MLPForecaster, NaiveForecaster, RNNForecaster, SeasonalNaiveForecaster, read_csv,
+    DataError,
+    LinearForecaster,
+    MLPForecaster,
+    NaiveForecaster,
+    RNNForecaster,
+    SeasonalNaiveForecaster,
+    read_csv,
 )
 
 QUICK = dict(max_epochs=2, hidden_size=8, random_state=0)
@@ -92,8 +98,10 @@ def test_long_format_csv_end_to_end(write_csv):
     rows = ["unique_id,ds,y,temperature"]
     for series_id, length in (("north", 40), ("south", 30)):
         for day in range(length):
-            rows.append(f"{series_id},{pd.Timestamp('2022-03-01') + pd.Timedelta(days=day):%Y-%m-%d},"
-                        f"{np.sin(day / 4):.4f},{day % 7}")
+            rows.append(
+                f"{series_id},{pd.Timestamp('2022-03-01') + pd.Timedelta(days=day):%Y-%m-%d},"
+                f"{np.sin(day / 4):.4f},{day % 7}"
+            )
     frame = read_csv(write_csv("\n".join(rows) + "\n"), id_col="unique_id")
     assert list(frame.columns) == ["y", "temperature"]
     with warnings.catch_warnings():

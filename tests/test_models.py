@@ -9,8 +9,16 @@ from forecast.training import window_loss
 @pytest.mark.parametrize("channel_independent", [True, False])
 @pytest.mark.parametrize(("lookback", "segment_length"), [(7, 1), (12, 4), (10, 4)])
 def test_recurrent_net_forecasts_at_every_step(cell, channel_independent, lookback, segment_length):
-    net = RecurrentNet(3, lookback, 5, cell=cell, hidden_size=8, num_layers=2,
-                       segment_length=segment_length, channel_independent=channel_independent)
+    net = RecurrentNet(
+        3,
+        lookback,
+        5,
+        cell=cell,
+        hidden_size=8,
+        num_layers=2,
+        segment_length=segment_length,
+        channel_independent=channel_independent,
+    )
     out = net(torch.randn(4, lookback, 3))
     n_steps = -(-lookback // segment_length)
     assert out.shape == (4, n_steps, 5, 3)

@@ -10,7 +10,9 @@ from forecast import DataError, MLPRegressor, RNNRegressor, make_windows
 # The common checks feed tabular data (independent features, not a time-ordered window), on
 # which a per-window level shift and a small early-stopping tail hurt: train on every sample
 # without instance normalisation, as one would for such data.
-TABULAR = dict(instance_norm=None, validation_fraction=0.0, learning_rate=1e-2, hidden_size=32, max_epochs=100, batch_size=64)
+TABULAR = dict(
+    instance_norm=None, validation_fraction=0.0, learning_rate=1e-2, hidden_size=32, max_epochs=100, batch_size=64
+)
 
 
 @parametrize_with_checks([RNNRegressor(**TABULAR), MLPRegressor(**TABULAR)])
