@@ -189,7 +189,8 @@ def fit(
     echo = click.echo if is_primary() else (lambda *args, **kwargs: None)
     quiet = quiet or not is_primary()
     frame = read_csv(data, date_col=date_col, targets=list(targets) or None, freq=freq, fill=fill, id_col=id_col)
-    lookback, horizon = _window(frame, lookback, horizon)
+    series_freq = _frequency(frame)
+    lookback, horizon = _window(series_freq, lookback, horizon)
     estimator = make_forecaster(
         model_name,
         lookback=lookback,
@@ -198,7 +199,7 @@ def fit(
         max_epochs=epochs,
         random_state=seed,
     )
-    echo(_summary(data, frame, lookback, horizon, model_name))
+    echo(_summary(data, frame, series_freq, lookback, horizon, model_name))
     started = time.perf_counter()
     if model_name in NEURAL_MODELS:
         with _EpochPrinter(estimator.max_epochs, quiet) as on_epoch_end:
@@ -352,8 +353,9 @@ def compare(
     names = _model_list(models)
     sweep = _int_list(lookbacks, "--lookbacks") if lookbacks else []
     frame = read_csv(data, date_col=date_col, targets=list(targets) or None, freq=freq, fill=fill)
-    lookback, horizon = _window(frame, lookback, horizon)
-    click.echo(_summary(data, frame, lookback, horizon, None))
+    series_freq = _frequency(frame)
+    lookback, horizon = _window(series_freq, lookback, horizon)
+    click.echo(_summary(data, frame, series_freq, lookback, horizon, None))
 
     def announce(model, run_seed):
         if not quiet:
@@ -394,18 +396,17 @@ def compare(
 
 
 def _frequency(frame):
-    """The frequency alias of the (first) series in ``frame``, or None."""
-    from .base import split_series
+    """The frequency alias of ``frame``'s first series (read_csv gives all series one), or None."""
     from .data import infer_frequency
 
-    index = split_series(frame)[0][1].index
-    return infer_frequency(index) if hasattr(index, "freq") else None
+    index = frame.xs(frame.index[0][0], level=0).index if frame.index.nlevels == 2 else frame.index
+    return (index.freqstr or infer_frequency(index)) if hasattr(index, "freq") else None
 
 
-def _window(frame, lookback, horizon):
+def _window(freq, lookback, horizon):
     from .comparison import default_window
 
-    _, default_horizon = default_window(_frequency(frame))
+    _, default_horizon = default_window(freq)
     horizon = horizon or default_horizon
     return lookback or 2 * horizon, horizon
 
@@ -461,13 +462,13 @@ def _stored_history(estimator):
     return pd.DataFrame(context, index=index, columns=estimator.columns_)
 
 
-def _summary(path, frame, lookback, horizon, model_name):
+def _summary(path, frame, freq, lookback, horizon, model_name):
     n_series = frame.index.get_level_values(0).nunique() if frame.index.nlevels == 2 else None
     series = f"{n_series} series, " if n_series else ""
     model = f", model {model_name}" if model_name else ""
     return (
         f"{path}: {series}{len(frame)} rows × {frame.shape[1]} column(s) ({', '.join(map(str, frame.columns))}), "
-        f"frequency {_frequency(frame) or 'irregular'}; lookback {lookback}, horizon {horizon}{model}"
+        f"frequency {freq or 'irregular'}; lookback {lookback}, horizon {horizon}{model}"
     )
 
 
