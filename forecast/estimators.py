@@ -129,9 +129,10 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         Stacked recurrent layers.
     segment_length : int or None, default=None
         Rows fed to the network per recurrent step (SegRNN's segments); None
-        gives four steps, ``ceil(lookback / 4)`` rows each. On validation
-        periods of the bundled series, a few long segments forecast better
-        than one step per row.
+        gives four steps of ``ceil(lookback / 4)`` rows, capped at 48 rows
+        (so lookback 336 takes seven steps of 48). On validation periods of
+        the bundled series, a few long segments forecast better than one
+        step per row, and segments over 48 rows worse than 48.
     supervision : {{"dense", "last"}}, default="dense"
         "dense" trains every step's forecast; "last" only the final one.
     dropout : float, default=0.5

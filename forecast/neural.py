@@ -20,6 +20,10 @@ from .models import CELLS, INSTANCE_NORMS, MLPNet, RecurrentNet
 from .training import LR_SCHEDULES, SUPERVISION, TrainingConfig, WindowData, predict_last_step, train
 from .windows import check_positive_int
 
+# segment_length=None: four recurrent steps, but no segment longer than this many rows. On ETTh1's
+# validation split, lookback 336 scored 0.678 MSE with 84-row segments and 0.645 with 48-row ones.
+MAX_AUTO_SEGMENT_LENGTH = 48
+
 
 def resolve_device(device):
     """``"auto"`` is CUDA when available, else CPU; any other value is a torch device string."""
@@ -133,9 +137,9 @@ class RecurrentNetwork(NeuralMixin):
         )
 
     def _segment_length(self, lookback):
-        """The rows per recurrent step: ``segment_length``, or with None ``ceil(lookback / 4)`` (four steps)."""
+        """The rows per recurrent step: ``segment_length``, or with None ``min(ceil(lookback / 4), 48)``."""
         if self.segment_length is None:
-            return -(-lookback // 4)
+            return min(-(-lookback // 4), MAX_AUTO_SEGMENT_LENGTH)
         return check_positive_int(self.segment_length, "segment_length")
 
 

@@ -122,7 +122,7 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
     hidden_size : int, default=128
     num_layers : int, default=1
     segment_length : int or None, default=None
-        Rows per recurrent step; None gives four steps, ``ceil(lookback / 4)`` rows each.
+        Rows per recurrent step; None gives ``min(ceil(lookback / 4), 48)`` rows.
     supervision : {{"dense", "last"}}, default="dense"
     dropout : float, default=0.5
 {NETWORK_PARAMETERS}{TRAINING_PARAMETERS}

@@ -141,3 +141,14 @@ def test_default_neural_forecasters_beat_seasonal_naive_on_airline(make, airline
     baseline = _holdout_mase(SeasonalNaiveForecaster(horizon=12), airline_holdout)
     score = _holdout_mase(make(lookback=24, horizon=12, random_state=0), airline_holdout)
     assert score < baseline, f"{make.__name__} MASE {score:.3f} vs seasonal naive {baseline:.3f}"
+
+
+@pytest.mark.parametrize(
+    ("lookback", "segment_length", "expected"),
+    [(5, None, 2), (96, None, 24), (200, None, 48), (336, None, 48), (96, 12, 12), (96, 1, 1)],
+)
+def test_segment_length_defaults_to_four_steps_of_at_most_48_rows(lookback, segment_length, expected):
+    estimator = RNNForecaster(lookback, 2, segment_length=segment_length)
+    net = estimator._build_module(n_channels=1, lookback=lookback, horizon=2)
+    assert net.segment_length == expected
+    assert net.n_segments == -(-lookback // expected)
