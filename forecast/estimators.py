@@ -22,9 +22,11 @@ TRAINING_PARAMETERS = """
         Adam's initial step size.
     weight_decay : float, default=0.0
         Adam's L2 penalty.
-    patience : int, default=10
+    patience : int, default=PATIENCE
         Epochs without a better validation loss before training stops; the
-        best weights are restored.
+        best weights are restored. The recurrent models stop after 5 (as
+        good on every validation period tried, and about a third faster),
+        the MLP after 10 (5 stopped it too early on the short series).
     lr_schedule : {"plateau", "cosine", None}, default="plateau"
         "plateau" halves the rate when the validation loss stalls.
     gradient_clip : float, default=1.0
@@ -41,6 +43,13 @@ TRAINING_PARAMETERS = """
         "auto" trains on CUDA when available. A model trained on a GPU
         predicts on a CPU-only machine.
 """
+
+
+
+def training_parameters(patience):
+    """The docstring section of the training parameters, with a class's default ``patience``."""
+    return TRAINING_PARAMETERS.replace("PATIENCE", str(patience))
+
 
 NETWORK_PARAMETERS = """
     instance_norm : {"last", "standardize", None}, default="last"
@@ -139,7 +148,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         Dropout on the hidden states before the head (and between stacked
         layers). A wide, heavily regularised state forecast best on the
         validation periods of every bundled series.
-{NETWORK_PARAMETERS}{TRAINING_PARAMETERS}
+{NETWORK_PARAMETERS}{training_parameters(5)}
     Attributes
     ----------
     module_ : RecurrentNet
@@ -173,7 +182,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         batch_size="auto",
         learning_rate=1e-3,
         weight_decay=0.0,
-        patience=10,
+        patience=5,
         lr_schedule="plateau",
         gradient_clip=1.0,
         validation_fraction=0.2,
@@ -219,7 +228,7 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         Hidden layers.
     dropout : float, default=0.0
         Dropout after each hidden layer.
-{NETWORK_PARAMETERS}{TRAINING_PARAMETERS}
+{NETWORK_PARAMETERS}{training_parameters(10)}
     Examples
     --------
     >>> from forecast import MLPForecaster, read_csv

@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted, validate_data
 
 from .errors import DataError
-from .estimators import NETWORK_PARAMETERS, TRAINING_PARAMETERS
+from .estimators import NETWORK_PARAMETERS, training_parameters
 from .neural import MLPNetwork, RecurrentNetwork
 from .windows import fit_scaling
 
@@ -125,7 +125,7 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
         Rows per recurrent step; None gives ``min(ceil(lookback / 4), 48)`` rows.
     supervision : {{"dense", "last"}}, default="dense"
     dropout : float, default=0.5
-{NETWORK_PARAMETERS}{TRAINING_PARAMETERS}
+{NETWORK_PARAMETERS}{training_parameters(5)}
     Examples
     --------
     >>> import numpy as np
@@ -152,7 +152,7 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
         batch_size="auto",
         learning_rate=1e-3,
         weight_decay=0.0,
-        patience=10,
+        patience=5,
         lr_schedule="plateau",
         gradient_clip=1.0,
         validation_fraction=0.2,
@@ -187,7 +187,7 @@ class MLPRegressor(MLPNetwork, NeuralRegressor):
     hidden_size : int, default=128
     num_layers : int, default=2
     dropout : float, default=0.0
-{NETWORK_PARAMETERS}{TRAINING_PARAMETERS}"""
+{NETWORK_PARAMETERS}{training_parameters(10)}"""
 
     def __init__(
         self,
