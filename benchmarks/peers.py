@@ -166,6 +166,7 @@ def main():
     # it with Lightning, before their timers start; import it now so the first model timed (ours) does
     # not pay that one-time cost for everyone.
     import torch._dynamo  # noqa: F401
+
     scaled = load(args.setting)
     X, Y = test_windows(scaled, args.stride)
     results = [ours(scaled, X, args.epochs)]

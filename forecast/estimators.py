@@ -45,7 +45,6 @@ TRAINING_PARAMETERS = """
 """
 
 
-
 def training_parameters(patience):
     """The docstring section of the training parameters, with a class's default ``patience``."""
     return TRAINING_PARAMETERS.replace("PATIENCE", str(patience))
