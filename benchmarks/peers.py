@@ -65,6 +65,9 @@ def darts_models(scaled, X, epochs):
     train = TimeSeries.from_values(scaled.to_numpy()[:TRAIN_ROWS].astype(np.float32))
     inputs = [TimeSeries.from_values(window.astype(np.float32)) for window in X]
     common = dict(
+        input_chunk_length=LOOKBACK,
+        hidden_dim=HIDDEN,
+        n_rnn_layers=LAYERS,
         n_epochs=epochs,
         batch_size=BATCH,
         random_state=0,
@@ -76,31 +79,10 @@ def darts_models(scaled, X, epochs):
         },
     )
     candidates = {
-        "darts RNNModel LSTM": RNNModel(
-            model="LSTM",
-            input_chunk_length=LOOKBACK,
-            training_length=LOOKBACK + HORIZON,
-            hidden_dim=HIDDEN,
-            n_rnn_layers=LAYERS,
-            **common,
-        ),
-        "darts RNNModel GRU": RNNModel(
-            model="GRU",
-            input_chunk_length=LOOKBACK,
-            training_length=LOOKBACK + HORIZON,
-            hidden_dim=HIDDEN,
-            n_rnn_layers=LAYERS,
-            **common,
-        ),
-        "darts BlockRNNModel LSTM": BlockRNNModel(
-            model="LSTM",
-            input_chunk_length=LOOKBACK,
-            output_chunk_length=HORIZON,
-            hidden_dim=HIDDEN,
-            n_rnn_layers=LAYERS,
-            **common,
-        ),
+        f"darts RNNModel {cell}": RNNModel(model=cell, training_length=LOOKBACK + HORIZON, **common)
+        for cell in ("LSTM", "GRU")
     }
+    candidates["darts BlockRNNModel LSTM"] = BlockRNNModel(model="LSTM", output_chunk_length=HORIZON, **common)
     for name, model in candidates.items():
         started = time.perf_counter()
         model.fit(train)
