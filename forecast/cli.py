@@ -182,15 +182,12 @@ def fit(
     on it, and the metrics printed at the end are measured on it.
     """
     from .comparison import NEURAL_MODELS, make_forecaster
-    from .data import read_csv
     from .distributed import is_primary
 
     # Under torchrun every process trains; only rank 0 prints and writes the model file.
     echo = click.echo if is_primary() else (lambda *args, **kwargs: None)
     quiet = quiet or not is_primary()
-    frame = read_csv(data, date_col=date_col, targets=list(targets) or None, freq=freq, fill=fill, id_col=id_col)
-    series_freq = _frequency(frame)
-    lookback, horizon = _window(series_freq, lookback, horizon)
+    frame, series_freq, lookback, horizon = _read(data, date_col, targets, freq, fill, lookback, horizon, id_col)
     estimator = make_forecaster(
         model_name,
         lookback=lookback,
@@ -348,13 +345,10 @@ def compare(
     adds over the MLP: --lookbacks shows whether it pays on this data.
     """
     from . import comparison
-    from .data import read_csv
 
     names = _model_list(models)
     sweep = _int_list(lookbacks, "--lookbacks") if lookbacks else []
-    frame = read_csv(data, date_col=date_col, targets=list(targets) or None, freq=freq, fill=fill)
-    series_freq = _frequency(frame)
-    lookback, horizon = _window(series_freq, lookback, horizon)
+    frame, series_freq, lookback, horizon = _read(data, date_col, targets, freq, fill, lookback, horizon)
     click.echo(_summary(data, frame, series_freq, lookback, horizon, None))
 
     def announce(model, run_seed):
@@ -393,6 +387,15 @@ def compare(
     if report:
         _write_report(report, data, frame, held_out, table, sweep_table, plot)
         click.echo(f"report saved to {report}")
+
+
+def _read(data, date_col, targets, freq, fill, lookback, horizon, id_col=None):
+    """The data file as a frame, its frequency, and the window: given, or the frequency's default."""
+    from .data import read_csv
+
+    frame = read_csv(data, date_col=date_col, targets=list(targets) or None, freq=freq, fill=fill, id_col=id_col)
+    series_freq = _frequency(frame)
+    return (frame, series_freq, *_window(series_freq, lookback, horizon))
 
 
 def _frequency(frame):
