@@ -18,10 +18,6 @@ TRAINING_PARAMETERS = """
         Windows per optimiser step; "auto" gives about 16 steps per epoch,
         ``n_train_windows // 16`` clipped to [8, 128], so that short series
         are not stopped after a handful of steps and long ones train fast.
-        The recurrent models go above 128 windows while a step holds at
-        most 1,024 sequences (windows × channels when channel independent):
-        as accurate on validation and about twice as fast on long series
-        with few channels.
     learning_rate : float, default=1e-3
         Adam's initial step size.
     weight_decay : float, default=0.0

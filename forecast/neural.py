@@ -24,12 +24,6 @@ from .windows import check_positive_int
 # validation split, lookback 336 scored 0.678 MSE with 84-row segments and 0.645 with 48-row ones.
 MAX_AUTO_SEGMENT_LENGTH = 48
 
-# batch_size="auto": about 16 optimiser steps per epoch, of 8 to 128 windows. The recurrent nets may
-# go up to this many sequences (windows x channels when channel independent) per step: on ETTh1 OT's
-# validation split a GRU scored 0.1030 MSE with them against 0.1040 with 128 windows, in half the time.
-AUTO_STEPS_PER_EPOCH, MIN_AUTO_BATCH, MAX_AUTO_BATCH = 16, 8, 128
-MAX_AUTO_RECURRENT_SEQUENCES = 1024
-
 
 def resolve_device(device):
     """``"auto"`` is CUDA when available, else CPU; any other value is a torch device string."""
@@ -49,8 +43,8 @@ class NeuralMixin:
 
     def _fit_network(self, series, train_starts, validation_starts, lookback, horizon, on_epoch_end=None):
         """Train a new network on the windows at the given start rows of ``series`` (T, C), scaled."""
+        config = self._training_config(len(train_starts))
         n_channels = series.shape[1]
-        config = self._training_config(len(train_starts), n_channels)
         data = WindowData(
             series=torch.as_tensor(series, dtype=torch.float32),
             train_starts=torch.as_tensor(train_starts, dtype=torch.int64),
@@ -82,7 +76,7 @@ class NeuralMixin:
         inputs = torch.as_tensor(np.ascontiguousarray(windows), dtype=dtype)
         return predict_last_step(module, inputs, batch_size=256).numpy().astype(np.float64)
 
-    def _training_config(self, n_train_windows, n_channels):
+    def _training_config(self, n_train_windows):
         for name in ("max_epochs", "patience"):
             check_positive_int(getattr(self, name), name)
         if not 0 <= self.validation_fraction < 1:
@@ -96,7 +90,7 @@ class NeuralMixin:
             raise ValueError(f"supervision must be one of {SUPERVISION}, not {supervision!r}")
         return TrainingConfig(
             max_epochs=self.max_epochs,
-            batch_size=self._batch_size(n_train_windows, n_channels),
+            batch_size=self._batch_size(n_train_windows),
             learning_rate=self.learning_rate,
             weight_decay=self.weight_decay,
             patience=self.patience,
@@ -107,17 +101,11 @@ class NeuralMixin:
             device=resolve_device(self.device),
         )
 
-    def _batch_size(self, n_train_windows, n_channels):
-        """``batch_size``, or with "auto" ``n_train_windows // 16`` clipped to [8, `_max_auto_batch`]."""
+    def _batch_size(self, n_train_windows):
+        """``batch_size``, or with "auto" about 16 steps per epoch: ``n_train_windows // 16`` clipped to [8, 128]."""
         if self.batch_size == "auto":
-            return int(
-                np.clip(n_train_windows // AUTO_STEPS_PER_EPOCH, MIN_AUTO_BATCH, self._max_auto_batch(n_channels))
-            )
+            return int(np.clip(n_train_windows // 16, 8, 128))
         return check_positive_int(self.batch_size, "batch_size")
-
-    def _max_auto_batch(self, n_channels):
-        """The most windows per step that ``batch_size="auto"`` gives."""
-        return MAX_AUTO_BATCH
 
     def _check_network_options(self):
         check_positive_int(self.hidden_size, "hidden_size")
@@ -147,11 +135,6 @@ class RecurrentNetwork(NeuralMixin):
             instance_norm=self.instance_norm,
             channel_independent=self.channel_independent,
         )
-
-    def _max_auto_batch(self, n_channels):
-        """128 windows, or more while they hold at most 1,024 sequences (one per channel when channel independent)."""
-        sequences_per_window = n_channels if self.channel_independent else 1
-        return max(MAX_AUTO_BATCH, MAX_AUTO_RECURRENT_SEQUENCES // sequences_per_window)
 
     def _segment_length(self, lookback):
         """The rows per recurrent step: ``segment_length``, or with None ``min(ceil(lookback / 4), 48)``."""

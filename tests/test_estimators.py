@@ -152,20 +152,3 @@ def test_segment_length_defaults_to_four_steps_of_at_most_48_rows(lookback, segm
     net = estimator._build_module(n_channels=1, lookback=lookback, horizon=2)
     assert net.segment_length == expected
     assert net.n_segments == -(-lookback // expected)
-
-
-@pytest.mark.parametrize(
-    ("estimator", "n_train_windows", "n_channels", "expected"),
-    [
-        (RNNForecaster(), 100, 1, 8),  # a short series still gets 12 steps per epoch
-        (RNNForecaster(), 16 * 100, 1, 100),
-        (RNNForecaster(), 10**6, 1, 1024),  # 1,024 sequences of one channel
-        (RNNForecaster(), 10**6, 7, 146),  # 1,024 // 7 windows of seven channels
-        (RNNForecaster(), 10**6, 16, 128),  # never fewer than the MLP's limit
-        (RNNForecaster(channel_independent=False), 10**6, 7, 1024),  # one sequence per window
-        (MLPForecaster(), 10**6, 1, 128),
-        (RNNForecaster(batch_size=32), 10**6, 1, 32),
-    ],
-)
-def test_auto_batch_size_gives_16_steps_per_epoch_within_limits(estimator, n_train_windows, n_channels, expected):
-    assert estimator._batch_size(n_train_windows, n_channels) == expected
