@@ -152,3 +152,17 @@ def test_segment_length_defaults_to_four_steps_of_at_most_48_rows(lookback, segm
     net = estimator._build_module(n_channels=1, lookback=lookback, horizon=2)
     assert net.segment_length == expected
     assert net.n_segments == -(-lookback // expected)
+
+
+@pytest.mark.parametrize(
+    ("estimator", "n_train_windows", "expected"),
+    [
+        (RNNForecaster(), 100, 8),  # a short series still gets 12 steps per epoch
+        (RNNForecaster(), 16 * 100, 100),
+        (RNNForecaster(), 10**6, 128),
+        (MLPForecaster(), 10**6, 128),
+        (RNNForecaster(batch_size=32), 10**6, 32),
+    ],
+)
+def test_auto_batch_size_gives_16_steps_per_epoch_of_8_to_128_windows(estimator, n_train_windows, expected):
+    assert estimator._batch_size(n_train_windows) == expected
