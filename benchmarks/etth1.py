@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from forecast import make_windows, mae, mse, read_csv
+from forecast import mae, make_windows, mse, read_csv
 from forecast.comparison import MODEL_NAMES, NEURAL_MODELS, count_parameters, make_forecaster
 from forecast.windows import fit_scaling
 
@@ -82,6 +82,11 @@ def run(setting, lookback, horizon, models, seeds, split):
     return rows, len(X)
 
 
+def mean_and_spread(values):
+    """``"0.1234"`` for one seed, ``"0.1234 ± 0.0012"`` (mean ± std) for several."""
+    return f"{values.mean():.4f}" + (f" ± {values.std():.4f}" if len(values) > 1 else "")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--setting", choices=["M", "S", "both"], default="both")
@@ -102,12 +107,9 @@ def main():
         print("| model | MSE | MAE | parameters | epochs | fit s | predict s |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for model, scores, parameters in sorted(rows, key=lambda row: row[1][:, 0].mean()):
-            spread = lambda column, digits: (
-                f"{scores[:, column].mean():.{digits}f}"
-                + (f" ± {scores[:, column].std():.{digits}f}" if len(scores) > 1 else "")
-            )
             print(
-                f"| {model} | {spread(0, 4)} | {spread(1, 4)} | {parameters:,} | {scores[:, 4].mean():.0f} | "
+                f"| {model} | {mean_and_spread(scores[:, 0])} | {mean_and_spread(scores[:, 1])} | {parameters:,} | "
+                f"{scores[:, 4].mean():.0f} | "
                 f"{np.median(scores[:, 2]):.1f} | {np.median(scores[:, 3]):.2f} |"
             )
         if args.split == "test" and args.horizon == 96:

@@ -30,13 +30,13 @@ class ForecastGroup(click.Group):
             code = super().main(args, prog_name or "forecast", complete_var, standalone_mode=False, **extra)
         except click.UsageError as error:
             hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
-            _fail(f"{error.format_message()}{hint}", error.exit_code, debug)
+            _fail(error, f"{error.format_message()}{hint}", error.exit_code, debug)
         except click.ClickException as error:
-            _fail(error.format_message(), error.exit_code, debug)
-        except (click.Abort, KeyboardInterrupt):
-            _fail("interrupted; no file was written", 130, debug)
+            _fail(error, error.format_message(), error.exit_code, debug)
+        except (click.Abort, KeyboardInterrupt) as error:
+            _fail(error, "interrupted; no file was written", 130, debug)
         except Exception as error:  # noqa: BLE001 - the one place that turns failures into messages
-            _fail(_describe(error), 1, debug)
+            _fail(error, _describe(error), 1, debug)
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -50,9 +50,10 @@ def _describe(error):
     return f"unexpected {type(error).__name__}: {error} (run with --debug for the traceback)"
 
 
-def _fail(message, exit_code, debug):
+def _fail(error, message, exit_code, debug):
+    """Print ``Error: message`` and exit with ``exit_code``; with ``--debug``, re-raise ``error`` instead."""
     if debug:
-        raise
+        raise error
     click.echo(f"Error: {' '.join(str(message).split())}", err=True)
     sys.exit(exit_code)
 
@@ -575,10 +576,12 @@ def _write_report(path, data, frame, held_out, table, sweep_table, plot):
 
     sections = [
         f"# forecast compare: {os.path.basename(str(data))}\n",
-        f"{len(frame)} rows × {frame.shape[1]} column(s); the last {len(frame) - held_out.train_rows} rows held out "
-        f"({len(held_out.target_starts)} windows of {held_out.horizon} steps). MSE and MAE on the series "
-        f"standardised with the training rows; MASE against the in-sample seasonal naive forecast "
-        f"(season {held_out.season_length}).\n",
+        (
+            f"{len(frame)} rows × {frame.shape[1]} column(s); the last {len(frame) - held_out.train_rows} rows "
+            f"held out ({len(held_out.target_starts)} windows of {held_out.horizon} steps). MSE and MAE on the "
+            f"series standardised with the training rows; MASE against the in-sample seasonal naive forecast "
+            f"(season {held_out.season_length}).\n"
+        ),
         table + "\n",
     ]
     if sweep_table:

@@ -150,4 +150,4 @@ def _rows(size, n_rows, name):
         return int(size)
     if size >= 1:
         raise DataError(f"{name} as a fraction must be below 1, not {size!r}")
-    return int(round(size * n_rows))
+    return round(size * n_rows)
