@@ -166,7 +166,10 @@ class BaseForecaster(BaseEstimator):
         rows = self._context_rows()
         if len(history) < rows:
             where = "" if series_id is None else f" of series {series_id!r}"
-            raise DataError(f"predict needs at least {rows} rows of history{where}, got {len(history)}")
+            raise DataError(
+                f"predict needs at least {rows} rows of history{where} (the model's input window), got {len(history)}; "
+                "pass a longer stretch of the series"
+            )
         return history[-rows:]
 
     def _stored_scaling(self, ids):

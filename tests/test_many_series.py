@@ -72,7 +72,7 @@ def test_predict_on_new_history_including_an_unseen_series():
     recent = long_frame([30, 30, 30]).rename(index={"c": "new"}, level=0)
     forecast_frame = estimator.predict(recent)
     assert list(forecast_frame.index.get_level_values(0).unique()) == ["a", "b", "new"]
-    with pytest.raises(DataError, match="at least 8 rows of history of series 'b', got 4"):
+    with pytest.raises(DataError, match=r"at least 8 rows of history of series 'b' \(the model's input window\), got 4"):
         estimator.predict(long_frame([30, 4]))
 
 
