@@ -12,9 +12,11 @@ the baselines on the training rows, and every model is scored with
     python benchmarks/etth1.py                       # M and S, lookback 96, horizon 96
     python benchmarks/etth1.py --setting S --lookback 336 --models gru,linear
     python benchmarks/etth1.py --split validation    # score on the validation split instead
+    python benchmarks/etth1.py --setting S --models gru --params '{"segment_length": 48}'
 """
 
 import argparse
+import json
 import time
 import warnings
 from pathlib import Path
@@ -41,7 +43,7 @@ PUBLISHED = {
 }
 
 
-def run(setting, lookback, horizon, models, seeds, split):
+def run(setting, lookback, horizon, models, seeds, split, params):
     frame = read_csv(DATA)
     if setting == "S":
         frame = frame[["OT"]]
@@ -60,7 +62,7 @@ def run(setting, lookback, horizon, models, seeds, split):
         for seed in range(seeds) if model in NEURAL_MODELS else [None]:
             estimator = make_forecaster(model, lookback=lookback, horizon=horizon, season_length=24, random_state=seed)
             if model in NEURAL_MODELS:
-                estimator.set_params(validation_fraction=validation_fraction)
+                estimator.set_params(validation_fraction=validation_fraction, **params)
             started = time.perf_counter()
             estimator.fit(fit_data if model in NEURAL_MODELS else frame.iloc[:TRAIN_ROWS])
             fit_seconds = time.perf_counter() - started
@@ -95,14 +97,22 @@ def main():
     parser.add_argument("--models", default=",".join(MODEL_NAMES))
     parser.add_argument("--seeds", type=int, default=1, help="seeds per neural model (mean ± std)")
     parser.add_argument("--split", choices=["test", "validation"], default="test")
+    parser.add_argument(
+        "--params",
+        type=json.loads,
+        default={},
+        help="JSON of parameters set on every neural model, e.g. '{\"dropout\": 0.3}'",
+    )
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
     models = args.models.split(",")
     for setting in ["M", "S"] if args.setting == "both" else [args.setting]:
-        rows, n_windows = run(setting, args.lookback, args.horizon, models, args.seeds, args.split)
+        rows, n_windows = run(setting, args.lookback, args.horizon, models, args.seeds, args.split, args.params)
         print(
             f"\n### ETTh1 {setting}, lookback {args.lookback}, horizon {args.horizon}: "
-            f"{args.split} MSE / MAE over {n_windows} windows (standardised)\n"
+            f"{args.split} MSE / MAE over {n_windows} windows (standardised)"
+            + (f"; neural models with {json.dumps(args.params)}" if args.params else "")
+            + "\n"
         )
         print("| model | MSE | MAE | parameters | epochs | fit s | predict s |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
