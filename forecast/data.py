@@ -242,8 +242,8 @@ def _select_targets(raw, path, excluded, targets):
         name for name in raw.columns if name not in excluded and pd.to_numeric(raw[name], errors="coerce").notna().any()
     ]
     if not chosen:
-        others = [name for name in raw.columns if name not in excluded]
-        example = f" (column {others[0]!r} holds {raw[others[0]].dropna().iloc[0]!r})" if others else ""
+        filled = [name for name in raw.columns if name not in excluded and raw[name].notna().any()]
+        example = f" (column {filled[0]!r} holds {raw[filled[0]].dropna().iloc[0]!r})" if filled else ""
         raise DataError(
             f"{path}: no numeric column besides {_names(excluded)}{example}; add a column of plain numbers "
             "('.' as the decimal point, no thousands separators)"

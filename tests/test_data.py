@@ -51,6 +51,7 @@ def test_explicit_date_column_and_targets(write_csv):
         ("date,label\n2020-01-01,a\n2020-01-02,b\n", "no numeric column besides 'date' (column 'label' holds 'a')"),
         ('date,value\n2020-01-01,"1,200"\n2020-01-02,"1,300"\n', "holds '1,200'); add a column of plain numbers"),
         ("date\n2020-01-01\n2020-01-02\n", "no numeric column besides 'date'; add"),
+        ("date,value\n2020-01-01,\n2020-01-02,\n", "no numeric column besides 'date'; add"),
         (
             "date,value\n2020-01-01 00:00,1\n2020-01-01 00:07,2\n2020-01-01 00:19,3\n2020-01-01 00:30,4\n",
             "cannot infer a regular frequency",
