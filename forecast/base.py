@@ -121,7 +121,7 @@ class BaseForecaster(BaseEstimator):
         elif self.series_ids_ is None:
             mean, std = self._stored_scaling([None] * len(X))
         else:
-            mean, std = fit_scaling_per_window(X)
+            mean, std = fit_scaling(X, axis=1)  # each window's own, (n, C)
         return self._forecast(X, mean, std)
 
     def save(self, path):
@@ -283,13 +283,6 @@ def split_series(frame):
             )
         pieces.append((series_id, piece))
     return pieces
-
-
-def fit_scaling_per_window(X):
-    """Each window's own per-channel mean and standard deviation, each (n, C); a flat channel gets scale 1."""
-    mean, std = X.mean(axis=1), X.std(axis=1)
-    std[~(std > 1e-12)] = 1.0
-    return mean, std
 
 
 def future_index(last_index, freq, horizon):

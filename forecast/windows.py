@@ -115,14 +115,16 @@ def chronological_split(n_rows, lookback, horizon, *, validation_size=0, test_si
     )
 
 
-def fit_scaling(values):
-    """Per-channel mean and standard deviation of ``values`` (T, C), ignoring NaN.
+def fit_scaling(values, axis=0):
+    """Per-channel mean and standard deviation of ``values`` over its time ``axis``, ignoring NaN.
 
-    A constant channel gets a scale of 1 so that scaling never divides by zero.
+    ``values`` (T, C) gives two (C,) arrays; windows (n, L, C) with ``axis=1``
+    give each window's own, two (n, C) arrays. A constant channel gets a scale
+    of 1 so that scaling never divides by zero.
     """
     values = np.asarray(values, dtype=np.float64)
-    mean = np.nanmean(values, axis=0)  # (C,)
-    scale = np.nanstd(values, axis=0)  # (C,)
+    mean = np.nanmean(values, axis=axis)
+    scale = np.nanstd(values, axis=axis)
     scale[~(scale > 1e-12)] = 1.0
     return mean, scale
 
