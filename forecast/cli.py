@@ -429,7 +429,7 @@ def _validation_report(estimator, frame, lookback, horizon, season_length, neura
         )
         return (
             f"{len(estimator.series_ids_)} series; best validation MSE {best:.4f} "
-            "(each series standardised, on the last 20% of its rows)"
+            f"(each series standardised, on the last {estimator.validation_fraction:.0%} of its rows)"
         )
     try:
         validation = hold_out(

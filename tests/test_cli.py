@@ -239,7 +239,8 @@ def test_long_format_fit_and_predict(run, tmp_path):
     (tmp_path / "long.csv").write_text("\n".join(rows) + "\n")
     fitted = run("fit", "long.csv", "--id-col", "unique_id", "--lookback", "14", "--horizon", "7", *QUICK)
     assert fitted.exit_code == 0, fitted.output
-    assert "2 series" in fitted.stdout
+    assert "2 series; best validation MSE " in fitted.stdout
+    assert "on the last 20% of its rows" in fitted.stdout
     predicted = run("predict", "--plot", "series.png")
     assert predicted.exit_code == 0, predicted.output
     lines = predicted.stdout.strip().splitlines()
