@@ -18,13 +18,11 @@ import argparse
 import logging
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from etth1 import DATA, TEST_ROWS, TRAIN_ROWS, VALIDATION_ROWS
 
-ROOT = Path(__file__).resolve().parent.parent
-TRAIN_ROWS, VALIDATION_ROWS, TEST_ROWS = 8640, 2880, 2880
 LOOKBACK = HORIZON = 96
 HIDDEN, LAYERS, BATCH = 64, 2, 32
 
@@ -33,7 +31,7 @@ def load(setting):
     from forecast import read_csv
     from forecast.windows import fit_scaling
 
-    frame = read_csv(ROOT / "datasets" / "ETTh1.csv")
+    frame = read_csv(DATA)
     if setting == "S":
         frame = frame[["OT"]]
     mean, std = fit_scaling(frame.to_numpy()[:TRAIN_ROWS])

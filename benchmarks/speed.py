@@ -22,11 +22,10 @@ import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from etth1 import DATA, TRAIN_ROWS
 
-ROOT = Path(__file__).resolve().parent.parent
 MODELS = ("rnn", "lstm", "gru", "mlp")
 
 
@@ -39,7 +38,7 @@ def measure(model, epochs, setting):
     from forecast.windows import chronological_split, fit_scaling
 
     torch.manual_seed(0)
-    frame = read_csv(ROOT / "datasets" / "ETTh1.csv").iloc[:8640]
+    frame = read_csv(DATA).iloc[:TRAIN_ROWS]
     if setting == "S":
         frame = frame[["OT"]]
     lookback = horizon = 96
