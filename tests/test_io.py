@@ -1,6 +1,7 @@
 import os
 import pickle
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,8 @@ from forecast import (
     read_csv,
 )
 from forecast.io import save
+
+from conftest import DATASETS
 
 QUICK = dict(max_epochs=2, hidden_size=8, random_state=0)
 FORECASTERS = [
@@ -109,3 +112,23 @@ def test_a_header_naming_an_unknown_class_is_refused(tmp_path):
     with pytest.raises(ModelFileError, match="unknown estimator class 'os.system'"):
         forecast.load(path)
     assert zipfile.is_zipfile(path)
+
+
+MODEL_FILES = Path(__file__).resolve().parent / "model_files"
+
+
+@pytest.mark.parametrize("release", sorted(path.name for path in MODEL_FILES.iterdir() if path.is_dir()))
+def test_model_files_of_every_release_load_and_forecast_as_they_did(release):
+    folder = MODEL_FILES / release
+    expected = np.load(folder / "expected.npz")
+    airline_windows = make_windows(read_csv(DATASETS / "airline.csv").to_numpy(), 24, 12)[0][-5:]
+    for name in ("gru", "mlp", "linear", "seasonal_naive"):
+        model = forecast.load(folder / f"{name}.npz")
+        np.testing.assert_allclose(model.predict().to_numpy(), expected[name], rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(model.predict_windows(airline_windows), expected[f"{name}_windows"], rtol=1e-10)
+    many = forecast.load(folder / "lstm_long.npz")
+    assert many.predict().index.nlevels == 2
+    np.testing.assert_allclose(many.predict().to_numpy(), expected["lstm_long"], rtol=1e-10, atol=1e-10)
+    X, _ = make_windows(np.sin(np.arange(200) / 5), lookback=12, horizon=3)
+    regressor = forecast.load(folder / "rnn_regressor.npz")
+    np.testing.assert_allclose(regressor.predict(X[:5, :, 0]), expected["rnn_regressor"], rtol=1e-10, atol=1e-10)
