@@ -2,12 +2,12 @@
 
 A forecaster fits on a list of series, each a ``(T_i, C)`` float array: one
 for a plain frame, one per id for a long-format frame indexed by
-``(id, timestamp)`` (one global model across all series). A subclass says how
-many past rows a forecast needs (``_context_rows``), fits (``_fit_series``,
-which sets per-series ``scale_mean_`` and ``scale_std_`` of shape
-``(n_series, C)`` if it scales the data) and maps windows to forecasts given
-each window's scaling (``_forecast``). Frames, ids, indexes and timestamps are
-handled here.
+``(id, timestamp)`` (one global model across all series). A subclass declares
+its ``_parameter_rules``, says how many past rows a forecast needs
+(``_context_rows``), fits (``_fit_series``, which may replace the identity
+``scaling_`` by per-series statistics of its training rows) and maps windows
+to forecasts given each window's scaling (``_forecast``). Frames, ids,
+indexes, timestamps and the check that forecasts are finite are handled here.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from .data import infer_frequency
 from .errors import DataError
-from .windows import check_positive_int, fit_scaling
+from .params import check_parameters
+from .scaling import Scaling
 
 
 class BaseForecaster(BaseEstimator):
@@ -42,16 +43,26 @@ class BaseForecaster(BaseEstimator):
         Returns
         -------
         self
+
+        Raises
+        ------
+        ParameterError
+            A hyper-parameter is out of range (checked before anything else).
+        DataError
+            The data cannot be used; the message says why and how to fix it.
         """
-        return self._fit_frame(as_frame(y, "y"))
+        return self._fit_checked(y)
+
+    def _fit_checked(self, y, **fit_options):
+        check_parameters(self)
+        return self._fit_frame(as_frame(y, "y"), **fit_options)
 
     def _fit_frame(self, frame, **fit_options):
-        check_positive_int(self.horizon, "horizon")
         pieces = split_series(frame)
-        self.freq_ = _frequency_of(pieces[0][1].index)
-        if len(pieces) > 1 or pieces[0][0] is not None:
-            pieces = self._drop_short_series(pieces)
+        self.freq_ = frequency_of(pieces[0][1])
+        pieces = self._drop_short_series(pieces)
         values = [piece.to_numpy() for _, piece in pieces]  # each (T_i, C), float64 or float32
+        self.scaling_ = Scaling.identity((len(values), frame.shape[1]))
         self._fit_series(values, **fit_options)
         self.columns_ = list(frame.columns)
         self.n_channels_ = frame.shape[1]
@@ -69,9 +80,10 @@ class BaseForecaster(BaseEstimator):
         Parameters
         ----------
         y : DataFrame, Series or array-like, optional
-            Recent history with the fitted columns; only its last rows are
-            used. With an ``(id, timestamp)`` MultiIndex, every series in it is
-            forecast (a series unseen at fit time is scaled by its own history).
+            Recent history with the fitted columns, at the fitted frequency;
+            only its last rows are used. With an ``(id, timestamp)`` MultiIndex,
+            every series in it is forecast (a series unseen at fit time is
+            scaled by its own history).
 
         Returns
         -------
@@ -82,20 +94,20 @@ class BaseForecaster(BaseEstimator):
         """
         check_is_fitted(self)
         if y is None:
-            ids, windows, last_index, freq = self.series_ids_, self.context_, self.last_index_, self.freq_
-            mean, std = self._stored_scaling([None] if ids is None else ids)
+            ids, windows, last_index = self.series_ids_, self.context_, self.last_index_
+            scaling = self._stored_scaling([None] if ids is None else ids)
         else:
             pieces = split_series(self._check_columns(as_frame(y, "y")))
+            self._check_frequency(pieces[0][1])
             ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
             histories = [piece.to_numpy(dtype=np.float64) for _, piece in pieces]
             windows = np.stack(
                 [self._last_rows(history, series_id) for (series_id, _), history in zip(pieces, histories)]
             )
             last_index = [piece.index[-1] for _, piece in pieces]
-            freq = _frequency_of(pieces[0][1].index) or self.freq_
-            mean, std = self._scaling_for(ids, histories)
-        forecasts = self._forecast(windows, mean, std)  # (n_series, H, C)
-        return self._forecast_frame(ids, last_index, freq, forecasts)
+            scaling = self._scaling_for(ids, histories)
+        forecasts = self._finite(self._forecast(windows, scaling))  # (n_series, H, C)
+        return self._forecast_frame(ids, last_index, forecasts)
 
     def predict_windows(self, X, series_ids=None):
         """Forecast each window.
@@ -117,12 +129,30 @@ class BaseForecaster(BaseEstimator):
         """
         X = self._check_windows(X)
         if series_ids is not None:
-            mean, std = self._stored_scaling(list(series_ids))
+            scaling = self._stored_scaling(list(series_ids))
         elif self.series_ids_ is None:
-            mean, std = self._stored_scaling([None] * len(X))
+            scaling = self._stored_scaling([None] * len(X))
         else:
-            mean, std = fit_scaling(X, axis=1)  # each window's own, (n, C)
-        return self._forecast(X, mean, std)
+            scaling = Scaling.fit(X, axis=1)  # each window's own, (n, C)
+        return self._finite(self._forecast(X, scaling))
+
+    def context_frame(self, series_id=None):
+        """The fit data's last rows that `predict` continues from, as a frame with their timestamps.
+
+        Parameters
+        ----------
+        series_id : optional
+            For a model fitted on many series: which series (default the first).
+        """
+        check_is_fitted(self)
+        position = 0 if series_id is None else self.series_ids_.index(series_id)
+        context = self.context_[position]  # (rows, C)
+        last = self.last_index_[position]
+        if isinstance(last, pd.Timestamp):
+            index = pd.date_range(end=last, periods=len(context), freq=self.freq_, name=self.index_name_)
+        else:
+            index = pd.RangeIndex(int(last) + 1 - len(context), int(last) + 1, name=self.index_name_)
+        return pd.DataFrame(context, index=index, columns=self.columns_)
 
     def save(self, path):
         """Write the fitted forecaster to one file; read it back with `forecast.load`. No pickle.
@@ -130,11 +160,11 @@ class BaseForecaster(BaseEstimator):
         Under ``torchrun`` only rank 0 writes; the other processes return at once.
         """
         from .distributed import is_primary
-        from .io import save
+        from .modelfile import write
 
         check_is_fitted(self)
         if is_primary():
-            save(self, path)
+            write(self, path)
 
     def _context_rows(self):
         return self.lookback
@@ -143,12 +173,23 @@ class BaseForecaster(BaseEstimator):
         """Rows a series needs to give one training window."""
         return self._context_rows() + self.horizon
 
-    def _forecast(self, windows, mean, std):
-        """Forecasts (n, H, C) for windows (n, rows, C) whose series have scaling ``mean``, ``std`` (n, C)."""
+    def _fit_series(self, series_list, **fit_options):
+        """Fit on the series, each (T_i, C); may set ``scaling_`` to per-series statistics."""
+
+    def _forecast(self, windows, scaling):
+        """Forecasts (n, H, C) for windows (n, rows, C) whose series have the `Scaling` ``scaling`` (n, C)."""
         raise NotImplementedError
 
     def _drop_short_series(self, pieces):
         needed = self._min_rows()
+        if pieces[0][0] is None:
+            if len(pieces[0][1]) < needed:
+                rule = f"lookback + horizon = {needed}" if hasattr(self, "lookback") else f"the {needed} it needs"
+                raise DataError(
+                    f"the series has {len(pieces[0][1])} rows, fewer than {rule} ({type(self).__name__}); "
+                    "use a longer series or a shorter lookback, horizon or season_length"
+                )
+            return pieces
         short = [str(series_id) for series_id, piece in pieces if len(piece) < needed]
         if len(short) == len(pieces):
             raise DataError(
@@ -158,7 +199,7 @@ class BaseForecaster(BaseEstimator):
         if short:
             shown = ", ".join(map(repr, short[:5])) + (f" and {len(short) - 5} more" if len(short) > 5 else "")
             warnings.warn(
-                f"skipping {len(short)} series shorter than {needed} rows (lookback + horizon): {shown}", stacklevel=4
+                f"skipping {len(short)} series shorter than {needed} rows (lookback + horizon): {shown}", stacklevel=5
             )
         return [(series_id, piece) for series_id, piece in pieces if len(piece) >= needed]
 
@@ -173,33 +214,30 @@ class BaseForecaster(BaseEstimator):
         return history[-rows:]
 
     def _stored_scaling(self, ids):
-        """Fitted (mean, std), each (len(ids), C), for the given series ids (None: the single series)."""
-        if not hasattr(self, "scale_mean_"):
-            return np.zeros((len(ids), self.n_channels_)), np.ones((len(ids), self.n_channels_))
+        """The fitted `Scaling` (len(ids), C) of the given series ids (None: the single series)."""
         if self.series_ids_ is None:
-            rows = np.zeros(len(ids), dtype=int)
-        else:
-            position = {series_id: row for row, series_id in enumerate(self.series_ids_)}
-            unknown = [series_id for series_id in ids if series_id not in position]
-            if unknown:
-                raise DataError(f"series {unknown[0]!r} was not seen at fit time; pass its history to predict instead")
-            rows = np.array([position[series_id] for series_id in ids])
-        return self.scale_mean_[rows], self.scale_std_[rows]
+            return self.scaling_.take(np.zeros(len(ids), dtype=int))
+        position = {series_id: row for row, series_id in enumerate(self.series_ids_)}
+        unknown = [series_id for series_id in ids if series_id not in position]
+        if unknown:
+            raise DataError(f"series {unknown[0]!r} was not seen at fit time; pass its history to predict instead")
+        return self.scaling_.take(np.array([position[series_id] for series_id in ids]))
 
     def _scaling_for(self, ids, histories):
         """Scaling for predict's series: the fitted one where known, else fitted on the history given."""
-        if ids is None or not hasattr(self, "scale_mean_"):
-            return self._stored_scaling([None] * len(histories) if ids is None else ids)
+        if ids is None:
+            return self._stored_scaling([None] * len(histories))
         known = set(self.series_ids_)
-        pairs = [
-            self._stored_scaling([series_id]) if series_id in known else fit_scaling(history)
-            for series_id, history in zip(ids, histories)
-        ]
-        return np.vstack([mean for mean, _ in pairs]), np.vstack([std for _, std in pairs])
+        return Scaling.stack(
+            [
+                self._stored_scaling([series_id]).take(0) if series_id in known else Scaling.fit(history)
+                for series_id, history in zip(ids, histories)
+            ]
+        )
 
-    def _forecast_frame(self, ids, last_index, freq, forecasts):
+    def _forecast_frame(self, ids, last_index, forecasts):
         def frame(position):
-            index = future_index(last_index[position], freq, forecasts.shape[1]).rename(self.index_name_)
+            index = future_index(last_index[position], self.freq_, forecasts.shape[1]).rename(self.index_name_)
             return pd.DataFrame(forecasts[position], index=index, columns=self.columns_)
 
         if ids is None:
@@ -220,6 +258,15 @@ class BaseForecaster(BaseEstimator):
             )
         return frame[self.columns_]
 
+    def _check_frequency(self, piece):
+        """Refuse history whose timestamps are at another frequency than the fit data's."""
+        freq = frequency_of(piece)
+        if freq is not None and self.freq_ is not None and not _same_frequency(freq, self.freq_):
+            raise DataError(
+                f"the data's frequency is {freq!r} but the model was trained at {self.freq_!r}; "
+                f"pass history at {self.freq_!r} (resample it, or read it with freq={self.freq_!r})"
+            )
+
     def _check_windows(self, X):
         """``X`` as a float64 array (n, rows, C) with the fitted channel count and at least the needed rows."""
         check_is_fitted(self)
@@ -235,9 +282,21 @@ class BaseForecaster(BaseEstimator):
             raise DataError("the windows contain NaN or infinite values; fill them first")
         return X[:, -self._context_rows() :]
 
+    def _finite(self, forecasts):
+        if not np.isfinite(forecasts).all():
+            raise DataError(
+                f"{type(self).__name__} produced non-finite forecasts (the values are beyond float64's range "
+                "once scaled back); divide the data by a power of ten and fit again"
+            )
+        return forecasts
+
 
 def as_frame(y, name):
-    """Turn a DataFrame, Series or array of shape (T,) or (T, C) into a checked float frame."""
+    """Turn a DataFrame, Series or array of shape (T,) or (T, C) into a checked float frame.
+
+    A `DatetimeIndex` out of order is sorted; repeated timestamps are refused.
+    An index of date strings is parsed (ISO 8601) or refused.
+    """
     if isinstance(y, pd.Series):
         y = y.to_frame(name=0 if y.name is None else y.name)
     if isinstance(y, pd.DataFrame):
@@ -246,7 +305,9 @@ def as_frame(y, name):
             raise DataError(f"{name} has non-numeric column(s) {', '.join(map(repr, non_numeric))}; pass numbers only")
         frame = y if all(y.dtypes == np.float32) else y.astype(np.float64)  # float32 stays: large data
         if not isinstance(frame.index, (pd.DatetimeIndex, pd.MultiIndex)):
-            frame.index = _positional_index(frame.index)
+            frame = _with_index(frame, _time_index(frame.index, name))
+        if isinstance(frame.index, pd.DatetimeIndex):
+            frame = _sorted_by_time(frame, name)
     else:
         values = np.asarray(y, dtype=np.float64)
         if values.ndim == 1:
@@ -285,6 +346,20 @@ def split_series(frame):
     return pieces
 
 
+def frequency_of(frame):
+    """The frequency alias of a frame's timestamps (the first series of a long frame), or None.
+
+    ``read_csv`` sets the index's ``freq``, which is read as it is; otherwise
+    the frequency is inferred once from the timestamps.
+    """
+    index = frame.index
+    if isinstance(index, pd.MultiIndex):
+        index = index[index.get_level_values(0) == index[0][0]].droplevel(0)
+    if not isinstance(index, pd.DatetimeIndex):
+        return None
+    return index.freqstr if index.freq is not None else infer_frequency(index)
+
+
 def future_index(last_index, freq, horizon):
     """The ``horizon`` index labels after ``last_index``: timestamps at ``freq``, or integers."""
     if isinstance(last_index, pd.Timestamp):
@@ -297,10 +372,34 @@ def future_index(last_index, freq, horizon):
     return pd.RangeIndex(int(last_index) + 1, int(last_index) + 1 + horizon)
 
 
-def _frequency_of(index):
-    if not isinstance(index, pd.DatetimeIndex):
-        return None
-    return index.freqstr if index.freq is not None else infer_frequency(index)
+def _same_frequency(first, second):
+    return pd.tseries.frequencies.to_offset(first) == pd.tseries.frequencies.to_offset(second)
+
+
+def _time_index(index, name):
+    """A `DatetimeIndex` parsed from ISO date strings, or a positional `RangeIndex` for any other index."""
+    if pd.api.types.is_object_dtype(index) or pd.api.types.is_string_dtype(index):
+        try:
+            return pd.DatetimeIndex(pd.to_datetime(index, format="ISO8601"), name=index.name)
+        except (ValueError, TypeError):
+            raise DataError(
+                f"{name}'s index holds text that is not ISO 8601 dates (first {index[0]!r}); "
+                "parse it with pandas.to_datetime(..., format=...) or read the file with forecast.read_csv"
+            ) from None
+    return _positional_index(index)
+
+
+def _sorted_by_time(frame, name):
+    if not frame.index.is_unique:
+        first = frame.index[frame.index.duplicated()][0]
+        raise DataError(f"{name} has repeated timestamps, first {first}; keep one row per timestamp")
+    return frame if frame.index.is_monotonic_increasing else frame.sort_index()
+
+
+def _with_index(frame, index):
+    frame = frame.copy(deep=False)
+    frame.index = index
+    return frame
 
 
 def _positional_index(index):

@@ -11,7 +11,9 @@ from sklearn.linear_model import Ridge
 
 from .base import BaseForecaster
 from .data import season_length_for
-from .windows import check_positive_int, fit_scaling, make_windows
+from .params import POSITIVE, Number, OneOf
+from .scaling import Scaling
+from .windows import make_windows
 
 
 class NaiveForecaster(BaseForecaster):
@@ -22,6 +24,8 @@ class NaiveForecaster(BaseForecaster):
     horizon : int, default=5
     """
 
+    _parameter_rules = {"horizon": POSITIVE}
+
     def __init__(self, horizon=5):
         self.horizon = horizon
 
@@ -31,10 +35,7 @@ class NaiveForecaster(BaseForecaster):
     def _min_rows(self):
         return 1
 
-    def _fit_series(self, series_list):
-        check_positive_int(self.horizon, "horizon")
-
-    def _forecast(self, windows, mean, std):
+    def _forecast(self, windows, scaling):
         return np.repeat(windows[:, -1:, :], self.horizon, axis=1)  # (n, H, C)
 
 
@@ -54,6 +55,8 @@ class SeasonalNaiveForecaster(BaseForecaster):
         The season length used.
     """
 
+    _parameter_rules = {"season_length": (OneOf((None,)), POSITIVE), "horizon": POSITIVE}
+
     def __init__(self, season_length=None, horizon=5):
         self.season_length = season_length
         self.horizon = horizon
@@ -65,15 +68,12 @@ class SeasonalNaiveForecaster(BaseForecaster):
         return self._season_length()
 
     def _season_length(self):
-        if self.season_length is None:
-            return season_length_for(self.freq_)
-        return check_positive_int(self.season_length, "season_length")
+        return season_length_for(self.freq_) if self.season_length is None else int(self.season_length)
 
     def _fit_series(self, series_list):
-        check_positive_int(self.horizon, "horizon")
         self.season_length_ = self._season_length()
 
-    def _forecast(self, windows, mean, std):
+    def _forecast(self, windows, scaling):
         steps = np.arange(self.horizon) % self.season_length_  # (H,) positions in the last season
         return windows[:, steps, :]  # (n, H, C)
 
@@ -97,6 +97,8 @@ class LinearForecaster(BaseForecaster):
     ridge_ : sklearn.linear_model.Ridge
     """
 
+    _parameter_rules = {"lookback": POSITIVE, "horizon": POSITIVE, "alpha": Number(0)}
+
     def __init__(self, lookback=5, horizon=5, alpha=1.0):
         self.lookback = lookback
         self.horizon = horizon
@@ -105,18 +107,16 @@ class LinearForecaster(BaseForecaster):
     def _fit_series(self, series_list):
         inputs, targets, scalings = [], [], []
         for values in series_list:
-            mean, std = fit_scaling(values)
-            X, Y = make_windows((values - mean) / std, self.lookback, self.horizon)  # (N, L, C), (N, H, C)
+            scaling = Scaling.fit(values)
+            X, Y = make_windows(scaling.transform(values), self.lookback, self.horizon)  # (N, L, C), (N, H, C)
             inputs.append(X.transpose(0, 2, 1).reshape(-1, self.lookback))  # (N*C, L)
             targets.append(Y.transpose(0, 2, 1).reshape(-1, self.horizon))  # (N*C, H)
-            scalings.append((mean, std))
-        self.scale_mean_ = np.stack([mean for mean, _ in scalings])  # (n_series, C)
-        self.scale_std_ = np.stack([std for _, std in scalings])  # (n_series, C)
+            scalings.append(scaling)
+        self.scaling_ = Scaling.stack(scalings)  # (n_series, C)
         self.ridge_ = Ridge(alpha=self.alpha).fit(np.concatenate(inputs), np.concatenate(targets))
 
-    def _forecast(self, windows, mean, std):
-        mean, std = mean[:, None, :], std[:, None, :]  # (n, 1, C)
+    def _forecast(self, windows, scaling):
         n, lookback, n_channels = windows.shape
-        flat = ((windows - mean) / std).transpose(0, 2, 1).reshape(-1, lookback)  # (n*C, L)
+        flat = scaling.transform(windows).transpose(0, 2, 1).reshape(-1, lookback)  # (n*C, L)
         scaled = self.ridge_.predict(flat).reshape(n, n_channels, self.horizon).transpose(0, 2, 1)  # (n, H, C)
-        return scaled * std + mean
+        return scaling.inverse(scaled)

@@ -15,8 +15,9 @@ import time
 
 import click
 
+from .registry import MODEL_NAMES, MODELS
+
 DEFAULT_MODEL_PATH = "forecast-model.npz"
-MODEL_NAMES = ("rnn", "lstm", "gru", "mlp", "linear", "naive", "seasonal-naive")  # as forecast.comparison
 FILL_CHOICES = ("interpolate", "ffill")
 
 
@@ -41,9 +42,9 @@ class ForecastGroup(click.Group):
 
 
 def _describe(error):
-    from .errors import DataError, ModelFileError, TrainingError
+    from .errors import TrainingError
 
-    if isinstance(error, (DataError, ModelFileError, TrainingError, ValueError)):
+    if isinstance(error, (TrainingError, ValueError)):
         return str(error)
     if isinstance(error, OSError):
         return f"{error.filename or ''}: {error.strerror or error}; check the path and permissions".lstrip(": ")
@@ -182,32 +183,28 @@ def fit(
     The last 20% of the rows are a validation tail: neural models stop early
     on it, and the metrics printed at the end are measured on it.
     """
-    from .comparison import NEURAL_MODELS, make_forecaster
+    from .comparison import validation_report
     from .distributed import is_primary
 
     # Under torchrun every process trains; only rank 0 prints and writes the model file.
     echo = click.echo if is_primary() else (lambda *args, **kwargs: None)
     quiet = quiet or not is_primary()
     frame, series_freq, lookback, horizon = _read(data, date_col, targets, freq, fill, lookback, horizon, id_col)
-    estimator = make_forecaster(
-        model_name,
-        lookback=lookback,
-        horizon=horizon,
-        season_length=season_length,
-        max_epochs=epochs,
-        random_state=seed,
+    spec = MODELS[model_name]
+    estimator = spec.build(
+        lookback=lookback, horizon=horizon, season_length=season_length, max_epochs=epochs, random_state=seed
     )
     echo(_summary(data, frame, series_freq, lookback, horizon, model_name))
     started = time.perf_counter()
-    if model_name in NEURAL_MODELS:
+    if spec.neural:
         with _EpochPrinter(estimator.max_epochs, quiet) as on_epoch_end:
             estimator.fit(frame, on_epoch_end=on_epoch_end)
     else:
         estimator.fit(frame)
     seconds = time.perf_counter() - started
-    epochs_run = f", {len(estimator.history_)} epochs" if model_name in NEURAL_MODELS else ""
+    epochs_run = f", {len(estimator.history_)} epochs" if spec.neural else ""
     echo(f"trained in {seconds:.1f} s{epochs_run}")
-    echo(_validation_report(estimator, frame, lookback, horizon, season_length, model_name in NEURAL_MODELS, id_col))
+    echo(validation_report(estimator, frame, lookback=lookback, neural=spec.neural, season_length=season_length))
     estimator.save(output)  # last: a failure before this point leaves no model file
     echo(f"model saved to {output}")
 
@@ -278,9 +275,12 @@ def predict(data, model_path, output, date_col, fill, plot):
         from .plotting import plot_forecast
 
         series_id = None if estimator.id_name_ is None else forecast.index[0][0]
-        shown = _stored_history(estimator) if history is None else history
+        if history is None:
+            shown = estimator.context_frame(series_id)
+        else:
+            shown = history if series_id is None else history.loc[series_id]
         if series_id is not None:
-            forecast, shown = forecast.loc[series_id], (shown.loc[series_id] if history is not None else shown)
+            forecast = forecast.loc[series_id]
         title = f"Forecast by {type(estimator).__name__}" + ("" if series_id is None else f", series {series_id}")
         plot_forecast(shown.iloc[-4 * len(forecast) :], forecast, plot, title=title)
 
@@ -368,7 +368,7 @@ def compare(
         max_epochs=epochs,
         on_run=announce,
     )
-    table = _format_table(comparison.summarise(runs), seeds > 1)
+    table = comparison.format_table(comparison.summarise(runs), seeds > 1)
     click.echo(
         f"\nheld out: the last {len(frame) - held_out.train_rows} rows, {len(held_out.target_starts)} windows "
         f"of {horizon} steps; MASE season {held_out.season_length}\n"
@@ -376,7 +376,16 @@ def compare(
     click.echo(table)
     sweep_table = ""
     if sweep:
-        sweep_table = _lookback_sweep(frame, sweep, horizon, test_size, season_length, epochs, seed, announce)
+        sweep_table = comparison.lookback_sweep(
+            frame,
+            sweep,
+            horizon,
+            held_out_size=test_size,
+            season_length=season_length,
+            max_epochs=epochs,
+            seed=seed,
+            on_run=announce,
+        )
         click.echo("\n" + sweep_table)
     if report and not plot:
         plot = os.path.splitext(report)[0] + ".png"
@@ -386,84 +395,23 @@ def compare(
         plot_comparison(frame, held_out, runs, plot)
         click.echo(f"\nplot saved to {plot}")
     if report:
-        _write_report(report, data, frame, held_out, table, sweep_table, plot)
+        from .files import atomic_write
+
+        plot_path = os.path.relpath(plot, os.path.dirname(os.path.abspath(report))) if plot else None
+        with atomic_write(report, "w") as handle:
+            handle.write(comparison.markdown_report(data, frame, held_out, table, sweep_table, plot_path))
         click.echo(f"report saved to {report}")
 
 
 def _read(data, date_col, targets, freq, fill, lookback, horizon, id_col=None):
     """The data file as a frame, its frequency, and the window: given, or the frequency's default."""
+    from .base import frequency_of
+    from .comparison import default_window
     from .data import read_csv
 
     frame = read_csv(data, date_col=date_col, targets=list(targets) or None, freq=freq, fill=fill, id_col=id_col)
-    series_freq = _frequency(frame)
-    return (frame, series_freq, *_window(series_freq, lookback, horizon))
-
-
-def _frequency(frame):
-    """The frequency alias of ``frame``'s first series (read_csv gives all series one), or None."""
-    from .data import infer_frequency
-
-    index = frame.xs(frame.index[0][0], level=0).index if frame.index.nlevels == 2 else frame.index
-    return (index.freqstr or infer_frequency(index)) if hasattr(index, "freq") else None
-
-
-def _window(freq, lookback, horizon):
-    from .comparison import default_window
-
-    _, default_horizon = default_window(freq)
-    horizon = horizon or default_horizon
-    return lookback or 2 * horizon, horizon
-
-
-def _validation_report(estimator, frame, lookback, horizon, season_length, neural, id_col):
-    """One line of validation metrics on the tail the neural models stopped on (baselines refitted without it)."""
-    from .comparison import hold_out
-    from .errors import DataError
-
-    if id_col is not None:
-        if not neural:
-            return f"{len(estimator.series_ids_)} series"
-        best = min(
-            record["validation_loss"] if record["validation_loss"] is not None else record["train_loss"]
-            for record in estimator.history_
-        )
-        return (
-            f"{len(estimator.series_ids_)} series; best validation MSE {best:.4f} "
-            f"(each series standardised, on the last {estimator.validation_fraction:.0%} of its rows)"
-        )
-    try:
-        validation = hold_out(
-            frame, lookback, horizon, float(getattr(estimator, "validation_fraction", 0.2)), season_length
-        )
-        scored = estimator if neural else _refit(estimator, frame.iloc[: validation.train_rows])
-        inputs, targets = validation.windows(max(lookback, validation.season_length))
-        score = validation.score(scored.predict_windows(inputs), targets)
-    except DataError as error:
-        return f"validation: not scored, the series is too short to hold out a tail ({error})"
-    return (
-        f"validation ({score.n_windows} windows in the last {len(frame) - validation.train_rows} rows): "
-        f"MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  MASE {score.mase:.3f}"
-    )
-
-
-def _refit(estimator, rows):
-    from sklearn.base import clone
-
-    return clone(estimator).fit(rows)
-
-
-def _stored_history(estimator):
-    import pandas as pd
-
-    from .base import future_index
-
-    context = estimator.context_[0]  # the first series
-    last = estimator.last_index_[0]
-    if isinstance(last, pd.Timestamp):
-        index = pd.date_range(end=last, periods=len(context), freq=estimator.freq_)
-    else:
-        index = future_index(int(last) - len(context), None, len(context))
-    return pd.DataFrame(context, index=index, columns=estimator.columns_)
+    series_freq = frequency_of(frame)
+    return (frame, series_freq, *default_window(series_freq, lookback, horizon))
 
 
 def _summary(path, frame, freq, lookback, horizon, model_name):
@@ -532,62 +480,3 @@ def _int_list(text, option):
     if not values or min(values) < 1:
         raise click.BadParameter("give whole numbers >= 1, such as 5,10,20", param_hint=option)
     return values
-
-
-def _format_table(rows, with_spread):
-    def cell(row, metric, digits):
-        spread = f" ± {row[metric + '_std']:.{digits}f}" if with_spread and row["runs"] > 1 else ""
-        return f"{row[metric]:.{digits}f}{spread}"
-
-    lines = [
-        "| model | MSE | MAE | MASE | MASE / seasonal naive | parameters | fit s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for row in rows:
-        relative = "" if row["relative_mase"] is None else f"{row['relative_mase']:.2f}"
-        lines.append(
-            f"| {row['model']} | {cell(row, 'mse', 4)} | {cell(row, 'mae', 4)} | {cell(row, 'mase', 3)} | "
-            f"{relative} | {row['parameters']:,} | {row['fit_seconds']:.2f} |"
-        )
-    return "\n".join(lines)
-
-
-def _lookback_sweep(frame, lookbacks, horizon, test_size, season_length, epochs, seed, announce):
-    from .comparison import fit_and_score, hold_out
-
-    lines = [
-        "| lookback | gru MASE | gru parameters | mlp MASE | mlp parameters |",
-        "| ---: | ---: | ---: | ---: | ---: |",
-    ]
-    # One held-out set for every lookback: the longest lookback decides where training ends.
-    held_out = hold_out(frame, max(lookbacks), horizon, test_size, season_length)
-    for lookback in lookbacks:
-        cells = []
-        for model in ("gru", "mlp"):
-            announce(f"{model} with lookback {lookback}", seed)
-            run = fit_and_score(model, frame, held_out, lookback=lookback, max_epochs=epochs, seed=seed)
-            cells += [f"{run.score.mase:.3f}", f"{run.n_parameters:,}"]
-        lines.append(f"| {lookback} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def _write_report(path, data, frame, held_out, table, sweep_table, plot):
-    from .files import atomic_write
-
-    sections = [
-        f"# forecast compare: {os.path.basename(str(data))}\n",
-        (
-            f"{len(frame)} rows × {frame.shape[1]} column(s); the last {len(frame) - held_out.train_rows} rows "
-            f"held out ({len(held_out.target_starts)} windows of {held_out.horizon} steps). MSE and MAE on the "
-            f"series standardised with the training rows; MASE against the in-sample seasonal naive forecast "
-            f"(season {held_out.season_length}).\n"
-        ),
-        table + "\n",
-    ]
-    if sweep_table:
-        sections += ["## Lookback sweep\n", sweep_table + "\n"]
-    if plot:
-        relative = os.path.relpath(plot, os.path.dirname(os.path.abspath(path)) or ".")
-        sections += ["## Forecasts and training curves\n", f"![forecasts against actuals]({relative})\n"]
-    with atomic_write(path, "w") as handle:
-        handle.write("\n".join(sections))

@@ -1,10 +1,17 @@
-"""Exceptions the library raises. Only the command line turns them into exit codes."""
+"""Exceptions the library raises. Only the command line turns them into exit codes.
 
-from sklearn.exceptions import NotFittedError
+``NotFittedError`` is scikit-learn's own (what `check_is_fitted` raises); it is
+imported on first use, so that importing this module stays free of
+scikit-learn and SciPy.
+"""
 
 
 class DataError(ValueError):
     """Input data cannot be used as given; the message names what and how to fix it."""
+
+
+class ParameterError(ValueError):
+    """A hyper-parameter has a value its estimator does not accept; the message names it and what is allowed."""
 
 
 class ModelFileError(ValueError):
@@ -15,4 +22,12 @@ class TrainingError(RuntimeError):
     """Training failed, for example because the loss became NaN or infinite."""
 
 
-__all__ = ["DataError", "ModelFileError", "NotFittedError", "TrainingError"]
+__all__ = ["DataError", "ModelFileError", "NotFittedError", "ParameterError", "TrainingError"]
+
+
+def __getattr__(name):
+    if name == "NotFittedError":
+        from sklearn.exceptions import NotFittedError
+
+        return NotFittedError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,10 +6,14 @@ import warnings
 
 import numpy as np
 
-from .base import BaseForecaster, as_frame
+from .base import BaseForecaster
 from .errors import DataError
 from .neural import MLPNetwork, RecurrentNetwork
-from .windows import check_positive_int, chronological_split, fit_scaling
+from .params import POSITIVE
+from .scaling import Scaling
+from .windows import chronological_split
+
+WINDOW_RULES = {"lookback": POSITIVE, "horizon": POSITIVE}
 
 TRAINING_PARAMETERS = """
     max_epochs : int, default=100
@@ -74,27 +78,25 @@ class NeuralForecaster(BaseForecaster):
         on_epoch_end : callable, optional
             Called after each epoch with that epoch's ``history_`` dict.
         """
-        return self._fit_frame(as_frame(y, "y"), on_epoch_end=on_epoch_end)
+        return self._fit_checked(y, on_epoch_end=on_epoch_end)
 
     def _fit_series(self, series_list, on_epoch_end=None):
-        lookback = check_positive_int(self.lookback, "lookback")
-        horizon = check_positive_int(self.horizon, "horizon")
+        lookback, horizon = self.lookback, self.horizon
         splits = [self._split(len(values), lookback, horizon) for values in series_list]
         if self.validation_fraction > 0 and not any(len(split.validation) for split in splits):
             warnings.warn(
                 f"the series are too short for a validation tail of validation_fraction={self.validation_fraction} "
                 f"with lookback={lookback} and horizon={horizon}; training without early stopping on validation",
-                stacklevel=4,
+                stacklevel=5,
             )
-        scalings = [fit_scaling(values[: split.train_rows]) for values, split in zip(series_list, splits)]
-        self.scale_mean_ = np.stack([mean for mean, _ in scalings])  # (n_series, C)
-        self.scale_std_ = np.stack([std for _, std in scalings])  # (n_series, C)
+        scalings = [Scaling.fit(values[: split.train_rows]) for values, split in zip(series_list, splits)]
+        self.scaling_ = Scaling.stack(scalings)  # (n_series, C)
         # The training copy of the data: every series scaled, end to end, float32, filled in place.
         lengths = [len(values) for values in series_list]
         offsets = np.cumsum([0] + lengths[:-1])
         scaled = np.empty((sum(lengths), series_list[0].shape[1]), dtype=np.float32)  # (sum T_i, C)
-        for values, (mean, std), offset in zip(series_list, scalings, offsets):
-            scaled[offset : offset + len(values)] = (values - mean) / std
+        for values, scaling, offset in zip(series_list, scalings, offsets):
+            scaled[offset : offset + len(values)] = scaling.transform(values)
         return self._fit_network(
             scaled,
             np.concatenate([split.train + offset for split, offset in zip(splits, offsets)]),
@@ -111,9 +113,8 @@ class NeuralForecaster(BaseForecaster):
         except DataError:
             return chronological_split(n_rows, lookback, horizon)
 
-    def _forecast(self, windows, mean, std):
-        mean, std = mean[:, None, :], std[:, None, :]  # (n, 1, C)
-        return self._predict_scaled((windows - mean) / std) * std + mean
+    def _forecast(self, windows, scaling):
+        return scaling.inverse(self._predict_scaled(scaling.transform(windows)))
 
 
 class RNNForecaster(RecurrentNetwork, NeuralForecaster):
@@ -164,6 +165,8 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
     >>> model.predict().shape
     (12, 1)
     """
+
+    _parameter_rules = {**WINDOW_RULES, **RecurrentNetwork._network_rules}
 
     def __init__(
         self,
@@ -235,6 +238,8 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
     >>> model.predict().index[0]
     Timestamp('1961-01-01 00:00:00')
     """
+
+    _parameter_rules = {**WINDOW_RULES, **MLPNetwork._network_rules}
 
     def __init__(
         self,

@@ -16,6 +16,12 @@ Shared options, each a documented constructor argument:
   ``None`` leaves the window as it is.
 - ``channel_independent``: each channel is forecast on its own by the same
   weights (channels become batch entries). ``False`` mixes channels.
+
+Each network owns its loss (`RecurrentNet.loss`, `MLPNet.loss`): the training
+loop runs the network (through `DistributedDataParallel` when it is wrapped)
+and hands the forecasts to the loss, which knows which rows each step forecast.
+Each keeps its constructor arguments in ``init_args``, which model files store
+beside the weights, so a saved network is rebuilt from its own arguments.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from torch import nn
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 INSTANCE_NORMS = ("last", "standardize", None)
+SUPERVISION = ("dense", "last")
 
 
 class InstanceNorm(nn.Module):
@@ -32,8 +39,6 @@ class InstanceNorm(nn.Module):
 
     def __init__(self, mode):
         super().__init__()
-        if mode not in INSTANCE_NORMS:
-            raise ValueError(f"instance_norm must be one of {INSTANCE_NORMS}, not {mode!r}")
         self.mode = mode
 
     def forward(self, x):
@@ -63,7 +68,8 @@ class RecurrentNet(nn.Module):
     linear head maps the hidden state after each segment to the next
     ``horizon`` rows (a direct multi-step head). With a lookback that is not a
     multiple of ``segment_length`` the window is padded at the front by
-    repeating its first row.
+    repeating its first row. ``supervision="dense"`` trains every step's
+    forecast, ``"last"`` only the final one.
     """
 
     def __init__(
@@ -79,10 +85,23 @@ class RecurrentNet(nn.Module):
         segment_length=1,
         instance_norm="last",
         channel_independent=True,
+        supervision="dense",
     ):
         super().__init__()
-        if cell not in CELLS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)}, not {cell!r}")
+        self.init_args = dict(
+            n_channels=n_channels,
+            lookback=lookback,
+            horizon=horizon,
+            cell=cell,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            dropout=dropout,
+            segment_length=segment_length,
+            instance_norm=instance_norm,
+            channel_independent=channel_independent,
+            supervision=supervision,
+        )
+        self.supervision = supervision
         self.n_channels, self.lookback, self.horizon = n_channels, lookback, horizon
         self.channel_independent = channel_independent
         self.segment_length = segment_length
@@ -119,6 +138,19 @@ class RecurrentNet(nn.Module):
             out = out.reshape(B, self.n_segments, self.horizon, C)  # (B, S, H, C)
         return self.norm.inverse(out, stats)  # (B, S, H, C)
 
+    def loss(self, forecasts, windows):
+        """MSE of ``forecasts`` (B, S, H, C), made by this net from ``windows[:, :lookback]``.
+
+        ``windows`` (B, L+H, C) hold each input and the ``horizon`` rows after it.
+        Dense supervision averages over every step: step ``s`` has seen rows up
+        to ``step_ends[s]`` and its target is the next ``horizon`` rows, which lie
+        inside the window because ``step_ends[s] <= lookback - 1``.
+        """
+        if self.supervision == "last":
+            return nn.functional.mse_loss(forecasts[:, -1], windows[:, self.lookback :])
+        targets = windows.unfold(1, self.horizon, 1)[:, self.step_ends + 1]  # (B, S, C, H)
+        return nn.functional.mse_loss(forecasts, targets.transpose(2, 3))
+
 
 class MLPNet(nn.Module):
     """A plain MLP on the flattened window: ``num_layers`` hidden ReLU layers, then ``horizon × C`` outputs."""
@@ -136,6 +168,16 @@ class MLPNet(nn.Module):
         channel_independent=True,
     ):
         super().__init__()
+        self.init_args = dict(
+            n_channels=n_channels,
+            lookback=lookback,
+            horizon=horizon,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            dropout=dropout,
+            instance_norm=instance_norm,
+            channel_independent=channel_independent,
+        )
         self.n_channels, self.lookback, self.horizon = n_channels, lookback, horizon
         self.channel_independent = channel_independent
         per_window_channels = 1 if channel_independent else n_channels
@@ -157,6 +199,13 @@ class MLPNet(nn.Module):
         else:
             out = self.mlp(x.reshape(B, L * C)).reshape(B, self.horizon, C)  # (B, H, C)
         return self.norm.inverse(out[:, None], stats)  # (B, 1, H, C)
+
+    def loss(self, forecasts, windows):
+        """MSE of ``forecasts`` (B, 1, H, C) against the last ``horizon`` rows of ``windows`` (B, L+H, C)."""
+        return nn.functional.mse_loss(forecasts[:, -1], windows[:, self.lookback :])
+
+
+NETWORKS = {"RecurrentNet": RecurrentNet, "MLPNet": MLPNet}
 
 
 def count_parameters(module):

@@ -2,10 +2,12 @@
 
 `NeuralMixin` turns an estimator's parameters into a `TrainingConfig`, seeds,
 builds the network, trains it and predicts with it. `RecurrentNetwork` and
-`MLPNetwork` only say which `nn.Module` to build from the parameters; the
-series-level forecasters (`forecast.estimators`) and the window-level
-regressors (`forecast.regressors`) differ only in how they turn their input
-into scaled windows.
+`MLPNetwork` only say which `nn.Module` to build from the parameters and which
+values each parameter accepts; the series-level forecasters
+(`forecast.estimators`) and the window-level regressors
+(`forecast.regressors`) differ only in how they turn their input into scaled
+windows. Parameters are checked once, by `forecast.params.check_parameters`,
+at the top of ``fit``.
 """
 
 from __future__ import annotations
@@ -16,26 +18,43 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
-from .models import CELLS, INSTANCE_NORMS, MLPNet, RecurrentNet
-from .training import LR_SCHEDULES, SUPERVISION, TrainingConfig, WindowData, predict_last_step, train
-from .windows import check_positive_int
+from .errors import ParameterError
+from .models import CELLS, INSTANCE_NORMS, SUPERVISION, MLPNet, RecurrentNet
+from .params import FLAG, POSITIVE, RANDOM_STATE, Device, Number, OneOf
+from .training import LR_SCHEDULES, TrainingConfig, WindowData, predict_last_step, train
 
 # segment_length=None: four recurrent steps, but no segment longer than this many rows. On ETTh1's
 # validation split, lookback 336 scored 0.678 MSE with 84-row segments and 0.645 with 48-row ones.
 MAX_AUTO_SEGMENT_LENGTH = 48
+
+TRAINING_RULES = {
+    "max_epochs": POSITIVE,
+    "batch_size": (OneOf(("auto",)), POSITIVE),
+    "learning_rate": Number(0, closed="neither"),
+    "weight_decay": Number(0),
+    "patience": POSITIVE,
+    "lr_schedule": OneOf(LR_SCHEDULES),
+    "gradient_clip": Number(0),
+    "validation_fraction": Number(0, 1, closed="left"),
+    "random_state": RANDOM_STATE,
+    "device": Device(),
+}
+NETWORK_RULES = {
+    "hidden_size": POSITIVE,
+    "num_layers": POSITIVE,
+    "dropout": Number(0, 1, closed="left"),
+    "instance_norm": OneOf(INSTANCE_NORMS),
+    "channel_independent": FLAG,
+}
 
 
 def resolve_device(device):
     """``"auto"`` is CUDA when available, else CPU; any other value is a torch device string."""
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    try:
-        resolved = torch.device(device)
-    except (RuntimeError, TypeError):
-        raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', not {device!r}") from None
-    if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device='cuda' was asked for but CUDA is not available; use device='auto' or 'cpu'")
-    return str(resolved)
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ParameterError(f"device={device!r} was asked for but CUDA is not available; use device='auto' or 'cpu'")
+    return device
 
 
 class NeuralMixin:
@@ -77,17 +96,6 @@ class NeuralMixin:
         return predict_last_step(module, inputs, batch_size=256).numpy().astype(np.float64)
 
     def _training_config(self, n_train_windows):
-        for name in ("max_epochs", "patience"):
-            check_positive_int(getattr(self, name), name)
-        if not 0 <= self.validation_fraction < 1:
-            raise ValueError(f"validation_fraction must be in [0, 1), not {self.validation_fraction!r}")
-        if not self.learning_rate > 0:
-            raise ValueError(f"learning_rate must be positive, not {self.learning_rate!r}")
-        if self.lr_schedule not in LR_SCHEDULES:
-            raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, not {self.lr_schedule!r}")
-        supervision = getattr(self, "supervision", "last")
-        if supervision not in SUPERVISION:
-            raise ValueError(f"supervision must be one of {SUPERVISION}, not {supervision!r}")
         return TrainingConfig(
             max_epochs=self.max_epochs,
             batch_size=self._batch_size(n_train_windows),
@@ -96,7 +104,6 @@ class NeuralMixin:
             patience=self.patience,
             gradient_clip=self.gradient_clip,
             lr_schedule=self.lr_schedule,
-            supervision=supervision,
             seed=int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max)),
             device=resolve_device(self.device),
         )
@@ -105,24 +112,21 @@ class NeuralMixin:
         """``batch_size``, or with "auto" about 16 steps per epoch: ``n_train_windows // 16`` clipped to [8, 128]."""
         if self.batch_size == "auto":
             return int(np.clip(n_train_windows // 16, 8, 128))
-        return check_positive_int(self.batch_size, "batch_size")
-
-    def _check_network_options(self):
-        check_positive_int(self.hidden_size, "hidden_size")
-        check_positive_int(self.num_layers, "num_layers")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), not {self.dropout!r}")
-        if self.instance_norm not in INSTANCE_NORMS:
-            raise ValueError(f"instance_norm must be one of {INSTANCE_NORMS}, not {self.instance_norm!r}")
+        return int(self.batch_size)
 
 
 class RecurrentNetwork(NeuralMixin):
     """Builds a `RecurrentNet` from ``cell``, ``hidden_size``, ``num_layers``, ``segment_length``, ...."""
 
+    _network_rules = {
+        "cell": OneOf(tuple(CELLS)),
+        **NETWORK_RULES,
+        "segment_length": (OneOf((None,)), POSITIVE),
+        "supervision": OneOf(SUPERVISION),
+        **TRAINING_RULES,
+    }
+
     def _build_module(self, n_channels, lookback, horizon):
-        self._check_network_options()
-        if self.cell not in CELLS:
-            raise ValueError(f"cell must be one of {sorted(CELLS)}, not {self.cell!r}")
         return RecurrentNet(
             n_channels,
             lookback,
@@ -134,20 +138,22 @@ class RecurrentNetwork(NeuralMixin):
             segment_length=self._segment_length(lookback),
             instance_norm=self.instance_norm,
             channel_independent=self.channel_independent,
+            supervision=self.supervision,
         )
 
     def _segment_length(self, lookback):
         """The rows per recurrent step: ``segment_length``, or with None ``min(ceil(lookback / 4), 48)``."""
         if self.segment_length is None:
             return min(-(-lookback // 4), MAX_AUTO_SEGMENT_LENGTH)
-        return check_positive_int(self.segment_length, "segment_length")
+        return int(self.segment_length)
 
 
 class MLPNetwork(NeuralMixin):
     """Builds an `MLPNet` from ``hidden_size``, ``num_layers``, ``dropout``, ...."""
 
+    _network_rules = {**NETWORK_RULES, **TRAINING_RULES}
+
     def _build_module(self, n_channels, lookback, horizon):
-        self._check_network_options()
         return MLPNet(
             n_channels,
             lookback,

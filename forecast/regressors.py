@@ -16,7 +16,8 @@ from sklearn.utils.validation import check_array, check_consistent_length, check
 from .errors import DataError
 from .estimators import NETWORK_PARAMETERS, training_parameters
 from .neural import MLPNetwork, RecurrentNetwork
-from .windows import fit_scaling
+from .params import check_parameters
+from .scaling import Scaling
 
 
 class NeuralRegressor(RegressorMixin, BaseEstimator):
@@ -37,6 +38,7 @@ class NeuralRegressor(RegressorMixin, BaseEstimator):
         -------
         self
         """
+        check_parameters(self)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
         X = validate_data(self, X, allow_nd=True, dtype=np.float64)
@@ -48,11 +50,10 @@ class NeuralRegressor(RegressorMixin, BaseEstimator):
         self.n_channels_, self.y_shape_ = n_channels, y.shape[1:]
         n_validation = int(n_samples * self.validation_fraction)
         n_train = n_samples - n_validation
-        mean, std = fit_scaling(inputs[:n_train].reshape(-1, n_channels))
-        self.scale_mean_, self.scale_std_ = mean, std  # (C,)
+        self.scaling_ = Scaling.fit(inputs[:n_train].reshape(-1, n_channels))  # (C,)
         # Each sample is a window of lookback + horizon rows; laid end to end they form one
         # series, and sample i starts at row i * (lookback + horizon).
-        windows = (np.concatenate([inputs, targets], axis=1) - mean) / std  # (n, L+H, C)
+        windows = self.scaling_.transform(np.concatenate([inputs, targets], axis=1))  # (n, L+H, C)
         window_length = windows.shape[1]
         starts = np.arange(n_samples) * window_length
         return self._fit_network(
@@ -82,8 +83,7 @@ class NeuralRegressor(RegressorMixin, BaseEstimator):
             raise ValueError(
                 f"X has {inputs.shape[2]} channels, but {type(self).__name__} was fitted on {self.n_channels_}"
             )
-        forecasts = self._predict_scaled((inputs - self.scale_mean_) / self.scale_std_)  # (n, H, C)
-        forecasts = forecasts * self.scale_std_ + self.scale_mean_
+        forecasts = self.scaling_.inverse(self._predict_scaled(self.scaling_.transform(inputs)))  # (n, H, C)
         return forecasts.reshape(len(X), *self.y_shape_)
 
     def _as_3d(self, X):
@@ -138,6 +138,8 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
     (2, 3)
     """
 
+    _parameter_rules = RecurrentNetwork._network_rules
+
     def __init__(
         self,
         cell="gru",
@@ -188,6 +190,8 @@ class MLPRegressor(MLPNetwork, NeuralRegressor):
     num_layers : int, default=2
     dropout : float, default=0.0
 {NETWORK_PARAMETERS}{training_parameters(10)}"""
+
+    _parameter_rules = MLPNetwork._network_rules
 
     def __init__(
         self,

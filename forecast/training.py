@@ -29,7 +29,6 @@ from . import distributed
 from .errors import TrainingError
 
 LR_SCHEDULES = ("plateau", "cosine", None)
-SUPERVISION = ("dense", "last")
 
 
 @dataclass
@@ -41,7 +40,6 @@ class TrainingConfig:
     patience: int = 10  # epochs without a better validation loss before stopping
     gradient_clip: float = 1.0  # largest global L2 norm of the gradients; 0 turns clipping off
     lr_schedule: str | None = "plateau"  # "plateau" halves the rate when validation stalls; "cosine" anneals to 0
-    supervision: str = "dense"  # "dense": MSE at every step of a many-to-many net; "last": the last step only
     seed: int = 0  # shuffling order
     device: str = "cpu"  # a torch device string
 
@@ -72,8 +70,9 @@ def train(module, data, config, on_epoch_end=None):
     Parameters
     ----------
     module : nn.Module
-        Maps ``(B, lookback, C)`` to ``(B, S, horizon, C)`` and has a
-        ``step_ends`` buffer of shape ``(S,)``, as the nets in `forecast.models`.
+        Maps ``(B, lookback, C)`` to ``(B, S, horizon, C)`` and scores those
+        forecasts with its own ``loss(forecasts, windows)``, as the nets in
+        `forecast.models`.
     data : WindowData
     config : TrainingConfig
     on_epoch_end : callable, optional
@@ -104,7 +103,7 @@ def train(module, data, config, on_epoch_end=None):
         started = time.perf_counter()
         sampler.set_epoch(epoch)
         order = data.train_starts[torch.tensor(list(sampler))].to(device)  # this process's shard, shuffled
-        train_loss = _train_epoch(trained, optimizer, data, order, batch_size, config)
+        train_loss = _train_epoch(module, trained, optimizer, data, order, batch_size, config)
         if not math.isfinite(train_loss):
             raise TrainingError(
                 f"training diverged at epoch {epoch} (loss is {train_loss}); lower learning_rate "
@@ -138,18 +137,6 @@ def train(module, data, config, on_epoch_end=None):
     return history
 
 
-def window_loss(module, windows, lookback, horizon, supervision):
-    """MSE of a batch of windows (B, L+H, C), dense over every step or on the last step only."""
-    forecasts = module(windows[:, :lookback])  # (B, S, H, C)
-    if supervision == "last":
-        return nn.functional.mse_loss(forecasts[:, -1], windows[:, lookback:])
-    # Step s has seen rows up to step_ends[s]; its target is the next `horizon` rows,
-    # which always lie inside the window because step_ends[s] <= lookback - 1.
-    step_ends = getattr(module, "module", module).step_ends  # unwrapped from DistributedDataParallel
-    targets = windows.unfold(1, horizon, 1)[:, step_ends + 1]  # (B, S, C, H)
-    return nn.functional.mse_loss(forecasts, targets.transpose(2, 3))
-
-
 @torch.no_grad()
 def evaluate(module, data, starts, batch_size):
     """Mean squared error of the final forecast over the windows at ``starts``, in scaled units."""
@@ -174,11 +161,13 @@ def predict_last_step(module, windows, batch_size):
     return torch.cat(outputs) if outputs else windows.new_zeros(0, module.horizon, module.n_channels)
 
 
-def _train_epoch(module, optimizer, data, order, batch_size, config):
-    module.train()
+def _train_epoch(module, trained, optimizer, data, order, batch_size, config):
+    """One pass over ``order``; ``trained`` is ``module`` or its `DistributedDataParallel` wrapper."""
+    trained.train()
     total = torch.zeros((), device=data.series.device)  # summed on device: no sync per batch
     for batch in order.split(batch_size):
-        loss = window_loss(module, data.gather(batch), data.lookback, data.horizon, config.supervision)
+        windows = data.gather(batch)  # (B, L+H, C)
+        loss = module.loss(trained(windows[:, : data.lookback]), windows)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if config.gradient_clip:

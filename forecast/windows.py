@@ -1,4 +1,4 @@
-"""Sliding windows over a series, chronological splits, and the scaling fitted on the training rows.
+"""Sliding windows over a series and chronological splits of them.
 
 A window is ``lookback`` past rows (the input) followed by ``horizon`` rows
 (the target). Windows are named by the row where they start, so a split is just
@@ -113,20 +113,6 @@ def chronological_split(n_rows, lookback, horizon, *, validation_size=0, test_si
         test=starts(validation_end, n_rows),
         train_rows=train_rows,
     )
-
-
-def fit_scaling(values, axis=0):
-    """Per-channel mean and standard deviation of ``values`` over its time ``axis``, ignoring NaN.
-
-    ``values`` (T, C) gives two (C,) arrays; windows (n, L, C) with ``axis=1``
-    give each window's own, two (n, C) arrays. A constant channel gets a scale
-    of 1 so that scaling never divides by zero.
-    """
-    values = np.asarray(values, dtype=np.float64)
-    mean = np.nanmean(values, axis=axis)
-    scale = np.nanstd(values, axis=axis)
-    scale[~(scale > 1e-12)] = 1.0
-    return mean, scale
 
 
 def check_length(n_rows, lookback, horizon):

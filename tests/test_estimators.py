@@ -9,6 +9,7 @@ from forecast import (
     MLPForecaster,
     NaiveForecaster,
     NotFittedError,
+    ParameterError,
     RNNForecaster,
     SeasonalNaiveForecaster,
     mase,
@@ -91,9 +92,9 @@ def test_bad_input_is_refused_with_a_clear_message(frame):
         RNNForecaster(lookback=50, horizon=40, **QUICK).fit(frame)
     with pytest.raises(DataError, match="non-numeric column"):
         RNNForecaster(**QUICK).fit(frame.assign(label="x"))
-    with pytest.raises(DataError, match="lookback must be a whole number"):
+    with pytest.raises(ParameterError, match="lookback must be a whole number"):
         RNNForecaster(lookback=0, **QUICK).fit(frame)
-    with pytest.raises(ValueError, match="cell must be one of"):
+    with pytest.raises(ParameterError, match="cell must be one of"):
         RNNForecaster(cell="transformer", **QUICK).fit(frame)
     with pytest.raises(DataError, match="predict needs at least 6 rows"):
         LinearForecaster(lookback=6, horizon=3).fit(frame).predict(frame.iloc[:2])
@@ -101,8 +102,8 @@ def test_bad_input_is_refused_with_a_clear_message(frame):
 
 def test_scaling_is_fitted_on_the_training_rows_only(frame):
     estimator = RNNForecaster(lookback=6, horizon=3, validation_fraction=0.25, **QUICK).fit(frame)
-    np.testing.assert_allclose(estimator.scale_mean_[0], frame.iloc[:60].mean().to_numpy())
-    np.testing.assert_allclose(estimator.scale_std_[0], frame.iloc[:60].std(ddof=0).to_numpy())
+    np.testing.assert_allclose(estimator.scaling_.mean[0], frame.iloc[:60].mean().to_numpy())
+    np.testing.assert_allclose(estimator.scaling_.std[0], frame.iloc[:60].std(ddof=0).to_numpy())
 
 
 def test_short_series_train_without_a_validation_tail():

@@ -55,7 +55,7 @@ def test_scaling_is_per_series_on_its_training_rows():
     frame = long_frame([50, 100])
     estimator = RNNForecaster(lookback=8, horizon=3, validation_fraction=0.2, **QUICK).fit(frame)
     for row, (series_id, rows) in enumerate((("a", 40), ("b", 80))):
-        np.testing.assert_allclose(estimator.scale_mean_[row], frame.loc[series_id].iloc[:rows].mean().to_numpy())
+        np.testing.assert_allclose(estimator.scaling_.mean[row], frame.loc[series_id].iloc[:rows].mean().to_numpy())
 
 
 def test_series_too_short_for_a_window_are_skipped_by_name():

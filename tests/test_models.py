@@ -2,7 +2,6 @@ import pytest
 import torch
 
 from forecast.models import InstanceNorm, MLPNet, RecurrentNet, count_parameters
-from forecast.training import window_loss
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -63,21 +62,22 @@ def test_instance_norm_makes_forecasts_shift_with_the_level():
 
 
 def test_dense_loss_targets_are_the_rows_after_each_step():
-    class Echo(torch.nn.Module):
-        """Forecasts, at each step, exactly the next `horizon` rows: a perfect oracle."""
-
-        def __init__(self, windows):
-            super().__init__()
-            self.windows = windows
-            self.register_buffer("step_ends", torch.tensor([1, 3]))
-
-        def forward(self, x):
-            steps = [self.windows[:, end + 1 : end + 3] for end in self.step_ends.tolist()]
-            return torch.stack(steps, dim=1)  # (B, S, H, C)
-
+    net = RecurrentNet(1, 4, 2, hidden_size=4, segment_length=2)  # steps end at rows 1 and 3
+    assert net.step_ends.tolist() == [1, 3]
     windows = torch.arange(12.0).reshape(2, 6, 1)  # lookback 4, horizon 2
-    assert window_loss(Echo(windows), windows, 4, 2, "dense") == 0
-    assert window_loss(Echo(windows + 1), windows, 4, 2, "dense") == 1
+    oracle = torch.stack([windows[:, end + 1 : end + 3] for end in (1, 3)], dim=1)  # (B, S, H, C): the next rows
+    assert net.loss(oracle, windows) == 0
+    assert net.loss(oracle - 1, windows) == 1
+
+
+def test_last_step_loss_scores_only_the_final_forecast():
+    net = RecurrentNet(1, 4, 2, hidden_size=4, segment_length=2, supervision="last")
+    windows = torch.arange(12.0).reshape(2, 6, 1)
+    forecasts = torch.zeros(2, 2, 2, 1)
+    forecasts[:, -1] = windows[:, 4:]  # the last step is perfect, the first is not
+    assert net.loss(forecasts, windows) == 0
+    mlp = MLPNet(1, 4, 2, hidden_size=4)
+    assert mlp.loss(forecasts[:, -1:] + 2, windows) == 4
 
 
 def test_count_parameters():

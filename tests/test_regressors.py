@@ -41,7 +41,7 @@ def test_validation_tail_is_the_last_samples_in_order(windows):
     X, Y = windows
     estimator = RNNRegressor(max_epochs=2, validation_fraction=0.2, random_state=0).fit(X, Y)
     n_train = len(X) - int(len(X) * 0.2)
-    np.testing.assert_allclose(estimator.scale_mean_, X[:n_train].reshape(-1, 2).mean(axis=0))
+    np.testing.assert_allclose(estimator.scaling_.mean, X[:n_train].reshape(-1, 2).mean(axis=0))
 
 
 def test_pipeline_grid_search_and_time_series_cross_validation(windows):

@@ -4,7 +4,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from forecast import DataError, chronological_split, make_windows
-from forecast.windows import fit_scaling
 
 
 @given(
@@ -84,9 +83,3 @@ def test_chronological_split_refuses_bad_sizes():
         chronological_split(100, 5, 5, test_size=1.5)
     with pytest.raises(DataError, match="validation_size must be a row count"):
         chronological_split(100, 5, 5, validation_size=-1)
-
-
-def test_fit_scaling_guards_constant_channels():
-    mean, scale = fit_scaling(np.array([[1.0, 5.0], [3.0, 5.0]]))
-    np.testing.assert_allclose(mean, [2.0, 5.0])
-    np.testing.assert_allclose(scale, [1.0, 1.0])

@@ -1,0 +1,73 @@
+"""The one list of models: command-line name → class, whether it is neural, and its settings.
+
+The command line, `forecast.comparison` and model files all read it; nothing
+else lists model names. Classes are imported on first use, so the command
+line can offer the names without importing torch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from .errors import ParameterError
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model the command line offers by name."""
+
+    name: str  # command-line name
+    module: str  # forecast submodule that defines the class
+    class_name: str
+    neural: bool  # trained by gradient descent (takes max_epochs, random_state; --seeds repeats it)
+    defaults: dict = field(default_factory=dict)  # constructor arguments that make this name
+
+    @property
+    def cls(self):
+        return getattr(import_module(f"forecast.{self.module}"), self.class_name)
+
+    def build(self, **settings):
+        """An unfitted forecaster with the given settings, those its class takes and that are not None.
+
+        ``settings`` may hold ``lookback``, ``horizon``, ``season_length``,
+        ``max_epochs``, ``random_state``: each class takes the ones it has.
+        """
+        accepted = self.cls._get_param_names()
+        chosen = {name: value for name, value in settings.items() if name in accepted and value is not None}
+        return self.cls(**self.defaults, **chosen)
+
+
+MODELS = {
+    spec.name: spec
+    for spec in (
+        ModelSpec("rnn", "estimators", "RNNForecaster", neural=True, defaults={"cell": "rnn"}),
+        ModelSpec("lstm", "estimators", "RNNForecaster", neural=True, defaults={"cell": "lstm"}),
+        ModelSpec("gru", "estimators", "RNNForecaster", neural=True, defaults={"cell": "gru"}),
+        ModelSpec("mlp", "estimators", "MLPForecaster", neural=True),
+        ModelSpec("linear", "baselines", "LinearForecaster", neural=False),
+        ModelSpec("naive", "baselines", "NaiveForecaster", neural=False),
+        ModelSpec("seasonal-naive", "baselines", "SeasonalNaiveForecaster", neural=False),
+    )
+}
+MODEL_NAMES = tuple(MODELS)
+NEURAL_MODELS = tuple(name for name, spec in MODELS.items() if spec.neural)
+# Estimators a model file may hold besides the forecasters above.
+_WINDOW_REGRESSORS = (("regressors", "RNNRegressor"), ("regressors", "MLPRegressor"))
+
+
+def make_forecaster(name, **settings):
+    """An unfitted forecaster by command-line name, with settings as `ModelSpec.build` takes them.
+
+    >>> make_forecaster("lstm", lookback=24, horizon=12, season_length=12).cell
+    'lstm'
+    """
+    if name not in MODELS:
+        raise ParameterError(f"model must be one of {', '.join(MODEL_NAMES)}, not {name!r}")
+    return MODELS[name].build(**settings)
+
+
+def estimator_classes():
+    """``{class name: class}`` of every estimator a model file may hold."""
+    locations = {(spec.module, spec.class_name) for spec in MODELS.values()} | set(_WINDOW_REGRESSORS)
+    return {name: getattr(import_module(f"forecast.{module}"), name) for module, name in sorted(locations)}
