@@ -24,8 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from forecast import mae, make_windows, mse, read_csv
-from forecast.comparison import MODEL_NAMES, NEURAL_MODELS, count_parameters, make_forecaster
-from forecast.windows import fit_scaling
+from forecast.comparison import count_parameters
+from forecast.registry import MODEL_NAMES, NEURAL_MODELS, make_forecaster
+from forecast.scaling import Scaling
 
 DATA = Path(__file__).resolve().parent.parent / "datasets" / "ETTh1.csv"
 TRAIN_ROWS, VALIDATION_ROWS, TEST_ROWS = 8640, 2880, 2880
@@ -48,7 +49,7 @@ def run(setting, lookback, horizon, models, seeds, split, params):
     if setting == "S":
         frame = frame[["OT"]]
     values = frame.to_numpy()
-    mean, std = fit_scaling(values[:TRAIN_ROWS])
+    scaling = Scaling.fit(values[:TRAIN_ROWS])
     first_target = TRAIN_ROWS + (VALIDATION_ROWS if split == "test" else 0)
     scored_rows = values[first_target - lookback : first_target + TEST_ROWS]
     X, Y = make_windows(scored_rows, lookback, horizon)  # (n, L, C), (n, H, C)
@@ -69,7 +70,7 @@ def run(setting, lookback, horizon, models, seeds, split, params):
             started = time.perf_counter()
             forecasts = estimator.predict_windows(X)
             predict_seconds = time.perf_counter() - started
-            targets, forecasts = (Y - mean) / std, (forecasts - mean) / std
+            targets, forecasts = scaling.transform(Y), scaling.transform(forecasts)
             results.append(
                 (
                     mse(targets, forecasts),

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from forecast import mase, smape
-from forecast.comparison import NEURAL_MODELS, make_forecaster
+from forecast.registry import NEURAL_MODELS, make_forecaster
 
 HORIZON, LOOKBACK, SEASON = 18, 36, 12
 

@@ -29,13 +29,15 @@ HIDDEN, LAYERS, BATCH = 64, 2, 32
 
 def load(setting):
     from forecast import read_csv
-    from forecast.windows import fit_scaling
+    from forecast.scaling import Scaling
 
     frame = read_csv(DATA)
     if setting == "S":
         frame = frame[["OT"]]
-    mean, std = fit_scaling(frame.to_numpy()[:TRAIN_ROWS])
-    return (frame - mean) / std  # standardised with the training rows
+    scaling = Scaling.fit(frame.to_numpy()[:TRAIN_ROWS])
+    scaled = frame.copy()
+    scaled[:] = scaling.transform(frame.to_numpy())
+    return scaled  # standardised with the training rows
 
 
 def test_windows(scaled, stride):

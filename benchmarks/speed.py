@@ -33,9 +33,10 @@ def measure(model, epochs, setting):
     import torch
 
     from forecast import read_csv
-    from forecast.comparison import make_forecaster
-    from forecast.training import TrainingConfig, WindowData, train, window_loss
-    from forecast.windows import chronological_split, fit_scaling
+    from forecast.registry import make_forecaster
+    from forecast.scaling import Scaling
+    from forecast.training import TrainingConfig, WindowData, train
+    from forecast.windows import chronological_split
 
     torch.manual_seed(0)
     frame = read_csv(DATA).iloc[:TRAIN_ROWS]
@@ -44,8 +45,7 @@ def measure(model, epochs, setting):
     lookback = horizon = 96
     estimator = make_forecaster(model, lookback=lookback, horizon=horizon, random_state=0)
     values = frame.to_numpy()
-    mean, std = fit_scaling(values)
-    series = torch.as_tensor((values - mean) / std, dtype=torch.float32)
+    series = torch.as_tensor(Scaling.fit(values).transform(values), dtype=torch.float32)
     starts = torch.as_tensor(chronological_split(len(values), lookback, horizon).train)
     data = WindowData(series, starts, torch.empty(0, dtype=torch.int64), lookback, horizon)
     config = TrainingConfig(
@@ -53,7 +53,6 @@ def measure(model, epochs, setting):
         patience=epochs + 2,
         batch_size=128,
         lr_schedule=None,
-        supervision=getattr(estimator, "supervision", "last"),
     )
 
     module = estimator._build_module(series.shape[1], lookback, horizon)
@@ -67,7 +66,7 @@ def measure(model, epochs, setting):
     for _ in range(epochs + 1):
         started = time.perf_counter()
         for batch in torch.randperm(len(windows)).split(config.batch_size):
-            loss = window_loss(module, windows[batch], lookback, horizon, config.supervision)
+            loss = module.loss(module(windows[batch][:, :lookback]), windows[batch])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(module.parameters(), config.gradient_clip)

@@ -115,7 +115,9 @@ def hold_out(frame, lookback, horizon, held_out_size, season_length=None):
             f"the held-out part ({held_out_size}) of {len(frame)} rows is shorter than the horizon {horizon}; "
             "hold out more rows or use a shorter horizon"
         )
-    return HeldOut(frame.to_numpy(dtype=np.float64), split.train_rows, split.test + width, horizon, season_length, width)
+    return HeldOut(
+        frame.to_numpy(dtype=np.float64), split.train_rows, split.test + width, horizon, season_length, width
+    )
 
 
 def fit_and_score(model, frame, held_out, *, lookback, max_epochs=None, seed=None):
@@ -207,8 +209,9 @@ def format_table(rows, with_spread):
     return "\n".join(lines)
 
 
-def lookback_sweep(frame, lookbacks, horizon, *, held_out_size, season_length=None, max_epochs=None, seed=0,
-                   on_run=None):
+def lookback_sweep(
+    frame, lookbacks, horizon, *, held_out_size, season_length=None, max_epochs=None, seed=0, on_run=None
+):
     """A Markdown table of the GRU's and the MLP's MASE and parameter count at each lookback.
 
     Every lookback is scored on one held-out set, placed by the longest lookback.

@@ -136,12 +136,16 @@ class _Members:
             raise ValueError(f"member {name!r} would inflate to {info.file_size} bytes")
         with self.archive.open(info) as handle:
             version = np.lib.format.read_magic(handle)
-            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            read_header = (
+                np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            )
             found_shape, fortran_order, found_dtype = read_header(handle)
             if found_dtype.hasobject or found_dtype.kind not in "biuf" or found_dtype.fields is not None:
                 raise ValueError(f"member {name!r} holds {found_dtype}, not plain numbers")
             if shape is not None and (list(found_shape) != list(shape) or str(found_dtype) != dtype):
-                raise ValueError(f"member {name!r} is {found_dtype}{found_shape}, the header says {dtype}{shape}")
+                raise ValueError(
+                    f"member {name!r} is {found_dtype} {list(found_shape)}, the header says {dtype} {list(shape)}"
+                )
             n_bytes = math.prod(found_shape) * found_dtype.itemsize
             if handle.tell() + n_bytes != info.file_size:
                 raise ValueError(f"member {name!r} does not hold the {n_bytes} bytes its shape needs")
@@ -277,7 +281,12 @@ def _encode(value, key, arrays):
         arrays[key] = value
         return {"array": key, "shape": list(value.shape), "dtype": str(value.dtype)}
     if isinstance(value, Scaling):
-        return {"scaling": {"mean": _encode(value.mean, f"{key}mean", arrays), "std": _encode(value.std, f"{key}std", arrays)}}
+        return {
+            "scaling": {
+                "mean": _encode(value.mean, f"{key}mean", arrays),
+                "std": _encode(value.std, f"{key}std", arrays),
+            }
+        }
     if hasattr(value, "init_args") and hasattr(value, "state_dict"):  # a network of forecast.models
         weights = {}
         for name, tensor in value.state_dict().items():
@@ -302,5 +311,3 @@ def _encode(value, key, arrays):
 def _first_line(error):
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
-
-

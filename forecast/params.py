@@ -74,7 +74,8 @@ class OneOf:
         return any(value is option or (type(value) is type(option) and value == option) for option in self.options)
 
     def __str__(self):
-        return "one of " + ", ".join(map(repr, self.options))
+        names = ", ".join(map(repr, self.options))
+        return names if len(self.options) == 1 else f"one of {names}"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,34 @@ from pathlib import Path
 
 import pytest
 
-DATASETS = Path(__file__).resolve().parent.parent / "datasets"
+from forecast.registry import MODELS
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASETS = ROOT / "datasets"
+# Neural models in tests: a few epochs of a narrow network. The stacked LSTM also covers num_layers > 1.
+QUICK = dict(max_epochs=3, hidden_size=8, random_state=0)
+QUICK_BY_MODEL = {"lstm": dict(QUICK, num_layers=2)}
+
+
+def every_forecaster(lookback, horizon, season_length=None):
+    """One pytest param per model of the registry: a function making it unfitted, with quick settings."""
+
+    def maker(name):
+        def make():
+            spec = MODELS[name]
+            estimator = spec.build(lookback=lookback, horizon=horizon, season_length=season_length)
+            return estimator.set_params(**QUICK_BY_MODEL.get(name, QUICK)) if spec.neural else estimator
+
+        return make
+
+    return [pytest.param(maker(name), id=name) for name in MODELS]
+
+
+@pytest.fixture(autouse=True)
+def _doctests_run_in_the_repository_root(request, monkeypatch):
+    """Docstring examples read ``datasets/...`` as a user in a checkout would, wherever pytest starts."""
+    if type(request.node).__name__ == "DoctestItem":
+        monkeypatch.chdir(ROOT)
 
 
 @pytest.fixture

@@ -16,16 +16,9 @@ from forecast import (
     read_csv,
 )
 
-QUICK = dict(max_epochs=3, hidden_size=8, random_state=0)
-FORECASTERS = [
-    pytest.param(lambda: RNNForecaster(lookback=6, horizon=3, cell="rnn", **QUICK), id="rnn"),
-    pytest.param(lambda: RNNForecaster(lookback=6, horizon=3, cell="lstm", num_layers=2, **QUICK), id="lstm"),
-    pytest.param(lambda: RNNForecaster(lookback=6, horizon=3, cell="gru", **QUICK), id="gru"),
-    pytest.param(lambda: MLPForecaster(lookback=6, horizon=3, **QUICK), id="mlp"),
-    pytest.param(lambda: LinearForecaster(lookback=6, horizon=3), id="linear"),
-    pytest.param(lambda: NaiveForecaster(horizon=3), id="naive"),
-    pytest.param(lambda: SeasonalNaiveForecaster(season_length=4, horizon=3), id="seasonal-naive"),
-]
+from conftest import DATASETS, QUICK, every_forecaster
+
+FORECASTERS = every_forecaster(lookback=6, horizon=3, season_length=4)
 
 
 @pytest.fixture
@@ -126,7 +119,7 @@ def test_naive_repeats_the_last_value():
 
 @pytest.fixture(scope="module")
 def airline_holdout():
-    airline = read_csv("datasets/airline.csv")
+    airline = read_csv(DATASETS / "airline.csv")
     return airline.iloc[:-12], airline.iloc[-12:]
 
 

@@ -9,20 +9,13 @@ from forecast import (
     DataError,
     LinearForecaster,
     MLPForecaster,
-    NaiveForecaster,
     RNNForecaster,
-    SeasonalNaiveForecaster,
     read_csv,
 )
 
-QUICK = dict(max_epochs=2, hidden_size=8, random_state=0)
-FORECASTERS = [
-    pytest.param(lambda: RNNForecaster(lookback=8, horizon=3, **QUICK), id="rnn"),
-    pytest.param(lambda: MLPForecaster(lookback=8, horizon=3, **QUICK), id="mlp"),
-    pytest.param(lambda: LinearForecaster(lookback=8, horizon=3), id="linear"),
-    pytest.param(lambda: NaiveForecaster(horizon=3), id="naive"),
-    pytest.param(lambda: SeasonalNaiveForecaster(season_length=7, horizon=3), id="seasonal-naive"),
-]
+from conftest import QUICK, every_forecaster
+
+FORECASTERS = every_forecaster(lookback=8, horizon=3, season_length=7)
 
 
 def long_frame(lengths, start="2021-01-01"):
@@ -72,7 +65,9 @@ def test_predict_on_new_history_including_an_unseen_series():
     recent = long_frame([30, 30, 30]).rename(index={"c": "new"}, level=0)
     forecast_frame = estimator.predict(recent)
     assert list(forecast_frame.index.get_level_values(0).unique()) == ["a", "b", "new"]
-    with pytest.raises(DataError, match=r"at least 8 rows of history of series 'b' \(the model's input window\), got 4"):
+    with pytest.raises(
+        DataError, match=r"at least 8 rows of history of series 'b' \(the model's input window\), got 4"
+    ):
         estimator.predict(long_frame([30, 4]))
 
 

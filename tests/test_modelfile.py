@@ -1,0 +1,195 @@
+import json
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+
+import forecast
+from forecast import LinearForecaster, MLPForecaster, ModelFileError, RNNForecaster, read_csv
+from forecast.modelfile import VERSION
+
+from conftest import DATASETS, QUICK
+
+
+@pytest.fixture(scope="module")
+def airline():
+    return read_csv(DATASETS / "airline.csv")
+
+
+@pytest.fixture(scope="module")
+def mlp_file(airline, tmp_path_factory):
+    path = tmp_path_factory.mktemp("model") / "mlp.npz"
+    MLPForecaster(lookback=24, horizon=12, **QUICK).fit(airline).save(path)
+    return path
+
+
+def members(path):
+    """The archive's arrays, and its header as a dict."""
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in archive.files}
+    return arrays, json.loads(arrays.pop("__header__").tobytes())
+
+
+def rewrite(path, header, arrays):
+    np.savez(path, __header__=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8), **arrays)
+    return path
+
+
+def test_files_record_the_network_class_and_its_own_arguments(mlp_file):
+    _, header = members(mlp_file)
+    assert header["version"] == VERSION
+    module = header["estimator"]["fitted"]["module_"]
+    assert module["network"] == "MLPNet"
+    assert module["args"] == dict(
+        n_channels=1,
+        lookback=24,
+        horizon=12,
+        hidden_size=8,
+        num_layers=2,
+        dropout=0.0,
+        instance_norm="last",
+        channel_independent=True,
+    )
+
+
+def test_a_network_is_rebuilt_from_its_stored_arguments_not_from_the_parameters(mlp_file, tmp_path, airline):
+    arrays, header = members(mlp_file)
+    header["estimator"]["params"]["hidden_size"] = 999  # the estimator's setting no longer matches the network
+    loaded = forecast.load(rewrite(tmp_path / "changed.npz", header, arrays))
+    np.testing.assert_array_equal(loaded.predict().to_numpy(), forecast.load(mlp_file).predict().to_numpy())
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda h: h["estimator"]["fitted"].update(predict=1), "'predict' is not a fitted attribute"),
+        (lambda h: h["estimator"]["fitted"].update(__class__=1), "'__class__' is not a fitted attribute"),
+        (lambda h: h["estimator"]["fitted"].update(_fit_frame_=1), "not a fitted attribute"),
+        (lambda h: h["estimator"]["params"].update(command="rm -rf /"), "has no parameter 'command'"),
+        (lambda h: h["estimator"]["params"].update(hidden_size=-1), "hidden_size must be a whole number"),
+        (lambda h: h["estimator"]["fitted"]["module_"]["args"].update(hidden_size=10**7), "the header says"),
+        (lambda h: h["estimator"]["fitted"]["module_"]["args"].update(cell="gru"), "unexpected keyword"),
+        (lambda h: h["estimator"]["fitted"]["module_"].update(network="Sequential"), "Sequential"),
+        (lambda h: h["estimator"]["fitted"]["scaling_"]["scaling"]["mean"].update(shape=[10**12]), "the header says"),
+        (lambda h: h.update(version=99), "format version 99"),
+    ],
+)
+def test_a_header_that_lies_is_refused(mlp_file, tmp_path, change, reason):
+    arrays, header = members(mlp_file)
+    change(header)
+    path = rewrite(tmp_path / "lying.npz", header, arrays)
+    with pytest.raises(ModelFileError, match=f"corrupt.*{reason}"):
+        forecast.load(path)
+
+
+def test_weights_must_fit_the_network_and_be_finite(mlp_file, tmp_path):
+    arrays, header = members(mlp_file)
+    name = next(key for key in arrays if key.startswith("module_/"))
+    with pytest.raises(ModelFileError, match="the header says"):
+        forecast.load(rewrite(tmp_path / "shape.npz", header, {**arrays, name: arrays[name][:1]}))
+    poisoned = arrays[name].copy()
+    poisoned.flat[0] = np.nan
+    with pytest.raises(ModelFileError, match="NaN or infinite"):
+        forecast.load(rewrite(tmp_path / "nan.npz", header, {**arrays, name: poisoned}))
+
+
+def test_a_member_that_would_inflate_beyond_the_file_is_never_read(mlp_file, tmp_path):
+    arrays, header = members(mlp_file)
+    header["estimator"]["fitted"]["context_"] = {"array": "bomb"}
+    bomb = rewrite(tmp_path / "bomb.npz", header, arrays)
+    with zipfile.ZipFile(bomb, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("bomb.npy", "w", force_zip64=True) as member:  # 16 MiB of zeros in a few KiB
+            np.lib.format.write_array(member, np.zeros(2 * 2**20))
+    assert bomb.stat().st_size < 2**20
+    with pytest.raises(ModelFileError, match="would inflate"):
+        forecast.load(bomb)
+
+
+def test_memory_errors_while_loading_are_corrupt_file_errors(mlp_file, monkeypatch):
+    from forecast import modelfile
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(modelfile._Members, "array", exhausted)
+    with pytest.raises(ModelFileError, match="too large to load"):
+        forecast.load(mlp_file)
+
+
+def test_object_arrays_are_refused_without_unpickling(mlp_file, tmp_path):
+    arrays, header = members(mlp_file)
+    key = header["estimator"]["fitted"]["context_"]["array"]
+    path = tmp_path / "objects.npz"
+    np.savez(
+        path,
+        __header__=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
+        **{**arrays, key: np.array([object()], dtype=object)},
+    )
+    with pytest.raises(ModelFileError, match="not plain numbers"):
+        forecast.load(path)
+
+
+def test_a_stacked_recurrent_network_round_trips_with_its_segment_length(airline, tmp_path):
+    model = RNNForecaster(lookback=24, horizon=12, segment_length=5, num_layers=2, **QUICK).fit(airline)
+    model.save(tmp_path / "rnn.npz")
+    loaded = forecast.load(tmp_path / "rnn.npz")
+    assert loaded.module_.init_args == model.module_.init_args
+    np.testing.assert_array_equal(loaded.predict().to_numpy(), model.predict().to_numpy())
+
+
+def test_linear_forecaster_keeps_its_ridge(airline, tmp_path):
+    model = LinearForecaster(lookback=24, horizon=12).fit(airline)
+    model.save(tmp_path / "linear.npz")
+    np.testing.assert_array_equal(forecast.load(tmp_path / "linear.npz").ridge_.coef_, model.ridge_.coef_)
+
+
+class _Payload:
+    """Unpickling this would create a file: proof that code ran."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_pickle_payload_is_refused_without_running_it(tmp_path):
+    marker = tmp_path / "pwned"
+    evil = tmp_path / "evil.npz"
+    evil.write_bytes(pickle.dumps(_Payload(str(marker))))
+    with pytest.raises(ModelFileError, match="pickled Python objects, which forecast never loads"):
+        forecast.load(evil)
+    # The same payload inside an npz archive, as an object array.
+    np.savez(tmp_path / "evil2.npz", __header__=np.array([_Payload(str(marker))], dtype=object))
+    with pytest.raises(ModelFileError, match="not a forecast model file"):
+        forecast.load(tmp_path / "evil2.npz")
+    assert not marker.exists()
+
+
+def test_corrupt_foreign_and_missing_files_are_refused(airline, tmp_path):
+    with pytest.raises(ModelFileError, match="no such model file"):
+        forecast.load(tmp_path / "absent.npz")
+    (tmp_path / "text.npz").write_text("hello")
+    with pytest.raises(ModelFileError, match="not a .npz archive"):
+        forecast.load(tmp_path / "text.npz")
+    np.savez(tmp_path / "foreign.npz", weights=np.zeros(3))
+    with pytest.raises(ModelFileError, match="no forecast header"):
+        forecast.load(tmp_path / "foreign.npz")
+    path = tmp_path / "model.npz"
+    LinearForecaster(lookback=24, horizon=12).fit(airline).save(path)
+    truncated = tmp_path / "truncated.npz"
+    truncated.write_bytes(path.read_bytes()[:300])
+    with pytest.raises(ModelFileError, match="corrupt"):
+        forecast.load(truncated)
+
+
+def test_a_header_naming_an_unknown_class_is_refused(tmp_path):
+    header = (
+        b'{"format": "forecast-model", "version": 1, "estimator": {"class": "os.system", "params": {}, "fitted": {}}}'
+    )
+    path = tmp_path / "odd.npz"
+    np.savez(path, __header__=np.frombuffer(header, dtype=np.uint8))
+    with pytest.raises(ModelFileError, match="unknown estimator class 'os.system'"):
+        forecast.load(path)
+    assert zipfile.is_zipfile(path)

@@ -1,0 +1,36 @@
+import pytest
+
+from forecast import LinearForecaster, ParameterError, RNNForecaster, SeasonalNaiveForecaster
+from forecast.registry import MODEL_NAMES, MODELS, NEURAL_MODELS, estimator_classes, make_forecaster
+
+
+def test_names_build_their_classes_with_the_settings_each_takes():
+    gru = make_forecaster("gru", lookback=10, horizon=4, season_length=7, max_epochs=3, random_state=1)
+    assert isinstance(gru, RNNForecaster)
+    assert (gru.cell, gru.lookback, gru.horizon, gru.max_epochs, gru.random_state) == ("gru", 10, 4, 3, 1)
+    assert make_forecaster("rnn", lookback=4, horizon=2).cell == "rnn"
+    seasonal = make_forecaster("seasonal-naive", lookback=10, horizon=4, season_length=7, max_epochs=3)
+    assert isinstance(seasonal, SeasonalNaiveForecaster)
+    assert (seasonal.season_length, seasonal.horizon) == (7, 4)
+    linear = make_forecaster("linear", lookback=10, horizon=4, max_epochs=None)
+    assert isinstance(linear, LinearForecaster) and linear.lookback == 10
+    assert make_forecaster("mlp", lookback=4, horizon=2, max_epochs=None).max_epochs == 100  # None keeps the default
+
+
+def test_unknown_names_are_a_parameter_error():
+    with pytest.raises(ParameterError, match="model must be one of rnn, lstm, gru, mlp"):
+        make_forecaster("transformer", lookback=4, horizon=2)
+
+
+def test_neural_models_are_the_trained_ones():
+    assert NEURAL_MODELS == ("rnn", "lstm", "gru", "mlp")
+    assert set(MODEL_NAMES) == set(MODELS)
+    for name, spec in MODELS.items():
+        assert ("max_epochs" in spec.cls._get_param_names()) == spec.neural, name
+
+
+def test_model_files_may_hold_every_forecaster_and_the_window_regressors():
+    classes = estimator_classes()
+    assert {spec.class_name for spec in MODELS.values()} <= set(classes)
+    assert {"RNNRegressor", "MLPRegressor"} <= set(classes)
+    assert all(name == cls.__name__ for name, cls in classes.items())
