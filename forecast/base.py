@@ -19,6 +19,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from .calendar import ObservedCalendar, future_timestamps
 from .data import infer_frequency
 from .errors import DataError
 from .params import check_parameters
@@ -59,7 +60,7 @@ class BaseForecaster(BaseEstimator):
 
     def _fit_frame(self, frame, **fit_options):
         pieces = split_series(frame)
-        self.freq_ = frequency_of(pieces[0][1])
+        self.freq_ = frequency_of(frame)
         pieces = self._drop_short_series(pieces)
         values = [piece.to_numpy() for _, piece in pieces]  # each (T_i, C), float64 or float32
         self.scaling_ = Scaling.identity((len(values), frame.shape[1]))
@@ -97,8 +98,9 @@ class BaseForecaster(BaseEstimator):
             ids, windows, last_index = self.series_ids_, self.context_, self.last_index_
             scaling = self._stored_scaling([None] if ids is None else ids)
         else:
-            pieces = split_series(self._check_columns(as_frame(y, "y")))
-            self._check_frequency(pieces[0][1])
+            frame = self._check_columns(as_frame(y, "y"))
+            self._check_frequency(frame)
+            pieces = split_series(frame)
             ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
             histories = [piece.to_numpy(dtype=np.float64) for _, piece in pieces]
             windows = np.stack(
@@ -148,7 +150,10 @@ class BaseForecaster(BaseEstimator):
         position = 0 if series_id is None else self.series_ids_.index(series_id)
         context = self.context_[position]  # (rows, C)
         last = self.last_index_[position]
-        if isinstance(last, pd.Timestamp):
+        if isinstance(self.freq_, ObservedCalendar):
+            weeks_back = pd.Timedelta(weeks=len(context) // len(self.freq_.slots) + 1)
+            index = self.freq_.between(last - weeks_back, last)[-len(context) :].rename(self.index_name_)
+        elif isinstance(last, pd.Timestamp):
             index = pd.date_range(end=last, periods=len(context), freq=self.freq_, name=self.index_name_)
         else:
             index = pd.RangeIndex(int(last) + 1 - len(context), int(last) + 1, name=self.index_name_)
@@ -258,9 +263,9 @@ class BaseForecaster(BaseEstimator):
             )
         return frame[self.columns_]
 
-    def _check_frequency(self, piece):
+    def _check_frequency(self, frame):
         """Refuse history whose timestamps are at another frequency than the fit data's."""
-        freq = frequency_of(piece)
+        freq = frequency_of(frame)
         if freq is not None and self.freq_ is not None and not _same_frequency(freq, self.freq_):
             raise DataError(
                 f"the data's frequency is {freq!r} but the model was trained at {self.freq_!r}; "
@@ -347,11 +352,14 @@ def split_series(frame):
 
 
 def frequency_of(frame):
-    """The frequency alias of a frame's timestamps (the first series of a long frame), or None.
+    """The frequency alias of a frame's timestamps (the first series of a long frame), its calendar, or None.
 
-    ``read_csv`` sets the index's ``freq``, which is read as it is; otherwise
-    the frequency is inferred once from the timestamps.
+    ``read_csv`` sets the index's ``freq``, or with ``freq="observed"`` the
+    frame's ``attrs["calendar"]``, which are read as they are; otherwise the
+    frequency is inferred once from the timestamps.
     """
+    if frame.attrs.get("calendar") is not None:
+        return frame.attrs["calendar"]
     index = frame.index
     if isinstance(index, pd.MultiIndex):
         index = index[index.get_level_values(0) == index[0][0]].droplevel(0)
@@ -361,18 +369,20 @@ def frequency_of(frame):
 
 
 def future_index(last_index, freq, horizon):
-    """The ``horizon`` index labels after ``last_index``: timestamps at ``freq``, or integers."""
+    """The ``horizon`` index labels after ``last_index``: timestamps at ``freq`` (or on its calendar), or integers."""
     if isinstance(last_index, pd.Timestamp):
         if freq is None:
             raise DataError(
                 "the data's dates have no regular frequency, so future dates are unknown; "
                 "pass a frame from read_csv or one whose index has a freq"
             )
-        return pd.date_range(last_index, periods=horizon + 1, freq=freq)[1:]
+        return future_timestamps(last_index, freq, horizon)
     return pd.RangeIndex(int(last_index) + 1, int(last_index) + 1 + horizon)
 
 
 def _same_frequency(first, second):
+    if isinstance(first, ObservedCalendar) or isinstance(second, ObservedCalendar):
+        return first == second
     return pd.tseries.frequencies.to_offset(first) == pd.tseries.frequencies.to_offset(second)
 
 

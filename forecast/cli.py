@@ -94,12 +94,18 @@ def data_options(command):
             multiple=True,
             help="A column to forecast; repeat for several (default: every numeric column).",
         ),
-        click.option("--freq", help="Pandas frequency of the rows, such as h, D or MS (default: inferred)."),
+        click.option(
+            "--freq",
+            help="Pandas frequency of the rows, such as h, D, B or MS (default: inferred), or 'observed' for rows "
+            "that are consecutive steps on a weekly calendar of their own (business hours, say).",
+        ),
         click.option(
             "--fill",
             type=click.Choice(FILL_CHOICES),
             help="Fill missing values and timestamps instead of refusing them.",
         ),
+        click.option("--date-format", help="strftime format of every date, such as %d/%m/%Y (default: detected)."),
+        click.option("--encoding", help="Text encoding of the file, such as latin-1 (default: detected)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -168,6 +174,8 @@ def fit(
     targets,
     freq,
     fill,
+    date_format,
+    encoding,
     lookback,
     horizon,
     season_length,
@@ -189,7 +197,9 @@ def fit(
     # Under torchrun every process trains; only rank 0 prints and writes the model file.
     echo = click.echo if is_primary() else (lambda *args, **kwargs: None)
     quiet = quiet or not is_primary()
-    frame, series_freq, lookback, horizon = _read(data, date_col, targets, freq, fill, lookback, horizon, id_col)
+    frame, series_freq, lookback, horizon = _read(
+        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col
+    )
     spec = MODELS[model_name]
     estimator = spec.build(
         lookback=lookback, horizon=horizon, season_length=season_length, max_epochs=epochs, random_state=seed
@@ -228,13 +238,15 @@ def fit(
 )
 @click.option("--date-col", help="DATA's date column (default: the one the model was trained with).")
 @click.option("--fill", type=click.Choice(FILL_CHOICES), help="Fill missing values in DATA instead of refusing them.")
+@click.option("--date-format", help="strftime format of DATA's dates, such as %d/%m/%Y (default: detected).")
+@click.option("--encoding", help="Text encoding of DATA, such as latin-1 (default: detected).")
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False),
     callback=_output_path,
     help="Also draw history and forecast to this PNG file.",
 )
-def predict(data, model_path, output, date_col, fill, plot):
+def predict(data, model_path, output, date_col, fill, date_format, encoding, plot):
     """Forecast the steps after the training data, or after the end of DATA.
 
     Writes CSV: the future timestamps first (after the series id for a model
@@ -263,6 +275,8 @@ def predict(data, model_path, output, date_col, fill, plot):
             freq=estimator.freq_,
             fill=fill,
             id_col=estimator.id_name_,
+            date_format=date_format,
+            encoding=encoding,
         )
     forecast = estimator.predict(history)
     index_label = None if estimator.id_name_ else estimator.index_name_ or "date"
@@ -326,6 +340,8 @@ def compare(
     targets,
     freq,
     fill,
+    date_format,
+    encoding,
     lookback,
     horizon,
     season_length,
@@ -349,7 +365,9 @@ def compare(
 
     names = _model_list(models)
     sweep = _int_list(lookbacks, "--lookbacks") if lookbacks else []
-    frame, series_freq, lookback, horizon = _read(data, date_col, targets, freq, fill, lookback, horizon)
+    frame, series_freq, lookback, horizon = _read(
+        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon
+    )
     click.echo(_summary(data, frame, series_freq, lookback, horizon, None))
 
     def announce(model, run_seed):
@@ -403,13 +421,22 @@ def compare(
         click.echo(f"report saved to {report}")
 
 
-def _read(data, date_col, targets, freq, fill, lookback, horizon, id_col=None):
-    """The data file as a frame, its frequency, and the window: given, or the frequency's default."""
+def _read(data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col=None):
+    """The data file as a frame, its frequency (or observed calendar), and the window: given, or the default."""
     from .base import frequency_of
     from .comparison import default_window
     from .data import read_csv
 
-    frame = read_csv(data, date_col=date_col, targets=list(targets) or None, freq=freq, fill=fill, id_col=id_col)
+    frame = read_csv(
+        data,
+        date_col=date_col,
+        targets=list(targets) or None,
+        freq=freq,
+        fill=fill,
+        id_col=id_col,
+        date_format=date_format,
+        encoding=encoding,
+    )
     series_freq = frequency_of(frame)
     return (frame, series_freq, *default_window(series_freq, lookback, horizon))
 

@@ -13,33 +13,58 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .calendar import ObservedCalendar
+from .dates import integer_dates_or_none, looks_like_dates, parse_date_column
 from .errors import DataError
+from .textfile import open_csv_text
 
 # Column names taken as the date column without looking at the values (lower case).
 DATE_COLUMN_NAMES = ("ds", "date", "datetime", "timestamp", "time", "period", "month", "week", "day", "year")
 FILL_POLICIES = ("interpolate", "ffill")
+# Words in the name of a column of whole numbers that may hold epoch times or yyyymmdd dates.
+_DATE_NAME_WORDS = ("date", "time", "epoch", "unix")
+_WEEK = pd.Timedelta(weeks=1)
+_OBSERVED_ADVICE = (
+    "the rows of column {name!r} follow a weekly calendar ({calendar}): pass freq='observed' (--freq observed) "
+    "to take them as consecutive observed steps, with forecasts on the same calendar"
+)
 # How many leading values are parsed to decide whether a column holds dates.
 _DATE_SNIFF_ROWS = 20
 # Files larger than this are parsed by pyarrow, when it is installed.
 _LARGE_FILE_BYTES = 64 * 1024 * 1024
 
 
-def read_csv(path, *, date_col=None, targets=None, freq=None, fill=None, id_col=None, dtype="float64"):
+def read_csv(
+    path,
+    *,
+    date_col=None,
+    targets=None,
+    freq=None,
+    fill=None,
+    id_col=None,
+    dtype="float64",
+    date_format=None,
+    encoding=None,
+):
     """Read a time-series CSV into a float frame indexed by sorted, unique timestamps.
 
     Parameters
     ----------
     path : str or path-like
-        A CSV file with a header row, a date column and numeric columns.
+        A CSV file with a header row, a date column and numeric columns;
+        gzip, bz2, xz or zip compressed or not (told by the file's first bytes).
     date_col : str, optional
         The date column. By default the first column named like a date
-        (``date``, ``ds``, ``timestamp``, ...) or else the first non-numeric
-        column whose values parse as dates.
+        (``date``, ``ds``, ``timestamp``, ...), else the first non-numeric
+        column whose values parse as dates, else a column of whole numbers
+        named like a date or time (``unix_time``) that holds epoch times.
     targets : str or list of str, optional
         Columns to forecast. By default every numeric column but the date (and id).
     freq : str, optional
-        A pandas frequency alias (``"h"``, ``"D"``, ``"MS"``...). By default it is
-        inferred from the dates, gaps allowed.
+        A pandas frequency alias (``"h"``, ``"D"``, ``"B"``, ``"MS"``...), or
+        ``"observed"`` (see Notes). By default it is inferred from the dates,
+        gaps allowed. A calendar from ``attrs["calendar"]`` (or its ``to_dict()``)
+        reads new rows on that calendar.
     fill : {None, "interpolate", "ffill"}
         What to do with missing values and missing timestamps. ``None`` (the
         default) refuses them with a `DataError` that says where they are;
@@ -48,22 +73,62 @@ def read_csv(path, *, date_col=None, targets=None, freq=None, fill=None, id_col=
     id_col : str, optional
         Long format: the column naming the series (``unique_id`` by convention).
         The result is then indexed by an ``(id, timestamp)`` MultiIndex and every
-        series is validated on its own; all must share one frequency.
+        series is validated on its own; all must share one frequency. A row
+        without an id is refused.
     dtype : {"float64", "float32"}
         The value columns' type; float32 halves the memory of large files.
         Files over 64 MiB are parsed with pandas' pyarrow engine when pyarrow
         is installed.
+    date_format : str, optional
+        A strftime format every date must match (``"%d/%m/%Y"``). By default
+        one format is chosen for the whole column (see Notes).
+    encoding : str, optional
+        The text encoding. By default a byte-order mark decides (UTF-8,
+        UTF-16 LE or BE), else UTF-8, else cp1252 (Windows' Western European
+        code page, which reads Latin-1 text too).
 
     Returns
     -------
     pandas.DataFrame
         Shape ``(T, C)``, one float column per target. The index is a
-        `DatetimeIndex` whose ``freq`` is set (or a MultiIndex with ``id_col``).
+        `DatetimeIndex` whose ``freq`` is set (or a MultiIndex with ``id_col``),
+        in microseconds unless the data holds nanoseconds. With
+        ``freq="observed"`` the index has no ``freq`` and ``attrs["calendar"]``
+        holds the `forecast.calendar.ObservedCalendar`.
 
     Raises
     ------
     DataError
         The message names the file and the column and says how to fix it.
+
+    Notes
+    -----
+    Dates are parsed by one rule for the whole column, never row by row:
+    ``dd/mm/yyyy`` against ``mm/dd/yyyy`` is settled by any first field over
+    12 (day-first) or second field over 12 (month-first); a column where
+    neither happens and the two readings differ is refused, naming both, until
+    ``date_format`` settles it. Whole numbers are years (1000 to 9999),
+    ``yyyymmdd`` dates, or epoch seconds or milliseconds (1973 to 2128);
+    ``2020Q1``/``2020-Q1`` are quarters and ``2020-W05``/``2020-W05-1`` ISO
+    weeks, both read as their first day. A time of day without a date is
+    refused rather than given today's date. Lines starting with ``#`` are
+    comments; a ``#`` inside a value is data. Column names are stripped of
+    spaces.
+
+    Rows are put on a regular grid. Of the frequencies that hold every
+    timestamp, the one with the fewest steps is taken, so weekdays are
+    business days (``"B"``) and a missing holiday is a missing business day.
+    ``fill`` is advised only for a grid the rows follow. A grid is not
+    followed when more than half its steps have no row, or when the rows
+    fall on a weekly calendar (business hours on weekdays, say) that
+    explains most of the absent steps; such a grid is refused, pointing to
+    ``freq="observed"`` for a calendar, even with ``fill`` when the frequency
+    was inferred (an explicit ``freq`` with ``fill`` fills every step).
+    With ``freq="observed"`` the rows are consecutive steps: the calendar of
+    (weekday, time of day) slots seen is learned from at least a week of
+    rows, a step absent from a slot seen elsewhere is a missing value
+    (refused or filled), and `forecast.calendar.future_timestamps` puts
+    future steps on the same slots, never at night or at weekends.
 
     Examples
     --------
@@ -74,48 +139,66 @@ def read_csv(path, *, date_col=None, targets=None, freq=None, fill=None, id_col=
     path = Path(path)
     if fill not in (None, *FILL_POLICIES):
         raise DataError(f"fill={fill!r} is not a fill policy; use None, 'interpolate' or 'ffill'")
-    raw = _read_table(path)
+    raw = _read_table(path, encoding)
     if id_col is not None and id_col not in raw.columns:
         raise DataError(f"{path}: no id column {id_col!r}; available columns: {_names(raw.columns)}")
     excluded = [] if id_col is None else [id_col]
     date_col = date_col if date_col is not None else _detect_date_column(raw, path, excluded)
     if date_col not in raw.columns:
         raise DataError(f"{path}: no date column {date_col!r}; available columns: {_names(raw.columns)}")
-    timestamps = _parse_dates(raw[date_col], path, date_col)
+    timestamps = parse_date_column(raw[date_col], f"{path}: column {date_col!r}", date_format)
     target_names = _select_targets(raw, path, [date_col, *excluded], targets)
     if dtype not in ("float64", "float32"):
         raise DataError(f"dtype={dtype!r} is not supported; use 'float64' or 'float32'")
     values = {name: _to_float(raw[name], path, name).astype(dtype, copy=False) for name in target_names}
-    # One resolution whatever the parser: microseconds span years 1 to 9999.
-    frame = pd.DataFrame(values, index=pd.DatetimeIndex(timestamps, name=date_col).as_unit("us"))
+    frame = pd.DataFrame(values, index=_timestamp_index(timestamps, date_col))
+    freq = _calendar_or_frequency(freq, frame.index, path)
     if id_col is None:
-        return _regularise(frame, path, freq, fill, series_label="")
-    ids = raw[id_col].astype(str).to_numpy()
-    return _regularise_each_series(frame, ids, id_col, path, freq, fill)
+        frame = _regularise(frame, path, freq, fill, series_label="")
+    else:
+        ids = _series_ids(raw[id_col], path, id_col)
+        frame = _regularise_each_series(frame, ids, id_col, path, freq, fill)
+    if isinstance(freq, ObservedCalendar):
+        frame.attrs["calendar"] = freq
+    return frame
 
 
 def infer_frequency(index):
     """Infer the frequency alias of a DatetimeIndex that may have gaps, or None.
 
     pandas' `infer_freq` needs a gap-free index; when it gives up, runs of three
-    timestamps vote, then the most common step between timestamps, and the
-    first candidate whose grid holds every timestamp wins.
+    timestamps vote, then the most common step between timestamps, and of the
+    candidates whose grid holds every timestamp the one with the fewest grid
+    points wins (weekdays with a holiday missing are business days ``"B"``,
+    not days with every weekend missing). None when that grid would be more
+    than half empty: such rows follow no regular frequency.
     """
+    freq, grid = _tightest_grid(index)
+    return freq if freq is not None and len(grid) <= 2 * len(index) else None
+
+
+def _tightest_grid(index):
+    """The candidate frequency whose grid holds every timestamp with the fewest points, and that grid."""
     index = pd.DatetimeIndex(index)
     if len(index) < 2:
-        return None
+        return None, None
     if len(index) >= 3 and (freq := _infer_freq_or_none(index)) is not None:
-        return freq
+        return freq, index
     starts = np.unique(np.linspace(0, len(index) - 3, num=max(min(len(index) - 2, 200), 0)).astype(int))
     votes = Counter(_infer_freq_or_none(index[start : start + 3]) for start in starts)
     votes.pop(None, None)
     step = pd.Series(index[1:] - index[:-1]).mode().iloc[0]  # most common step, a Timedelta
     candidates = [freq for freq, _ in votes.most_common()]
     candidates.append(_infer_freq_or_none(pd.DatetimeIndex([index[0], index[0] + step, index[0] + 2 * step])))
-    for candidate in filter(None, candidates):
-        if index.isin(pd.date_range(index[0], index[-1], freq=candidate)).all():
-            return candidate
-    return None
+    fitting = []
+    for candidate in dict.fromkeys(filter(None, candidates)):
+        grid = pd.date_range(index[0], index[-1], freq=candidate)
+        if index.isin(grid).all():
+            fitting.append((len(grid), candidate, grid))
+    if not fitting:
+        return None, None
+    _, freq, grid = min(fitting, key=lambda fit: fit[0])  # the first of the tightest, in order of votes
+    return freq, grid
 
 
 def _infer_freq_or_none(index):
@@ -128,22 +211,25 @@ def _infer_freq_or_none(index):
     return None if freq is None else pd.tseries.frequencies.to_offset(freq).freqstr
 
 
-def _read_table(path):
+def _read_table(path, encoding):
     if not path.exists():
         raise DataError(f"{path}: no such file; check the path")
     if not path.is_file():
         raise DataError(f"{path}: not a file; pass the path of a CSV file")
-    with open(path, "rb") as handle:
-        head = handle.read(64 * 1024)
-    if b"\x00" in head:
-        raise DataError(f"{path}: not a text CSV file (it holds binary data); pass a CSV file")
-    if path.stat().st_size > _LARGE_FILE_BYTES and _has_pyarrow():
+    text = open_csv_text(path, encoding)
+    if text.source is path and path.stat().st_size > _LARGE_FILE_BYTES and _has_pyarrow():
         options = {"engine": "pyarrow"}
     else:
         # index_col=False: a row with an extra field is an error, never a silent index.
         options = {"index_col": False, "skipinitialspace": True}
     try:
-        raw = pd.read_csv(path, sep=_delimiter(head), **options)
+        raw = pd.read_csv(
+            text.source,
+            sep=_delimiter(text.first_line),
+            encoding=text.encoding,
+            compression=text.compression,
+            **options,
+        )
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty; expected a header row, then one row per timestamp") from None
     except pd.errors.ParserError as error:
@@ -151,10 +237,10 @@ def _read_table(path):
         raise DataError(
             f"{path}: not a well-formed CSV ({detail}); every row needs as many fields as the header"
         ) from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: not a text CSV file (cannot decode it as UTF-8)") from None
     if raw.empty:
         raise DataError(f"{path}: the file has a header but no data rows; add one row per timestamp")
+    # " date , value " names the columns date and value, whichever parser read it.
+    raw.columns = [str(name).strip() for name in raw.columns]
     return raw
 
 
@@ -166,12 +252,11 @@ def _has_pyarrow():
     return True
 
 
-def _delimiter(head):
+def _delimiter(header):
     """The field separator: a comma, unless the header line has none but has a semicolon, tab or bar."""
-    header = head.split(b"\n", 1)[0]
-    if b"," in header:
+    if "," in header:
         return ","
-    return next((sep for sep in (";", "\t", "|") if sep.encode() in header), ",")
+    return next((sep for sep in (";", "\t", "|") if sep in header), ",")
 
 
 def _detect_date_column(raw, path, excluded):
@@ -184,7 +269,13 @@ def _detect_date_column(raw, path, excluded):
         if pd.api.types.is_numeric_dtype(column):
             continue
         sample = column.dropna().head(_DATE_SNIFF_ROWS)
-        if len(sample) and _quiet_to_datetime(sample).notna().all():
+        if len(sample) and looks_like_dates(sample):
+            return name
+    for name in candidates:
+        # Whole numbers are dates only under a date-like name: epoch times, yyyymmdd.
+        column = raw[name]
+        named_like_a_date = any(word in str(name).lower() for word in _DATE_NAME_WORDS)
+        if named_like_a_date and pd.api.types.is_integer_dtype(column) and integer_dates_or_none(column) is not None:
             return name
     raise DataError(
         f"{path}: no date column found among {_names(raw.columns)}; "
@@ -192,37 +283,23 @@ def _detect_date_column(raw, path, excluded):
     )
 
 
-def _quiet_to_datetime(values, **options):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return pd.to_datetime(values, errors="coerce", **options)
-        except (ValueError, TypeError, OverflowError):
-            # Mixed time-zone offsets: compare them on one clock.
-            return pd.to_datetime(values, errors="coerce", utc=True, **options)
+def _timestamp_index(timestamps, name):
+    """Microseconds (years 1 to 9999) whatever the parser, nanoseconds only when the data has them."""
+    index = pd.DatetimeIndex(timestamps, name=name)
+    needs_nanoseconds = index.unit == "ns" and bool((index.asi8 % 1000 != 0).any())
+    return index.as_unit("ns" if needs_nanoseconds else "us")
 
 
-def _parse_dates(column, path, name):
-    if column.isna().any():
-        row = int(np.flatnonzero(column.isna().to_numpy())[0]) + 1
-        raise DataError(f"{path}: column {name!r} has no date in data row {row}; fill it in or remove the row")
-    if pd.api.types.is_integer_dtype(column):
-        # Four-digit whole numbers are years (1700, 1701, ...); other numbers are not dates.
-        if not column.between(1000, 9999).all():
-            raise DataError(f"{path}: column {name!r} holds numbers, not dates; pass the date column with date_col=")
-        return _quiet_to_datetime(column.astype(str), format="%Y")
-    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
-        raise DataError(f"{path}: column {name!r} holds numbers, not dates; pass the date column with date_col=")
-    parsed = _quiet_to_datetime(column)
-    if parsed.isna().any():
-        parsed = _quiet_to_datetime(column, format="mixed")
-    if parsed.isna().any():
-        row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
+def _series_ids(column, path, name):
+    ids = column.astype(str).str.strip()
+    missing = column.isna().to_numpy() | (ids == "").to_numpy()
+    if missing.any():
+        row = int(np.flatnonzero(missing)[0]) + 1
         raise DataError(
-            f"{path}: column {name!r} has a value that is not a date, {column.iloc[row]!r} in data row {row + 1}; "
-            "fix or remove that row, or pass the right column with date_col="
+            f"{path}: column {name!r} has no series id in data row {row}; fill it in or remove the row "
+            "(every row must say which series it belongs to)"
         )
-    return parsed
+    return ids.to_numpy()
 
 
 def _select_targets(raw, path, excluded, targets):
@@ -271,6 +348,25 @@ def _to_float(column, path, name):
     return values
 
 
+def _calendar_or_frequency(freq, index, path):
+    """``freq`` as `_regularise` takes it: None, a pandas frequency, or an `ObservedCalendar`."""
+    if isinstance(freq, dict):
+        return ObservedCalendar.from_dict(freq)
+    if not (isinstance(freq, str) and freq == "observed"):
+        return freq
+    try:
+        calendar = ObservedCalendar.infer(index)
+    except DataError as error:
+        raise DataError(f"{path}: column {index.name!r} cannot be read with freq='observed': {error}") from None
+    span = index.max() - index.min() + calendar.step
+    if span < _WEEK:
+        raise DataError(
+            f"{path}: freq='observed' learns the weekly slots the rows fall on, but column {index.name!r} "
+            f"spans only {span}; give it at least one full week of rows, or pass a pandas frequency"
+        )
+    return calendar
+
+
 def _regularise(frame, path, freq, fill, series_label):
     """Sort, refuse duplicates, put the rows on one regular grid, then fill or refuse gaps."""
     where = f"{path}{series_label}"
@@ -281,35 +377,42 @@ def _regularise(frame, path, freq, fill, series_label):
             f"{where}: {int(duplicated.sum())} duplicate timestamp(s) in column {frame.index.name!r}, "
             f"first {frame.index[duplicated][0]}; keep one row per timestamp"
         )
-    if freq is None:
-        freq = infer_frequency(frame.index)
+    inferred = freq is None
+    if inferred:
+        freq, _ = _tightest_grid(frame.index)
     if freq is None:
         if len(frame) >= 3:
+            calendar = _weekly_calendar_or_none(frame.index, len(frame))
             raise DataError(
                 f"{where}: cannot infer a regular frequency from column {frame.index.name!r}; "
-                "pass freq= (--freq), for example 'h', 'D' or 'MS'"
+                + (
+                    "pass freq= (--freq), for example 'h', 'D' or 'MS'"
+                    if calendar is None
+                    else _OBSERVED_ADVICE.format(calendar=calendar, name=frame.index.name)
+                )
             )
         return frame
-    try:
-        grid = pd.date_range(frame.index[0], frame.index[-1], freq=freq, name=frame.index.name)
-    except ValueError:
-        raise DataError(f"freq={freq!r} is not a pandas frequency; use an alias such as 'h', 'D' or 'MS'") from None
+    grid = _grid(frame.index, freq)
     off_grid = ~frame.index.isin(grid)
     if off_grid.any():
         raise DataError(
-            f"{where}: timestamp {frame.index[off_grid][0]} is off the regular {grid.freqstr!r} grid "
-            f"that starts at {grid[0]}; fix the date or pass the right freq="
+            f"{where}: timestamp {frame.index[off_grid][0]} is off the {_describe_frequency(freq)} "
+            f"that starts at {grid[0]}; fix the date or pass the right freq= (--freq)"
         )
     n_missing_timestamps = len(grid) - len(frame)
+    if n_missing_timestamps and not isinstance(freq, ObservedCalendar) and (inferred or fill is None):
+        _refuse_a_frequency_the_rows_do_not_follow(frame.index, grid, freq, where)
+    first_missing_timestamp = grid[~grid.isin(frame.index)][0] if n_missing_timestamps else None
     frame = frame.reindex(grid)
     missing = frame.isna()
     if missing.to_numpy().any():
         if fill is None:
             column = missing.any().idxmax()
             first = frame.index[missing[column].to_numpy()][0]
+            timestamps = f", first {first_missing_timestamp}" if n_missing_timestamps else ""
             raise DataError(
                 f"{where}: {int(missing.to_numpy().sum())} missing value(s), first in column {column!r} at {first} "
-                f"({n_missing_timestamps} missing timestamp(s) at frequency {grid.freqstr!r}); "
+                f"({n_missing_timestamps} missing timestamp(s) on the {_describe_frequency(freq)}{timestamps}); "
                 "pass fill='interpolate' or fill='ffill' (--fill) to fill them, or fix the file"
             )
         frame = _fill(frame, fill)
@@ -317,6 +420,58 @@ def _regularise(frame, path, freq, fill, series_label):
         if len(empty):
             raise DataError(f"{where}: column {empty[0]!r} has no values to fill from; drop it or add values")
     return frame
+
+
+def _grid(index, freq):
+    """Every timestamp from the first to the last of ``index`` at ``freq`` (or on its calendar)."""
+    if isinstance(freq, ObservedCalendar):
+        return freq.between(index[0], index[-1]).rename(index.name)
+    try:
+        return pd.date_range(index[0], index[-1], freq=freq, name=index.name)
+    except ValueError:
+        raise DataError(
+            f"freq={freq!r} is not a pandas frequency; use an alias such as 'h', 'D', 'B' or 'MS', or 'observed'"
+        ) from None
+
+
+def _describe_frequency(freq):
+    if isinstance(freq, ObservedCalendar):
+        return f"weekly calendar ({freq})"
+    alias = pd.tseries.frequencies.to_offset(freq).freqstr
+    return f"{alias!r} grid" + (" of business days (weekends are not missing)" if alias == "B" else "")
+
+
+def _refuse_a_frequency_the_rows_do_not_follow(index, grid, freq, where):
+    """Refuse a grid the rows do not fill: filling it would make up the rows of nights, weekends or most steps."""
+    n_absent = len(grid) - len(index)
+    span = f"{n_absent} of the {len(grid)} {_describe_frequency(freq)} steps from {grid[0]} to {grid[-1]} have no row"
+    calendar = _weekly_calendar_or_none(index, n_absent)
+    if calendar is not None:
+        raise DataError(f"{where}: {span}; {_OBSERVED_ADVICE.format(calendar=calendar, name=index.name)}")
+    if n_absent > len(index):
+        raise DataError(
+            f"{where}: the rows of column {index.name!r} do not follow one frequency: {span}; "
+            "pass the data's frequency with freq= (--freq)"
+        )
+
+
+def _weekly_calendar_or_none(index, n_absent_from_grid):
+    """The weekly calendar of the slots the rows fall on, when it explains the steps absent from a grid.
+
+    It must rest on at least two weeks of rows and miss at most a quarter as
+    many steps as the grid does (a quarter of the rows when there is no grid).
+    """
+    if index[-1] - index[0] < 2 * _WEEK:
+        return None
+    try:
+        calendar = ObservedCalendar.infer(index)
+    except DataError:  # rows a week or more apart follow no weekly calendar
+        return None
+    n_weeks = (index[-1] - index[0]) / _WEEK + 1
+    if n_weeks * len(calendar.slots) > 2 * len(index):  # a calendar of scattered slots, mostly empty
+        return None
+    n_absent_from_calendar = len(calendar.between(index[0], index[-1])) - len(index)
+    return calendar if 4 * n_absent_from_calendar <= n_absent_from_grid else None
 
 
 def _fill(frame, fill):
@@ -352,13 +507,16 @@ def season_length_for(freq):
 
     Multiples divide the period when they can (``"2h"`` gives 12); anything
     else, yearly data included, gives 1, which makes a seasonal naive forecast
-    a plain naive one.
+    a plain naive one. An `ObservedCalendar` gives its slots in one observed
+    day (or in a week, when its days differ).
 
     >>> season_length_for("MS"), season_length_for("h"), season_length_for("YS-JAN")
     (12, 24, 1)
     """
     if freq is None:
         return 1
+    if isinstance(freq, ObservedCalendar):
+        return freq.season_length
     offset = pd.tseries.frequencies.to_offset(freq)
     base = offset.rule_code.split("-")[0]
     if base not in _SEASON_LENGTHS and base[:-1] in _SEASON_LENGTHS and base[-1] in "SE":

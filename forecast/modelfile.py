@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .calendar import ObservedCalendar
 from .errors import ModelFileError
 from .files import atomic_write
 from .params import check_parameters
@@ -187,6 +188,8 @@ class _Decoder:
             return self.members.array(value["array"], shape=value.get("shape"), dtype=value.get("dtype"))
         if "timestamp" in value:
             return pd.Timestamp(value["timestamp"])
+        if "calendar" in value:
+            return ObservedCalendar.from_dict(value["calendar"])
         if "scaling" in value:
             parts = value["scaling"]
             return Scaling(self.value(parts["mean"], owner), self.value(parts["std"], owner))
@@ -295,6 +298,8 @@ def _encode(value, key, arrays):
         return {"module": key, "network": type(value).__name__, "args": value.init_args, "weights": weights}
     if isinstance(value, pd.Timestamp):
         return {"timestamp": value.isoformat()}
+    if isinstance(value, ObservedCalendar):
+        return {"calendar": value.to_dict()}
     if hasattr(value, "get_params"):  # a nested scikit-learn estimator, such as LinearForecaster's Ridge
         return {"estimator": _encode_estimator(value, key, arrays)}
     if isinstance(value, (np.integer, np.floating, np.bool_)):

@@ -177,3 +177,12 @@ def test_large_files_are_parsed_by_pyarrow_with_the_same_result_and_errors(write
     ragged = write_csv("date,value\n2020-01-01,1\n2020-01-02,2,3\n", name="ragged.csv")
     with pytest.raises(DataError, match="every row needs as many fields as the header"):
         read_csv(ragged)
+
+
+def test_infer_frequency_takes_the_tightest_grid_and_no_mostly_empty_one():
+    weekdays = pd.bdate_range("2024-01-01", "2024-02-29")
+    assert infer_frequency(weekdays.delete([10, 25])) == "B"  # two holidays, not every weekend missing
+    assert infer_frequency(pd.date_range("2024-01-01", periods=60, freq="D").delete([5, 6])) == "D"
+    hours = pd.date_range("2024-01-01", periods=100, freq="h")
+    assert infer_frequency(hours[::3].append(hours[1:2]).sort_values()) is None  # 35 of 100 hours: too few
+    assert infer_frequency(hours.delete(range(10, 40))) == "h"  # 70 of 100 hours

@@ -160,3 +160,58 @@ def test_segment_length_defaults_to_four_steps_of_at_most_48_rows(lookback, segm
 )
 def test_auto_batch_size_gives_16_steps_per_epoch_of_8_to_128_windows(estimator, n_train_windows, expected):
     assert estimator._batch_size(n_train_windows) == expected
+
+
+def business_hours_frame():
+    """Hourly values 09:00-16:00 on weekdays for four weeks: no nights, no weekends."""
+    index = pd.date_range("2024-01-01", "2024-01-28 23:00", freq="h")
+    index = index[(index.day_of_week < 5) & (index.hour >= 9) & (index.hour <= 16)]
+    values = 100 + 10 * np.sin(np.arange(len(index)) / 8 * 2 * np.pi)
+    return pd.DataFrame({"calls": values}, index=index.rename("ds"))
+
+
+def test_a_model_on_an_observed_calendar_forecasts_on_that_calendar(tmp_path):
+    import forecast
+    from forecast.calendar import ObservedCalendar
+
+    frame = business_hours_frame()
+    frame.attrs["calendar"] = ObservedCalendar.infer(frame.index)
+    model = LinearForecaster(lookback=8, horizon=4).fit(frame)
+    forecast_index = model.predict().index
+    assert list(forecast_index.strftime("%a %H:%M")) == ["Mon 09:00", "Mon 10:00", "Mon 11:00", "Mon 12:00"]
+    assert forecast_index[0] == pd.Timestamp("2024-01-29 09:00")
+    model.save(tmp_path / "calls.npz")
+    loaded = forecast.load(tmp_path / "calls.npz")
+    assert loaded.freq_ == model.freq_
+    pd.testing.assert_frame_equal(loaded.predict(), model.predict())
+    assert list(loaded.context_frame().index[-2:].strftime("%a %H:%M")) == ["Fri 15:00", "Fri 16:00"]
+
+
+def test_predict_refuses_history_at_another_frequency(frame):
+    model = LinearForecaster(lookback=6, horizon=3).fit(frame)
+    weekly = frame.resample("W").mean()
+    with pytest.raises(DataError, match="frequency is 'W-SUN' but the model was trained at 'D'"):
+        model.predict(weekly)
+
+
+def test_unsorted_dates_are_sorted_repeated_ones_refused_and_date_strings_parsed(frame):
+    model = LinearForecaster(lookback=6, horizon=3)
+    pd.testing.assert_frame_equal(model.fit(frame.iloc[::-1]).predict(), model.fit(frame).predict())
+    with pytest.raises(DataError, match="repeated timestamps, first 2020-01-01"):
+        model.fit(pd.concat([frame.iloc[:1], frame]))
+    text_dates = frame.set_axis(frame.index.strftime("%Y-%m-%d"), axis=0)
+    assert model.fit(text_dates).predict().index[0] == pd.Timestamp("2020-03-21")
+    with pytest.raises(DataError, match="not ISO 8601 dates"):
+        model.fit(frame.set_axis([f"day {i}" for i in range(len(frame))], axis=0))
+
+
+def test_huge_values_scale_and_forecast_without_overflow(frame):
+    small = LinearForecaster(lookback=6, horizon=3).fit(frame).predict()
+    huge = LinearForecaster(lookback=6, horizon=3).fit(frame * 1e300).predict()
+    assert np.isfinite(huge.to_numpy()).all()
+    np.testing.assert_allclose(huge.to_numpy(), small.to_numpy() * 1e300, rtol=1e-8)
+
+
+def test_a_single_series_shorter_than_a_baseline_needs_is_a_data_error():
+    with pytest.raises(DataError, match="the series has 3 rows, fewer than the 7 it needs"):
+        SeasonalNaiveForecaster(season_length=7, horizon=2).fit(np.arange(3.0))
