@@ -15,6 +15,7 @@ _EXPORTS = {
     "chronological_split": "windows",
     "DataError": "errors",
     "ModelFileError": "errors",
+    "OutputPathError": "errors",
     "ParameterError": "errors",
     "NotFittedError": "errors",
     "TrainingError": "errors",

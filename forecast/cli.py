@@ -9,8 +9,11 @@ written atomically, so a failure or Ctrl-C leaves nothing half-written.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 import time
 
 import click
@@ -27,18 +30,44 @@ class ForecastGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in args or bool(os.environ.get("FORECAST_DEBUG"))
-        try:
-            code = super().main(args, prog_name or "forecast", complete_var, standalone_mode=False, **extra)
-        except click.UsageError as error:
-            hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
-            _fail(error, f"{error.format_message()}{hint}", error.exit_code, debug)
-        except click.ClickException as error:
-            _fail(error, error.format_message(), error.exit_code, debug)
-        except (click.Abort, KeyboardInterrupt) as error:
-            _fail(error, "interrupted; no file was written", 130, debug)
-        except Exception as error:  # noqa: BLE001 - the one place that turns failures into messages
-            _fail(error, _describe(error), 1, debug)
+        with _termination_as_interrupt():
+            try:
+                code = super().main(args, prog_name or "forecast", complete_var, standalone_mode=False, **extra)
+            except click.UsageError as error:
+                hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
+                _fail(error, f"{error.format_message()}{hint}", error.exit_code, debug)
+            except click.ClickException as error:
+                _fail(error, error.format_message(), error.exit_code, debug)
+            except (click.Abort, KeyboardInterrupt) as error:
+                _fail(error, "interrupted; no file was written", 130, debug)
+            except Exception as error:  # noqa: BLE001 - the one place that turns failures into messages
+                _fail(error, _describe(error), 1, debug)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+@contextlib.contextmanager
+def _termination_as_interrupt():
+    """Let SIGTERM and SIGHUP stop a command as Ctrl-C does, so that its temporary files are removed.
+
+    A signal that is ignored (SIGHUP under ``nohup``) stays ignored; previous handlers come back at the end.
+    """
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    numbers = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {number: signal.getsignal(number) for number in numbers}
+    for number, handler in previous.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(number, _interrupt)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+
+
+def _interrupt(signal_number, frame):
+    raise KeyboardInterrupt
 
 
 def _describe(error):
@@ -60,9 +89,22 @@ def _fail(error, message, exit_code, debug):
 
 
 def _output_path(ctx, param, value):
-    """Check, before any work, that an output file's folder exists."""
-    if value is not None and not os.path.isdir(os.path.dirname(os.path.abspath(value))):
-        raise click.BadParameter(f"the folder of {value!r} does not exist; create it first")
+    """Check, before any work, an output's format (by extension) and that its folder takes files."""
+    from .errors import OutputPathError
+    from .files import check_output_folder
+
+    if value is None:
+        return value
+    try:
+        if param.name == "plot":
+            from .plotting import figure_format
+
+            figure_format(value)
+        elif param.name == "report" and not value.lower().endswith(".md"):
+            raise OutputPathError(f"{value!r} does not end in .md; the report is Markdown, give it a .md path")
+        check_output_folder(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
     return value
 
 
@@ -193,7 +235,9 @@ def fit(
     """
     from .comparison import validation_report
     from .distributed import is_primary
+    from .files import check_output_paths
 
+    check_output_paths({"--output": output}, {"DATA": data})
     # Under torchrun every process trains; only rank 0 prints and writes the model file.
     echo = click.echo if is_primary() else (lambda *args, **kwargs: None)
     quiet = quiet or not is_primary()
@@ -256,9 +300,10 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, plo
     from .base import BaseForecaster
     from .data import read_csv
     from .errors import ModelFileError
-    from .files import atomic_write
+    from .files import atomic_write, check_output_paths, staged_outputs
     from .io import load
 
+    check_output_paths({"--output": output, "--plot": plot}, {"DATA": data, "--model": model_path})
     estimator = load(model_path)
     if not isinstance(estimator, BaseForecaster):
         raise ModelFileError(
@@ -280,23 +325,23 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, plo
         )
     forecast = estimator.predict(history)
     index_label = None if estimator.id_name_ else estimator.index_name_ or "date"
+    with staged_outputs():  # the CSV and the plot change together, or neither does
+        if output is not None:
+            with atomic_write(output, "w") as handle:
+                forecast.to_csv(handle, index_label=index_label)
+        if plot:
+            from .plotting import plot_forecast
+
+            series_id = None if estimator.id_name_ is None else forecast.index[0][0]
+            if history is None:
+                shown = estimator.context_frame(series_id)
+            else:
+                shown = history if series_id is None else history.loc[series_id]
+            drawn = forecast if series_id is None else forecast.loc[series_id]
+            title = f"Forecast by {type(estimator).__name__}" + ("" if series_id is None else f", series {series_id}")
+            plot_forecast(shown.iloc[-4 * len(drawn) :], drawn, plot, title=title)
     if output is None:
         click.echo(forecast.to_csv(index_label=index_label), nl=False)
-    else:
-        with atomic_write(output, "w") as handle:
-            forecast.to_csv(handle, index_label=index_label)
-    if plot:
-        from .plotting import plot_forecast
-
-        series_id = None if estimator.id_name_ is None else forecast.index[0][0]
-        if history is None:
-            shown = estimator.context_frame(series_id)
-        else:
-            shown = history if series_id is None else history.loc[series_id]
-        if series_id is not None:
-            forecast = forecast.loc[series_id]
-        title = f"Forecast by {type(estimator).__name__}" + ("" if series_id is None else f", series {series_id}")
-        plot_forecast(shown.iloc[-4 * len(forecast) :], forecast, plot, title=title)
 
 
 @cli.command()
@@ -362,7 +407,11 @@ def compare(
     adds over the MLP: --lookbacks shows whether it pays on this data.
     """
     from . import comparison
+    from .files import atomic_write, check_output_paths, staged_outputs
 
+    if report and not plot:
+        plot = os.path.splitext(report)[0] + ".png"
+    check_output_paths({"--plot": plot, "--report": report}, {"DATA": data})
     names = _model_list(models)
     sweep = _int_list(lookbacks, "--lookbacks") if lookbacks else []
     frame, series_freq, lookback, horizon = _read(
@@ -405,19 +454,18 @@ def compare(
             on_run=announce,
         )
         click.echo("\n" + sweep_table)
-    if report and not plot:
-        plot = os.path.splitext(report)[0] + ".png"
-    if plot:
-        from .plotting import plot_comparison
+    with staged_outputs():  # the plot and the report change together, or neither does
+        if plot:
+            from .plotting import plot_comparison
 
-        plot_comparison(frame, held_out, runs, plot)
+            plot_comparison(frame, held_out, runs, plot)
+        if report:
+            plot_path = os.path.relpath(plot, os.path.dirname(os.path.abspath(report))) if plot else None
+            with atomic_write(report, "w") as handle:
+                handle.write(comparison.markdown_report(data, frame, held_out, table, sweep_table, plot_path))
+    if plot:
         click.echo(f"\nplot saved to {plot}")
     if report:
-        from .files import atomic_write
-
-        plot_path = os.path.relpath(plot, os.path.dirname(os.path.abspath(report))) if plot else None
-        with atomic_write(report, "w") as handle:
-            handle.write(comparison.markdown_report(data, frame, held_out, table, sweep_table, plot_path))
         click.echo(f"report saved to {report}")
 
 

@@ -18,11 +18,15 @@ class ModelFileError(ValueError):
     """A model file is missing, corrupt, or not a forecast model file."""
 
 
+class OutputPathError(ValueError):
+    """An output path cannot be written as given: it is an input, another output, or its folder is unusable."""
+
+
 class TrainingError(RuntimeError):
     """Training failed, for example because the loss became NaN or infinite."""
 
 
-__all__ = ["DataError", "ModelFileError", "NotFittedError", "ParameterError", "TrainingError"]
+__all__ = ["DataError", "ModelFileError", "NotFittedError", "OutputPathError", "ParameterError", "TrainingError"]  # noqa: F822
 
 
 def __getattr__(name):

@@ -1,10 +1,13 @@
 """Figures: a forecast after its history, and a comparison of models. Draws only, never trains.
 
 Figures are drawn on matplotlib's `Figure` directly (no pyplot, no GUI
-backend) and written atomically as PNG.
+backend) and written by `forecast.files.atomic_write` in the format that the
+path's extension names: one of `FIGURE_FORMATS`.
 """
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -12,9 +15,11 @@ from matplotlib.figure import Figure
 
 from .files import atomic_write
 
+FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
 
 def plot_forecast(history, forecast, path, *, title="Forecast"):
-    """Draw each column's recent ``history`` and its ``forecast`` (frames with matching columns) to a PNG."""
+    """Draw each column's recent ``history`` and its ``forecast`` (frames with matching columns) to ``path``."""
     columns = list(forecast.columns)
     figure = Figure(figsize=(10, 2.6 * len(columns) + 0.6), layout="constrained")
     axes = figure.subplots(len(columns), 1, squeeze=False)[:, 0]
@@ -102,6 +107,38 @@ def _label(axis, index, ylabel):
     axis.grid(alpha=0.3)
 
 
+def figure_format(path):
+    """The format a figure written to ``path`` takes, from its extension.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    str
+        ``"png"``, ``"svg"`` or ``"pdf"``.
+
+    Raises
+    ------
+    ValueError
+        For any other extension, naming the ones allowed.
+
+    Examples
+    --------
+    >>> figure_format("docs/compare.SVG")
+    'svg'
+    """
+    extension = os.path.splitext(path)[1].lower()
+    if extension not in FIGURE_FORMATS:
+        raise ValueError(
+            f"{str(path)!r} does not end in {', '.join(FIGURE_FORMATS)}; "
+            "give the figure a path with one of these extensions"
+        )
+    return FIGURE_FORMATS[extension]
+
+
 def _save(figure, path):
+    image_format = figure_format(path)  # before anything is written
     with atomic_write(path) as handle:
-        figure.savefig(handle, format="png", dpi=110)
+        figure.savefig(handle, format=image_format, dpi=110)

@@ -1,6 +1,5 @@
 import os
 import pickle
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -9,9 +8,7 @@ import pytest
 
 import forecast
 from forecast import (
-    LinearForecaster,
     MLPRegressor,
-    ModelFileError,
     RNNRegressor,
     make_windows,
     read_csv,
