@@ -30,6 +30,7 @@ _EXPORTS = {
     "rmse": "metrics",
     "smape": "metrics",
     "mase": "metrics",
+    "from_long": "panel",
 }
 
 __all__ = sorted(_EXPORTS)
