@@ -30,6 +30,7 @@ _EXPORTS = {
     "rmse": "metrics",
     "smape": "metrics",
     "mase": "metrics",
+    "backtest": "backtesting",
     "from_long": "panel",
 }
 
