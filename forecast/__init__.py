@@ -22,6 +22,7 @@ _EXPORTS = {
     "NaiveForecaster": "baselines",
     "SeasonalNaiveForecaster": "baselines",
     "LinearForecaster": "baselines",
+    "Naive2Forecaster": "baselines",
     "RNNRegressor": "regressors",
     "MLPRegressor": "regressors",
     "load": "io",
