@@ -232,7 +232,7 @@ def seasonal_indices(histories, season_length):
     ``value / trend`` over the rows ``t`` with ``t % m == p`` where the trend
     is defined, and the indices are scaled to average 1. Returns (n, m).
     """
-    n_series, length = histories.shape
+    length = histories.shape[1]
     even = season_length % 2 == 0
     weights = np.ones(season_length + 1 if even else season_length)
     if even:

@@ -14,7 +14,7 @@ from forecast import (
 )
 
 AIRLINE = read_csv(DATASETS / "airline.csv")  # 144 monthly rows, column "passengers", index "date"
-TINY_MLP = dict(max_epochs=2, hidden_size=8, random_state=0)
+TINY_MLP = {"max_epochs": 2, "hidden_size": 8, "random_state": 0}
 
 
 def cutoffs(length, horizon, n_windows, step):
@@ -74,25 +74,26 @@ def test_refit_every_two_windows_forecasts_the_windows_between_from_the_last_fit
             assert not np.allclose(rows["LinearForecaster"], refitted["passengers"])
 
 
-class CountingLinear(LinearForecaster):
-    """A LinearForecaster that counts its fits and its predict_windows calls (shared by its clones)."""
+CALLS = []  # what every CountingLinear (and clone) was asked to do
 
-    calls = []
+
+class CountingLinear(LinearForecaster):
+    """A LinearForecaster that records its fits and its predict_windows calls in CALLS."""
 
     def fit(self, y):
-        CountingLinear.calls.append(("fit", len(y)))
+        CALLS.append(("fit", len(y)))
         return super().fit(y)
 
     def predict_windows(self, X, series_ids=None):
-        CountingLinear.calls.append(("predict_windows", len(X)))
+        CALLS.append(("predict_windows", len(X)))
         return super().predict_windows(X, series_ids)
 
 
 def test_refit_zero_fits_once_and_forecasts_every_window_of_every_series_in_one_call():
     frame = long_frame([60, 45, 80])
-    CountingLinear.calls.clear()
+    CALLS.clear()
     results = backtest(CountingLinear(lookback=8, horizon=3), frame, n_windows=6, refit=0)
-    assert CountingLinear.calls == [("fit", 60 - 18 + 45 - 18 + 80 - 18), ("predict_windows", 3 * 6)]
+    assert CALLS == [("fit", 60 - 18 + 45 - 18 + 80 - 18), ("predict_windows", 3 * 6)]
     # The one fit saw each series up to its first cutoff; later windows read the data up to their own.
     cut = pd.concat({sid: frame.loc[sid].iloc[: len(frame.loc[sid]) - 18] for sid in "abc"}, names=["unique_id", "ds"])
     model = LinearForecaster(lookback=8, horizon=3).fit(cut)
@@ -135,7 +136,9 @@ def test_no_window_sees_a_row_after_its_cutoff(refit):
     first_cutoffs = {"a": 40 - 9, "b": 50 - 9}
     changed = frame.copy()
     for series_id, cutoff in first_cutoffs.items():
-        changed.loc[series_id, "y"] = np.r_[frame.loc[series_id, "y"].iloc[:cutoff], np.full(len(frame.loc[series_id]) - cutoff, 1e4)]
+        changed.loc[series_id, "y"] = np.r_[
+            frame.loc[series_id, "y"].iloc[:cutoff], np.full(len(frame.loc[series_id]) - cutoff, 1e4)
+        ]
     changed_results = backtest(models, changed, n_windows=3, refit=refit)
     first_window = results["cutoff"].isin([frame.loc[sid].index[c - 1] for sid, c in first_cutoffs.items()])
     pd.testing.assert_frame_equal(
@@ -166,7 +169,9 @@ def test_a_season_length_read_from_the_data_counts_in_the_rows_needed():
     # Daily data: a season of 7 rows before the first cutoff, then 3 windows of 2.
     backtest(SeasonalNaiveForecaster(horizon=2), AIRLINE.iloc[:13].set_axis(pd.date_range("2024-01-01", periods=13)))
     with pytest.raises(DataError, match="need 13 rows .*7 before the first cutoff for SeasonalNaiveForecaster"):
-        backtest(SeasonalNaiveForecaster(horizon=2), AIRLINE.iloc[:12].set_axis(pd.date_range("2024-01-01", periods=12)))
+        backtest(
+            SeasonalNaiveForecaster(horizon=2), AIRLINE.iloc[:12].set_axis(pd.date_range("2024-01-01", periods=12))
+        )
 
 
 @pytest.mark.parametrize(

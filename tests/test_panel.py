@@ -81,7 +81,10 @@ def test_is_flat_long_needs_both_columns_and_a_flat_index():
 
 def test_as_panel_groups_interleaved_series_and_finds_their_rows():
     index = pd.MultiIndex.from_arrays(
-        [["a", "b", "a", "b", "b"], pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02", "2024-01-02", "2024-01-03"])]
+        [
+            ["a", "b", "a", "b", "b"],
+            pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-02", "2024-01-02", "2024-01-03"]),
+        ]
     )
     panel = as_panel(pd.DataFrame({"y": [1.0, 10.0, 2.0, 20.0, 30.0]}, index=index))
     assert panel.ids == ["a", "b"]
