@@ -32,6 +32,7 @@ _EXPORTS = {
     "smape": "metrics",
     "mase": "metrics",
     "backtest": "backtesting",
+    "evaluate": "evaluation",
     "from_long": "panel",
 }
 
