@@ -87,9 +87,7 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None):
     ['1958-12', '1959-12']
     """
     if level is not None:
-        raise ValueError(
-            f"level={level!r}: prediction intervals are not available in backtests yet; pass level=None"
-        )
+        raise ValueError(f"level={level!r}: prediction intervals are not available in backtests yet; pass level=None")
     templates = _named_models(models)
     horizon = _shared_horizon(templates)
     n_windows = check_positive_int(n_windows, "n_windows")
