@@ -5,7 +5,11 @@ cutoff at row ``c_k = T - horizon - (n_windows - 1 - k) * step``: the model
 sees only rows ``[0, c_k)`` (its scaling too, since scaling is fitted with the
 model) and forecasts rows ``[c_k, c_k + horizon)``. The last window ends at the
 last row. In a long frame every series is cut at its own ``c_k``, from its own
-length, and one global model is fitted per cutoff on all series.
+length, and one global model is fitted per cutoff on all series. Before its
+first cutoff a series needs the rows its model needs to fit (one training
+window, ``lookback + horizon``, for the window models; a season for the
+seasonal naive one): a shorter single series is an error, shorter series of a
+long frame are skipped with a warning, as `fit` skips series too short for it.
 
 ``refit`` sets how often a model is fitted: every window (1), every K
 windows (K: windows 0, K, 2K, ...; the windows in between are forecast by the
