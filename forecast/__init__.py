@@ -24,6 +24,7 @@ _EXPORTS = {
     "NaiveForecaster": "baselines",
     "SeasonalNaiveForecaster": "baselines",
     "LinearForecaster": "baselines",
+    "Naive2Forecaster": "baselines",
     "RNNRegressor": "regressors",
     "MLPRegressor": "regressors",
     "load": "io",
@@ -32,6 +33,9 @@ _EXPORTS = {
     "rmse": "metrics",
     "smape": "metrics",
     "mase": "metrics",
+    "backtest": "backtesting",
+    "evaluate": "evaluation",
+    "from_long": "panel",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -103,8 +103,9 @@ class BaseForecaster(BaseEstimator):
             pieces = split_series(frame)
             ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
             histories = [piece.to_numpy(dtype=np.float64) for _, piece in pieces]
+            rows = min(self._context_rows(), *(len(history) for history in histories))
             windows = np.stack(
-                [self._last_rows(history, series_id) for (series_id, _), history in zip(pieces, histories)]
+                [self._last_rows(history, series_id, rows) for (series_id, _), history in zip(pieces, histories)]
             )
             last_index = [piece.index[-1] for _, piece in pieces]
             scaling = self._scaling_for(ids, histories)
@@ -172,7 +173,12 @@ class BaseForecaster(BaseEstimator):
             write(self, path)
 
     def _context_rows(self):
+        """Rows of history a forecast reads."""
         return self.lookback
+
+    def _min_context_rows(self):
+        """Fewest rows of history a forecast can be made from (``_context_rows`` unless a model reads what it gets)."""
+        return self._context_rows()
 
     def _min_rows(self):
         """Rows a series needs to give one training window."""
@@ -208,15 +214,15 @@ class BaseForecaster(BaseEstimator):
             )
         return [(series_id, piece) for series_id, piece in pieces if len(piece) >= needed]
 
-    def _last_rows(self, history, series_id):
-        rows = self._context_rows()
-        if len(history) < rows:
+    def _last_rows(self, history, series_id, rows):
+        needed = self._min_context_rows()
+        if len(history) < needed:
             where = "" if series_id is None else f" of series {series_id!r}"
             raise DataError(
-                f"predict needs at least {rows} rows of history{where} (the model's input window), got {len(history)}; "
-                "pass a longer stretch of the series"
+                f"predict needs at least {needed} rows of history{where} (the model's input window), "
+                f"got {len(history)}; pass a longer stretch of the series"
             )
-        return history[-rows:]
+        return history[-max(rows, needed) :]
 
     def _stored_scaling(self, ids):
         """The fitted `Scaling` (len(ids), C) of the given series ids (None: the single series)."""
@@ -278,10 +284,10 @@ class BaseForecaster(BaseEstimator):
         X = np.asarray(X, dtype=np.float64)
         if X.ndim == 2 and self.n_channels_ == 1:
             X = X[:, :, None]
-        if X.ndim != 3 or X.shape[2] != self.n_channels_ or X.shape[1] < self._context_rows():
+        needed = self._min_context_rows()
+        if X.ndim != 3 or X.shape[2] != self.n_channels_ or X.shape[1] < needed:
             raise DataError(
-                f"windows must have shape (n, rows, {self.n_channels_}) with at least {self._context_rows()} rows, "
-                f"not {X.shape}"
+                f"windows must have shape (n, rows, {self.n_channels_}) with at least {needed} rows, not {X.shape}"
             )
         if not np.isfinite(X).all():
             raise DataError("the windows contain NaN or infinite values; fill them first")

@@ -1,4 +1,4 @@
-"""Baseline forecasters: repeat the last value, repeat the last season, ridge regression on the window.
+"""Baseline forecasters: the last value, the last season, M4's Naive2, ridge regression on the window.
 
 They share the series-level interface of `RNNForecaster` and are what every
 neural forecast is measured against.
@@ -7,6 +7,7 @@ neural forecast is measured against.
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.linear_model import Ridge
 
 from .base import BaseForecaster
@@ -120,3 +121,127 @@ class LinearForecaster(BaseForecaster):
         flat = scaling.transform(windows).transpose(0, 2, 1).reshape(-1, lookback)  # (n*C, L)
         scaled = self.ridge_.predict(flat).reshape(n, n_channels, self.horizon).transpose(0, 2, 1)  # (n, H, C)
         return scaling.inverse(scaled)
+
+
+class Naive2Forecaster(BaseForecaster):
+    """M4's Naive2: the last value of the seasonally adjusted series, re-seasonalised.
+
+    As the M4 competition's benchmark: where M4's 90% autocorrelation test
+    (`is_seasonal`) finds a series seasonal, it is divided by the seasonal
+    indices of a classical multiplicative decomposition (`seasonal_indices`),
+    its last adjusted value is repeated and multiplied back by the indices of
+    the forecast steps; otherwise the forecast is the last value. Each channel
+    is forecast on its own. Multiplicative seasonality needs positive values,
+    so a history with a value <= 0 is forecast without adjustment.
+
+    The test and the decomposition read the history given, up to
+    ``context_rows_`` rows (all the rows of the shortest series fitted), so a
+    single series' forecast uses its whole history, as in M4; a shorter
+    history (one row at least) is read as it is.
+
+    Parameters
+    ----------
+    season_length : int or None, default=None
+        Steps per season; None takes the usual period of the data's frequency
+        (24 hourly, 7 daily, 12 monthly, 4 quarterly, 1 otherwise, which
+        makes the forecast a plain naive one).
+    horizon : int, default=5
+
+    Attributes
+    ----------
+    season_length_ : int
+        The season length used.
+    context_rows_ : int
+        Rows of history each forecast reads.
+    """
+
+    _parameter_rules = {"season_length": (OneOf((None,)), POSITIVE), "horizon": POSITIVE}
+
+    def __init__(self, season_length=None, horizon=5):
+        self.season_length = season_length
+        self.horizon = horizon
+
+    def _context_rows(self):
+        return self.context_rows_
+
+    def _min_rows(self):
+        return 1
+
+    def _min_context_rows(self):
+        return 1
+
+    def _fit_series(self, series_list):
+        self.season_length_ = season_length_for(self.freq_) if self.season_length is None else int(self.season_length)
+        self.context_rows_ = min(len(values) for values in series_list)
+
+    def _forecast(self, windows, scaling):
+        n, rows, n_channels = windows.shape
+        histories = windows.transpose(0, 2, 1).reshape(-1, rows)  # (n*C, rows): each channel on its own
+        forecasts = naive2(histories, self.season_length_, self.horizon)  # (n*C, H)
+        return forecasts.reshape(n, n_channels, self.horizon).transpose(0, 2, 1)  # (n, H, C)
+
+
+def naive2(histories, season_length, horizon):
+    """M4's Naive2 forecasts of each history (see `Naive2Forecaster`).
+
+    Parameters
+    ----------
+    histories : array-like of shape (n, T)
+        One series per row, oldest value first.
+    season_length, horizon : int
+
+    Returns
+    -------
+    ndarray of shape (n, horizon)
+    """
+    histories = np.asarray(histories, dtype=np.float64)
+    n_series, length = histories.shape
+    indices = np.ones((n_series, season_length))  # (n, m): 1 leaves a series unadjusted
+    adjusted = is_seasonal(histories, season_length) & (histories > 0).all(axis=1)
+    if adjusted.any():
+        indices[adjusted] = seasonal_indices(histories[adjusted], season_length)
+    positions = np.arange(length - 1, length + horizon) % season_length  # the last row's, then each step's
+    last_adjusted = histories[:, -1] / indices[:, positions[0]]  # (n,)
+    return last_adjusted[:, None] * indices[:, positions[1:]]
+
+
+def is_seasonal(histories, season_length):
+    """M4's 90% seasonality test of each history (n, T): the lag-``season_length`` autocorrelation is significant.
+
+    Seasonal when ``|acf_m| > 1.645 * sqrt((1 + 2 * sum(acf_k ** 2 for k < m)) / T)``,
+    with ``m`` the season length; never with ``m < 2``, fewer than three
+    seasons of history, or a constant history. Returns a boolean array (n,).
+    """
+    n_series, length = histories.shape
+    if season_length < 2 or length < 3 * season_length:
+        return np.zeros(n_series, dtype=bool)
+    deviations = histories - histories.mean(axis=1, keepdims=True)  # (n, T)
+    variation = np.sum(deviations**2, axis=1, keepdims=True)  # (n, 1)
+    covariances = np.stack(
+        [np.sum(deviations[:, lag:] * deviations[:, :-lag], axis=1) for lag in range(1, season_length + 1)], axis=1
+    )  # (n, m): lags 1..m
+    acf = np.divide(covariances, variation, out=np.zeros_like(covariances), where=variation > 0)
+    limit = 1.645 * np.sqrt((1 + 2 * np.sum(acf[:, :-1] ** 2, axis=1)) / length)
+    return np.abs(acf[:, -1]) > limit
+
+
+def seasonal_indices(histories, season_length):
+    """Seasonal indices of a classical multiplicative decomposition of each positive history (n, T).
+
+    The trend is the centred moving average of one season (2 x m for an even
+    season length ``m``, as R's ``decompose``); index ``p`` is the mean of
+    ``value / trend`` over the rows ``t`` with ``t % m == p`` where the trend
+    is defined, and the indices are scaled to average 1. Returns (n, m).
+    """
+    length = histories.shape[1]
+    even = season_length % 2 == 0
+    weights = np.ones(season_length + 1 if even else season_length)
+    if even:
+        weights[[0, -1]] = 0.5  # 2 x m: the mean of two neighbouring m-row means, centred on a row
+    weights /= season_length
+    half = len(weights) // 2
+    trend = sliding_window_view(histories, len(weights), axis=1) @ weights  # (n, T - 2*half): rows half..T-half-1
+    ratios = histories[:, half : length - half] / trend
+    positions = np.arange(half, length - half) % season_length
+    indices = (ratios @ np.eye(season_length)[positions]) / np.bincount(positions, minlength=season_length)  # (n, m)
+    return indices / indices.mean(axis=1, keepdims=True)

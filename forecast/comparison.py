@@ -80,9 +80,10 @@ class HeldOut:
     season_length: int
     width: int  # input rows each window offers: max(lookback, season_length)
 
-    def windows(self):
-        """Inputs (n, width, C) and targets (n, horizon, C) of every held-out window."""
-        inputs = self.values[self.target_starts[:, None] + np.arange(-self.width, 0)]
+    def windows(self, width=None):
+        """Inputs (n, width, C) and targets (n, horizon, C) of every held-out window (``width`` at most train_rows)."""
+        width = width or self.width
+        inputs = self.values[self.target_starts[:, None] + np.arange(-width, 0)]
         targets = self.values[self.target_starts[:, None] + np.arange(self.horizon)]
         return inputs, targets
 
@@ -99,8 +100,11 @@ class HeldOut:
         )
 
     def score_model(self, estimator):
-        """The `Score` and forecasts (n, horizon, C) of a fitted forecaster on every held-out window."""
-        inputs, targets = self.windows()
+        """The `Score` and forecasts (n, horizon, C) of a fitted forecaster on every held-out window.
+
+        Each window offers the model as many rows as it reads (Naive2 reads its whole history).
+        """
+        inputs, targets = self.windows(max(self.width, estimator._context_rows()))
         forecasts = estimator.predict_windows(inputs)
         return self.score(forecasts, targets), forecasts
 

@@ -48,6 +48,7 @@ MODELS = {
         ModelSpec("linear", "baselines", "LinearForecaster", neural=False),
         ModelSpec("naive", "baselines", "NaiveForecaster", neural=False),
         ModelSpec("seasonal-naive", "baselines", "SeasonalNaiveForecaster", neural=False),
+        ModelSpec("naive2", "baselines", "Naive2Forecaster", neural=False),
     )
 }
 MODEL_NAMES = tuple(MODELS)

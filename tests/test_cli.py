@@ -94,11 +94,11 @@ def test_compare_prints_a_sorted_table_plot_and_report(run, tmp_path):
     )
     assert result.exit_code == 0, result.output
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and "---" not in line]
-    table = [row.split("|")[1].strip() for row in rows[1:8]]
-    assert sorted(table) == sorted(["rnn", "lstm", "gru", "mlp", "linear", "naive", "seasonal-naive"])
-    mase = [float(row.split("|")[4].split("±")[0]) for row in rows[1:8]]
+    table = [row.split("|")[1].strip() for row in rows[1:9]]
+    assert sorted(table) == sorted(["rnn", "lstm", "gru", "mlp", "linear", "naive", "seasonal-naive", "naive2"])
+    mase = [float(row.split("|")[4].split("±")[0]) for row in rows[1:9]]
     assert mase == sorted(mase)
-    spread = {row.split("|")[1].strip(): "±" in row for row in rows[1:8]}
+    spread = {row.split("|")[1].strip(): "±" in row for row in rows[1:9]}
     assert spread == {
         "rnn": True,
         "lstm": True,
@@ -107,6 +107,7 @@ def test_compare_prints_a_sorted_table_plot_and_report(run, tmp_path):
         "linear": False,
         "naive": False,
         "seasonal-naive": False,
+        "naive2": False,
     }  # neural rows carry a spread over seeds
     assert "| 6 |" in result.stdout and "| 12 |" in result.stdout
     assert (tmp_path / "compare.png").read_bytes()[:4] == b"\x89PNG"

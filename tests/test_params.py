@@ -8,6 +8,7 @@ from forecast import (
     LinearForecaster,
     MLPForecaster,
     MLPRegressor,
+    Naive2Forecaster,
     NaiveForecaster,
     ParameterError,
     RNNForecaster,
@@ -22,6 +23,7 @@ ESTIMATORS = [
     LinearForecaster,
     NaiveForecaster,
     SeasonalNaiveForecaster,
+    Naive2Forecaster,
     RNNRegressor,
     MLPRegressor,
 ]

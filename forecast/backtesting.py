@@ -1,0 +1,218 @@
+"""Rolling-origin backtests: refit on the past, forecast the next ``horizon`` rows, move the origin, repeat.
+
+Window ``k`` of ``n_windows`` (0 the oldest) of a series of ``T`` rows has its
+cutoff at row ``c_k = T - horizon - (n_windows - 1 - k) * step``: the model
+sees only rows ``[0, c_k)`` (its scaling too, since scaling is fitted with the
+model) and forecasts rows ``[c_k, c_k + horizon)``. The last window ends at the
+last row. In a long frame every series is cut at its own ``c_k``, from its own
+length, and one global model is fitted per cutoff on all series. Before its
+first cutoff a series needs the rows its model needs to fit (one training
+window, ``lookback + horizon``, for the window models; a season for the
+seasonal naive one): a shorter single series is an error, shorter series of a
+long frame are skipped with a warning, as `fit` skips series too short for it.
+
+``refit`` sets how often a model is fitted: every window (1), every K
+windows (K: windows 0, K, 2K, ...; the windows in between are forecast by the
+last fit from the data up to their own cutoff), or once at window 0 (0). The
+windows that share a fit are forecast together, in one ``predict_windows``
+call over every (series, window) pair, so a hundred windows without refitting
+cost about one fit.
+"""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+from .errors import DataError
+from .panel import as_panel
+from .windows import check_positive_int
+
+# Columns of every backtest result besides the id, the timestamps and one column per model.
+FIXED_COLUMNS = ("cutoff", "target", "actual")
+
+
+def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None):
+    """Rolling-origin evaluation of one or more forecasters on one series or many.
+
+    Parameters
+    ----------
+    models : forecaster or dict of {str: forecaster}
+        Unfitted templates, cloned for every fit (a fitted one is cloned
+        unfitted). A single forecaster is named by its class, such as
+        ``"LinearForecaster"``. All must share one ``horizon``.
+    y : DataFrame, Series or array-like
+        As `fit` takes it: one series (a frame with a `DatetimeIndex`, a
+        Series or an array), a frame indexed by ``(id, timestamp)``, or a flat
+        long frame with ``unique_id`` and ``ds`` columns (see
+        `forecast.from_long`).
+    n_windows : int, default=3
+        Forecast origins; the last window ends at each series' last row.
+    step : int, optional
+        Rows between consecutive cutoffs; by default the horizon, so that the
+        windows' targets tile the end of the series.
+    refit : int, default=1
+        Fit a fresh model every ``refit`` windows; 0 fits once, at window 0.
+    level : None
+        Prediction intervals are not available in backtests yet; only None
+        is accepted.
+
+    Returns
+    -------
+    DataFrame
+        One row per (series, window, timestamp, target), in that order, with
+        the columns: the id (long input only; the index level's name, else
+        ``unique_id``), ``cutoff`` (the timestamp of the last row the model
+        saw), the timestamp (the index's name, else ``ds``), ``target`` (the
+        column forecast), ``actual``, and one column of forecasts per model.
+        Input without dates has row numbers as timestamps.
+
+    Raises
+    ------
+    DataError
+        A series is too short for ``n_windows`` windows plus the rows a model
+        needs to fit before the first cutoff (with every series of a long
+        frame too short; shorter series of a long frame are skipped with a
+        warning that names them).
+
+    Examples
+    --------
+    >>> from forecast import LinearForecaster, NaiveForecaster, read_csv
+    >>> series = read_csv("datasets/airline.csv")
+    >>> results = backtest({"naive": NaiveForecaster(horizon=12), "linear": LinearForecaster(24, 12)},
+    ...                    series, n_windows=2)
+    >>> list(results.columns), len(results)
+    (['cutoff', 'date', 'target', 'actual', 'naive', 'linear'], 24)
+    >>> results["cutoff"].unique().strftime("%Y-%m").tolist()
+    ['1958-12', '1959-12']
+    """
+    if level is not None:
+        raise ValueError(f"level={level!r}: prediction intervals are not available in backtests yet; pass level=None")
+    templates = _named_models(models)
+    horizon = _shared_horizon(templates)
+    n_windows = check_positive_int(n_windows, "n_windows")
+    step = horizon if step is None else check_positive_int(step, "step")
+    refit = _checked_refit(refit)
+    panel = as_panel(y)
+    _check_column_names(templates, panel)
+    training_rows = {name: _training_rows(template, panel.frame) for name, template in templates.items()}
+    panel = _series_long_enough(panel, training_rows, horizon, n_windows, step)
+    offsets = horizon + (n_windows - 1 - np.arange(n_windows)) * step  # (W,) rows from each cutoff to the end
+    cutoffs = panel.lengths[:, None] - offsets  # (S, W) rows each window's model sees
+    forecasts = {name: _forecast_windows(template, panel, cutoffs, refit) for name, template in templates.items()}
+    return _results_frame(panel, cutoffs, horizon, forecasts)
+
+
+def _named_models(models):
+    """``{name: forecaster}`` from one forecaster (named by its class) or a dict."""
+    named = dict(models) if isinstance(models, dict) else {type(models).__name__: models}
+    if not named:
+        raise ValueError("models is an empty dict; pass a forecaster or a dict {name: forecaster}")
+    for name, model in named.items():
+        if not all(hasattr(model, attribute) for attribute in ("fit", "predict_windows", "get_params", "horizon")):
+            raise ValueError(
+                f"model {name!r} is a {type(model).__name__}, not a forecaster; pass forecast's forecasters, "
+                "such as LinearForecaster(lookback=24, horizon=12)"
+            )
+    return named
+
+
+def _shared_horizon(templates):
+    horizons = {name: template.horizon for name, template in templates.items()}
+    if len(set(horizons.values())) > 1:
+        shown = ", ".join(f"{name} {horizon}" for name, horizon in horizons.items())
+        raise ValueError(f"the models have different horizons ({shown}); give every model the same horizon")
+    return check_positive_int(next(iter(horizons.values())), "horizon")
+
+
+def _checked_refit(refit):
+    if isinstance(refit, bool) or not isinstance(refit, Integral) or refit < 0:
+        raise ValueError(f"refit must be a whole number >= 0 (0 fits once, K refits every K windows), not {refit!r}")
+    return int(refit)
+
+
+def _check_column_names(templates, panel):
+    fixed = [name for name in (panel.id_name, *FIXED_COLUMNS, panel.time_name) if name is not None]
+    clashes = [name for name in templates if name in fixed]
+    if clashes:
+        raise ValueError(
+            f"model name {clashes[0]!r} is also a column of the results ({', '.join(map(repr, fixed))}); "
+            "rename the model"
+        )
+
+
+def _training_rows(template, frame):
+    """Rows a series needs before the first cutoff for a copy of ``template`` to fit on it."""
+    model = clone(template)
+    try:
+        return model._min_rows()
+    except AttributeError:
+        # The rows depend on a setting read from the data at fit (a season length from the
+        # frequency): a copy fitted on all the data says it. Only baselines do this; they fit at once.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return model.fit(frame)._min_rows()
+
+
+def _series_long_enough(panel, training_rows, horizon, n_windows, step):
+    """The panel without series too short for the windows; a warning names them, an error if none is left."""
+    model, rows_to_fit = max(training_rows.items(), key=lambda item: item[1])
+    forecast_rows = horizon + (n_windows - 1) * step
+    needed = rows_to_fit + forecast_rows
+    short = panel.lengths < needed
+    reason = (
+        f"{n_windows} backtest window(s) of horizon {horizon}, {step} row(s) apart, need {needed} rows "
+        f"({forecast_rows} forecast, and {rows_to_fit} before the first cutoff for {model} to fit)"
+    )
+    fits = (panel.lengths.max() - rows_to_fit - horizon) // step + 1
+    fix = (
+        f"use n_windows={fits} or fewer, a smaller step, or a longer series"
+        if fits >= 1
+        else "use a shorter horizon or lookback, or longer series"
+    )
+    if panel.ids is None and short[0]:
+        raise DataError(f"the series has {panel.lengths[0]} rows, too few: {reason}; {fix}")
+    if short.all():
+        raise DataError(f"every series is too short (the longest has {panel.lengths.max()} rows): {reason}; {fix}")
+    if short.any():
+        names = [str(series_id) for series_id, is_short in zip(panel.ids, short) if is_short]
+        shown = ", ".join(map(repr, names[:5])) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        warnings.warn(f"skipping {len(names)} series shorter than {needed} rows ({reason}): {shown}", stacklevel=3)
+    return panel.select(~short)
+
+
+def _forecast_windows(template, panel, cutoffs, refit):
+    """Forecasts (S, W, H, C) of every series and window, from fresh fits at the windows ``refit`` says."""
+    n_series, n_windows = cutoffs.shape
+    first_windows = list(range(0, n_windows, refit or n_windows))  # windows where a fresh fit starts
+    forecasts = []
+    for first, end in zip(first_windows, [*first_windows[1:], n_windows]):
+        model = clone(template).fit(panel.cut(cutoffs[:, first]))
+        windows = panel.windows(cutoffs[:, first:end], model._context_rows())  # (S * k, rows, C)
+        series_ids = None if panel.ids is None else np.repeat(np.asarray(panel.ids, dtype=object), end - first)
+        predicted = model.predict_windows(windows, series_ids=series_ids)  # (S * k, H, C)
+        forecasts.append(predicted.reshape(n_series, end - first, *predicted.shape[1:]))
+    return np.concatenate(forecasts, axis=1)
+
+
+def _results_frame(panel, cutoffs, horizon, forecasts):
+    """The long results: one row per (series, window, timestamp, target)."""
+    n_series, n_windows = cutoffs.shape
+    n_targets = panel.values.shape[1]
+    first_rows = panel.starts[:, None] + cutoffs  # (S, W) first forecast row of each window
+    target_rows = first_rows[:, :, None] + np.arange(horizon)  # (S, W, H)
+    per_window = horizon * n_targets
+    columns = {}
+    if panel.ids is not None:
+        columns[panel.id_name] = pd.Index(panel.ids).repeat(n_windows * per_window)
+    columns["cutoff"] = panel.timestamps(first_rows - 1).repeat(per_window)
+    columns[panel.time_name] = panel.timestamps(target_rows).repeat(n_targets)
+    columns["target"] = np.tile(np.asarray(panel.frame.columns, dtype=object), n_series * n_windows * horizon)
+    columns["actual"] = panel.values[target_rows].astype(np.float64).ravel()  # (S, W, H, C) flattened
+    for name, predicted in forecasts.items():
+        columns[name] = predicted.ravel()
+    return pd.DataFrame(columns)
