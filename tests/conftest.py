@@ -1,6 +1,11 @@
+import os
 from pathlib import Path
 
 import pytest
+
+# scikit-learn's common checks include one with array API dispatch on NumPy inputs, which runs only
+# when SciPy reads this variable at import; set before anything imports SciPy, so the check runs.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 from forecast.registry import MODELS
 
