@@ -1,7 +1,10 @@
 """The networks: plain `nn.Module`s that map a window to forecasts.
 
-Both networks take ``x`` of shape ``(B, lookback, C)`` in globally scaled units
-and return ``(B, S, horizon, C)``: a forecast of the next ``horizon`` rows made
+Both networks take ``x`` of shape ``(B, lookback, C + P + F)`` in globally
+scaled units (the ``C`` targets first, then ``P`` past and ``F`` future-known
+covariates) and, when ``F > 0``, ``future`` of shape ``(B, horizon, F)``: the
+future-known covariates of the rows to forecast. They return
+``(B, S, horizon, C)``, forecasts of the targets only: a forecast of the next ``horizon`` rows made
 at each of ``S`` points in the window. Point ``s`` has seen the input up to row
 ``step_ends[s]``; the last point has seen the whole window, and its forecast
 is the prediction. The recurrent net has one point per recurrent step (many to
@@ -17,6 +20,14 @@ Shared options, each a documented constructor argument:
 - ``channel_independent``: each channel is forecast on its own by the same
   weights (channels become batch entries). ``False`` mixes channels.
 
+Covariates are inputs, never forecast, and never normalised per window. With
+``channel_independent=True`` every target channel is a batch entry that sees
+all the covariates beside its own values, so the targets stay independent.
+The recurrent net feeds the covariates of each segment to its step, and each
+step's head also reads the future-known covariates of the rows that step
+forecasts; the MLP reads them all flattened. `inputs` cuts a training window
+into ``(x, future)``, so the training loop needs no knowledge of covariates.
+
 Each network owns its loss (`RecurrentNet.loss`, `MLPNet.loss`): the training
 loop runs the network (through `DistributedDataParallel` when it is wrapped)
 and hands the forecasts to the loss, which knows which rows each step forecast.
@@ -25,6 +36,8 @@ beside the weights, so a saved network is rebuilt from its own arguments.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -59,6 +72,32 @@ class InstanceNorm(nn.Module):
         return forecast * scale[:, :, None, :] + shift[:, :, None, :]  # (B, S, H, C)
 
 
+@dataclass(frozen=True)
+class Covariates:
+    """Where the covariates sit in a window of ``n_channels`` targets, ``n_past`` past and ``n_future`` future ones."""
+
+    n_channels: int
+    n_past: int
+    n_future: int
+
+    @property
+    def count(self):
+        return self.n_past + self.n_future
+
+    def split(self, x):
+        """Targets (B, L, C) and covariates (B, L, P+F) of inputs (B, L, C+P+F)."""
+        return x[..., : self.n_channels], x[..., self.n_channels :]
+
+    def future_rows(self, x, future):
+        """Future-known covariates of every input row and the forecast rows: (B, L+H, F)."""
+        return torch.cat([x[..., self.n_channels + self.n_past :], future], dim=1)
+
+    @staticmethod
+    def per_channel(values, n_channels):
+        """Covariates (B, ..., K) repeated for each target channel as its own batch entry: (B*C, ..., K)."""
+        return values.repeat_interleave(n_channels, dim=0)
+
+
 class RecurrentNet(nn.Module):
     """A many-to-many recurrent forecaster: every recurrent step forecasts the next ``horizon`` rows.
 
@@ -86,6 +125,8 @@ class RecurrentNet(nn.Module):
         instance_norm="last",
         channel_independent=True,
         supervision="dense",
+        n_past_covariates=0,
+        n_future_covariates=0,
     ):
         super().__init__()
         self.init_args = dict(
@@ -100,8 +141,11 @@ class RecurrentNet(nn.Module):
             instance_norm=instance_norm,
             channel_independent=channel_independent,
             supervision=supervision,
+            n_past_covariates=n_past_covariates,
+            n_future_covariates=n_future_covariates,
         )
         self.supervision = supervision
+        self.covariates = Covariates(n_channels, n_past_covariates, n_future_covariates)
         self.n_channels, self.lookback, self.horizon = n_channels, lookback, horizon
         self.channel_independent = channel_independent
         self.segment_length = segment_length
@@ -109,7 +153,8 @@ class RecurrentNet(nn.Module):
         self.padding = self.n_segments * segment_length - lookback
         per_step_channels = 1 if channel_independent else n_channels
         self.norm = InstanceNorm(instance_norm)
-        self.embed = nn.Sequential(nn.Linear(segment_length * per_step_channels, hidden_size), nn.ReLU())
+        step_width = segment_length * (per_step_channels + self.covariates.count)
+        self.embed = nn.Sequential(nn.Linear(step_width, hidden_size), nn.ReLU())
         self.rnn = CELLS[cell](
             hidden_size,
             hidden_size,
@@ -118,25 +163,39 @@ class RecurrentNet(nn.Module):
             dropout=dropout if num_layers > 1 else 0.0,
         )
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden_size, horizon * per_step_channels)
+        self.head = nn.Linear(hidden_size + horizon * n_future_covariates, horizon * per_step_channels)
         ends = torch.arange(1, self.n_segments + 1) * segment_length - 1 - self.padding
         self.register_buffer("step_ends", ends, persistent=False)  # (S,) last input row seen by each step
 
-    def forward(self, x):
-        B, L, C = x.shape
-        x, stats = self.norm(x)  # (B, L, C)
+    def forward(self, x, future=None):
+        targets, covariates = self.covariates.split(x)  # (B, L, C), (B, L, P+F)
+        B, L, C = targets.shape
+        targets, stats = self.norm(targets)  # (B, L, C)
+        ahead = self.covariates.future_rows(x, future) if self.covariates.n_future else None  # (B, L+H, F)
         if self.channel_independent:
-            x = x.transpose(1, 2).reshape(B * C, L, 1)  # (B*C, L, 1)
+            targets = targets.transpose(1, 2).reshape(B * C, L, 1)  # (B*C, L, 1)
+            covariates = Covariates.per_channel(covariates, C)  # (B*C, L, P+F)
+            ahead = None if ahead is None else Covariates.per_channel(ahead, C)  # (B*C, L+H, F)
+        x = torch.cat([targets, covariates], dim=2)  # (B', L, c+P+F)
         if self.padding:
-            x = torch.cat([x[:, :1].expand(-1, self.padding, -1), x], dim=1)  # (B', S*seg, c)
-        segments = x.reshape(x.shape[0], self.n_segments, -1)  # (B', S, seg*c)
+            x = torch.cat([x[:, :1].expand(-1, self.padding, -1), x], dim=1)  # (B', S*seg, c+P+F)
+        segments = x.reshape(x.shape[0], self.n_segments, -1)  # (B', S, seg*(c+P+F))
         states, _ = self.rnn(self.embed(segments))  # (B', S, hidden)
-        out = self.head(self.dropout(states))  # (B', S, H*c)
+        states = self.dropout(states)
+        if ahead is not None:
+            # Step s forecasts rows step_ends[s]+1 ... step_ends[s]+H and reads their future-known covariates.
+            ahead = ahead.unfold(1, self.horizon, 1)[:, self.step_ends + 1]  # (B', S, F, H)
+            states = torch.cat([states, ahead.flatten(2)], dim=2)  # (B', S, hidden + F*H)
+        out = self.head(states)  # (B', S, H*c)
         if self.channel_independent:
             out = out.reshape(B, C, self.n_segments, self.horizon).permute(0, 2, 3, 1)  # (B, S, H, C)
         else:
             out = out.reshape(B, self.n_segments, self.horizon, C)  # (B, S, H, C)
         return self.norm.inverse(out, stats)  # (B, S, H, C)
+
+    def inputs(self, windows):
+        """The arguments of `forward` cut from training windows (B, L+H, C+P+F): ``(x,)`` or ``(x, future)``."""
+        return _inputs(self, windows)
 
     def loss(self, forecasts, windows):
         """MSE of ``forecasts`` (B, S, H, C), made by this net from ``windows[:, :lookback]``.
@@ -146,6 +205,7 @@ class RecurrentNet(nn.Module):
         to ``step_ends[s]`` and its target is the next ``horizon`` rows, which lie
         inside the window because ``step_ends[s] <= lookback - 1``.
         """
+        windows = windows[..., : self.n_channels]  # (B, L+H, C): the targets
         if self.supervision == "last":
             return nn.functional.mse_loss(forecasts[:, -1], windows[:, self.lookback :])
         targets = windows.unfold(1, self.horizon, 1)[:, self.step_ends + 1]  # (B, S, C, H)
@@ -166,6 +226,8 @@ class MLPNet(nn.Module):
         dropout=0.0,
         instance_norm="last",
         channel_independent=True,
+        n_past_covariates=0,
+        n_future_covariates=0,
     ):
         super().__init__()
         self.init_args = dict(
@@ -177,12 +239,16 @@ class MLPNet(nn.Module):
             dropout=dropout,
             instance_norm=instance_norm,
             channel_independent=channel_independent,
+            n_past_covariates=n_past_covariates,
+            n_future_covariates=n_future_covariates,
         )
+        self.covariates = Covariates(n_channels, n_past_covariates, n_future_covariates)
         self.n_channels, self.lookback, self.horizon = n_channels, lookback, horizon
         self.channel_independent = channel_independent
         per_window_channels = 1 if channel_independent else n_channels
         self.norm = InstanceNorm(instance_norm)
-        layers, width = [], lookback * per_window_channels
+        n_covariates = n_past_covariates + n_future_covariates
+        layers, width = [], lookback * (per_window_channels + n_covariates) + horizon * n_future_covariates
         for _ in range(num_layers):
             layers += [nn.Linear(width, hidden_size), nn.ReLU(), nn.Dropout(dropout)]
             width = hidden_size
@@ -190,22 +256,40 @@ class MLPNet(nn.Module):
         self.mlp = nn.Sequential(*layers)
         self.register_buffer("step_ends", torch.tensor([lookback - 1]), persistent=False)  # (1,)
 
-    def forward(self, x):
-        B, L, C = x.shape
-        x, stats = self.norm(x)  # (B, L, C)
+    def forward(self, x, future=None):
+        targets, covariates = self.covariates.split(x)  # (B, L, C), (B, L, P+F)
+        B, L, C = targets.shape
+        targets, stats = self.norm(targets)  # (B, L, C)
+        known = covariates.flatten(1)  # (B, L*(P+F))
+        if self.covariates.n_future:
+            known = torch.cat([known, future.flatten(1)], dim=1)  # (B, L*(P+F) + H*F)
         if self.channel_independent:
-            flat = x.transpose(1, 2).reshape(B * C, L)  # (B*C, L)
+            flat = targets.transpose(1, 2).reshape(B * C, L)  # (B*C, L)
+            flat = torch.cat([flat, Covariates.per_channel(known, C)], dim=1)  # (B*C, L + covariates)
             out = self.mlp(flat).reshape(B, C, self.horizon).transpose(1, 2)  # (B, H, C)
         else:
-            out = self.mlp(x.reshape(B, L * C)).reshape(B, self.horizon, C)  # (B, H, C)
+            flat = torch.cat([targets.reshape(B, L * C), known], dim=1)  # (B, L*C + covariates)
+            out = self.mlp(flat).reshape(B, self.horizon, C)  # (B, H, C)
         return self.norm.inverse(out[:, None], stats)  # (B, 1, H, C)
 
+    def inputs(self, windows):
+        """The arguments of `forward` cut from training windows (B, L+H, C+P+F): ``(x,)`` or ``(x, future)``."""
+        return _inputs(self, windows)
+
     def loss(self, forecasts, windows):
-        """MSE of ``forecasts`` (B, 1, H, C) against the last ``horizon`` rows of ``windows`` (B, L+H, C)."""
-        return nn.functional.mse_loss(forecasts[:, -1], windows[:, self.lookback :])
+        """MSE of ``forecasts`` (B, 1, H, C) against the last ``horizon`` target rows of ``windows`` (B, L+H, C+P+F)."""
+        return nn.functional.mse_loss(forecasts[:, -1], windows[:, self.lookback :, : self.n_channels])
 
 
 NETWORKS = {"RecurrentNet": RecurrentNet, "MLPNet": MLPNet}
+
+
+def _inputs(net, windows):
+    """``(x,)``, or ``(x, future)`` with the future-known covariates of the forecast rows, from (B, L+H, C+P+F)."""
+    x = windows[:, : net.lookback]  # (B, L, C+P+F)
+    if not net.covariates.n_future:
+        return (x,)
+    return x, windows[:, net.lookback :, -net.covariates.n_future :]  # (B, H, F)
 
 
 def count_parameters(module):

@@ -143,20 +143,30 @@ def evaluate(module, data, starts, batch_size):
     module.eval()
     total = torch.zeros((), device=data.series.device)
     for batch in starts.split(batch_size * 4):
-        windows = data.gather(batch)  # (B, L+H, C)
-        forecasts = module(windows[:, : data.lookback])[:, -1]  # (B, H, C)
-        total += nn.functional.mse_loss(forecasts, windows[:, data.lookback :], reduction="sum")
-    return total.item() / (len(starts) * data.horizon * data.series.shape[1])
+        windows = data.gather(batch)  # (B, L+H, C+P+F)
+        forecasts = module(*module.inputs(windows))[:, -1]  # (B, H, C)
+        actual = windows[:, data.lookback :, : module.n_channels]  # (B, H, C): the targets
+        total += nn.functional.mse_loss(forecasts, actual, reduction="sum")
+    return total.item() / (len(starts) * data.horizon * module.n_channels)
 
 
 @torch.no_grad()
-def predict_last_step(module, windows, batch_size):
-    """Final forecasts (n, H, C) for scaled input windows (n, L, C), ``batch_size`` windows at a time."""
+def predict_last_step(module, windows, batch_size, future=None):
+    """Final forecasts (n, H, C) for scaled input windows (n, L, C+P+F), ``batch_size`` windows at a time.
+
+    ``future`` (n, H, F) holds the future-known covariates of the forecast rows, for a net that has them.
+    """
     module.eval()
     parameter = next(module.parameters())
+
+    def on_device(tensor):
+        return tensor.to(parameter.device, parameter.dtype)
+
+    batches = windows.split(batch_size)
+    futures = future.split(batch_size) if future is not None else [None] * len(batches)
     outputs = [
-        module(batch.to(parameter.device, parameter.dtype))[:, -1].cpu()  # (B, H, C)
-        for batch in windows.split(batch_size)
+        module(on_device(batch), None if ahead is None else on_device(ahead))[:, -1].cpu()  # (B, H, C)
+        for batch, ahead in zip(batches, futures)
     ]
     return torch.cat(outputs) if outputs else windows.new_zeros(0, module.horizon, module.n_channels)
 
@@ -166,8 +176,8 @@ def _train_epoch(module, trained, optimizer, data, order, batch_size, config):
     trained.train()
     total = torch.zeros((), device=data.series.device)  # summed on device: no sync per batch
     for batch in order.split(batch_size):
-        windows = data.gather(batch)  # (B, L+H, C)
-        loss = module.loss(trained(windows[:, : data.lookback]), windows)
+        windows = data.gather(batch)  # (B, L+H, C+P+F)
+        loss = module.loss(trained(*module.inputs(windows)), windows)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if config.gradient_clip:

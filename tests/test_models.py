@@ -83,3 +83,47 @@ def test_last_step_loss_scores_only_the_final_forecast():
 def test_count_parameters():
     net = MLPNet(1, 4, 2, hidden_size=3, num_layers=1)
     assert count_parameters(net) == (4 * 3 + 3) + (3 * 2 + 2)
+
+
+@pytest.mark.parametrize("channel_independent", [True, False])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: RecurrentNet(2, 8, 3, segment_length=3, hidden_size=8, **kw),
+        lambda **kw: MLPNet(2, 8, 3, hidden_size=8, **kw),
+    ],
+)
+def test_covariates_are_inputs_and_future_ones_reach_the_forecast_rows(make, channel_independent):
+    torch.manual_seed(0)
+    net = make(n_past_covariates=1, n_future_covariates=2, channel_independent=channel_independent).eval()
+    x, future = torch.randn(4, 8, 2 + 1 + 2), torch.randn(4, 3, 2)  # targets, past, future-known; future rows
+    forecasts = net(x, future)
+    assert forecasts.shape[0] == 4 and forecasts.shape[2:] == (3, 2)  # targets only
+    changed_future = future.clone()
+    changed_future[:, -1, 1] += 1.0  # a future-known value of the last forecast row
+    assert not torch.allclose(net(x, changed_future)[:, -1], forecasts[:, -1])
+    changed_past = x.clone()
+    changed_past[:, -1, 2] += 1.0  # the past covariate at the last input row
+    assert not torch.allclose(net(changed_past, future)[:, -1], forecasts[:, -1])
+    windows = torch.cat([x, torch.cat([torch.randn(4, 3, 3), future], dim=2)], dim=1)  # (B, L+H, C+P+F)
+    inputs = net.inputs(windows)
+    torch.testing.assert_close(inputs[0], x)
+    torch.testing.assert_close(inputs[1], future)
+
+
+def test_a_recurrent_step_reads_no_input_row_after_its_own_segment():
+    torch.manual_seed(0)
+    net = RecurrentNet(1, 6, 2, segment_length=2, hidden_size=8, n_past_covariates=1, n_future_covariates=1).eval()
+    x, future = torch.randn(3, 6, 3), torch.randn(3, 2, 1)
+    changed = x.clone()
+    changed[:, 4:, 1] += 5.0  # the past covariate in the last segment
+    before, after = net(x, future), net(changed, future)
+    torch.testing.assert_close(before[:, :2], after[:, :2])  # the first two steps saw rows 0-3 only
+    assert not torch.allclose(before[:, 2], after[:, 2])
+
+
+def test_losses_score_the_targets_only():
+    net = MLPNet(1, 4, 2, hidden_size=4, n_past_covariates=1)
+    windows = torch.arange(12.0).reshape(1, 6, 2)  # channel 0 target, channel 1 a past covariate
+    perfect = windows[:, None, 4:, :1]  # (B, 1, H, C)
+    assert net.loss(perfect, windows) == 0
