@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from .covariates import InputLayout
 from .errors import DataError
 from .panel import as_panel
 from .windows import check_positive_int
@@ -103,8 +104,9 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None):
     panel = _series_long_enough(panel, training_rows, horizon, n_windows, step)
     offsets = horizon + (n_windows - 1 - np.arange(n_windows)) * step  # (W,) rows from each cutoff to the end
     cutoffs = panel.lengths[:, None] - offsets  # (S, W) rows each window's model sees
+    targets = _shared_targets(templates, panel)
     forecasts = {name: _forecast_windows(template, panel, cutoffs, refit) for name, template in templates.items()}
-    return _results_frame(panel, cutoffs, horizon, forecasts)
+    return _results_frame(panel, cutoffs, horizon, targets, forecasts)
 
 
 def _named_models(models):
@@ -127,6 +129,20 @@ def _shared_horizon(templates):
         shown = ", ".join(f"{name} {horizon}" for name, horizon in horizons.items())
         raise ValueError(f"the models have different horizons ({shown}); give every model the same horizon")
     return check_positive_int(next(iter(horizons.values())), "horizon")
+
+
+def _shared_targets(templates, panel):
+    """The columns every model forecasts: all but its covariates, the same for every model."""
+    targets = {
+        name: InputLayout.of(
+            panel.frame.columns, past=template.past_covariates, future=template.future_covariates
+        ).targets
+        for name, template in templates.items()
+    }
+    if len({tuple(columns) for columns in targets.values()}) > 1:
+        shown = "; ".join(f"{name}: {', '.join(map(str, columns))}" for name, columns in targets.items())
+        raise ValueError(f"the models forecast different columns ({shown}); give every model the same covariates")
+    return next(iter(targets.values()))
 
 
 def _checked_refit(refit):
@@ -186,23 +202,38 @@ def _series_long_enough(panel, training_rows, horizon, n_windows, step):
 
 
 def _forecast_windows(template, panel, cutoffs, refit):
-    """Forecasts (S, W, H, C) of every series and window, from fresh fits at the windows ``refit`` says."""
+    """Forecasts (S, W, H, C) of every series and window, from fresh fits at the windows ``refit`` says.
+
+    Future-known covariates of the forecast rows, and the timestamps that calendar features need, are
+    taken from the data.
+    """
     n_series, n_windows = cutoffs.shape
     first_windows = list(range(0, n_windows, refit or n_windows))  # windows where a fresh fit starts
     forecasts = []
     for first, end in zip(first_windows, [*first_windows[1:], n_windows]):
         model = clone(template).fit(panel.cut(cutoffs[:, first]))
-        windows = panel.windows(cutoffs[:, first:end], model._context_rows())  # (S * k, rows, C)
+        rows, horizon = model._context_rows(), model.horizon
+        window_cutoffs = cutoffs[:, first:end]
+        windows = panel.windows(window_cutoffs, rows)  # (S * k, rows, C+P+F)
         series_ids = None if panel.ids is None else np.repeat(np.asarray(panel.ids, dtype=object), end - first)
-        predicted = model.predict_windows(windows, series_ids=series_ids)  # (S * k, H, C)
+        future, times = None, None
+        if model.future_covariates_:
+            columns = [panel.frame.columns.get_loc(name) for name in model.future_covariates_]
+            ahead = panel.positions(window_cutoffs, np.arange(horizon))  # (S * k, H)
+            future = panel.values[ahead][:, :, columns]  # (S * k, H, F)
+        if model.calendar_:
+            spanned = panel.positions(window_cutoffs, np.arange(-rows, horizon))  # (S * k, rows + H)
+            times = np.asarray(panel.timestamps(spanned)).reshape(spanned.shape)
+        predicted = model.predict_windows(windows, series_ids=series_ids, future=future, times=times)
         forecasts.append(predicted.reshape(n_series, end - first, *predicted.shape[1:]))
     return np.concatenate(forecasts, axis=1)
 
 
-def _results_frame(panel, cutoffs, horizon, forecasts):
+def _results_frame(panel, cutoffs, horizon, targets, forecasts):
     """The long results: one row per (series, window, timestamp, target)."""
     n_series, n_windows = cutoffs.shape
-    n_targets = panel.values.shape[1]
+    n_targets = len(targets)
+    target_columns = [panel.frame.columns.get_loc(name) for name in targets]
     first_rows = panel.starts[:, None] + cutoffs  # (S, W) first forecast row of each window
     target_rows = first_rows[:, :, None] + np.arange(horizon)  # (S, W, H)
     per_window = horizon * n_targets
@@ -211,8 +242,9 @@ def _results_frame(panel, cutoffs, horizon, forecasts):
         columns[panel.id_name] = pd.Index(panel.ids).repeat(n_windows * per_window)
     columns["cutoff"] = panel.timestamps(first_rows - 1).repeat(per_window)
     columns[panel.time_name] = panel.timestamps(target_rows).repeat(n_targets)
-    columns["target"] = np.tile(np.asarray(panel.frame.columns, dtype=object), n_series * n_windows * horizon)
-    columns["actual"] = panel.values[target_rows].astype(np.float64).ravel()  # (S, W, H, C) flattened
+    columns["target"] = np.tile(np.asarray(targets, dtype=object), n_series * n_windows * horizon)
+    actual = panel.values[target_rows][..., target_columns]  # (S, W, H, C)
+    columns["actual"] = actual.astype(np.float64).ravel()
     for name, predicted in forecasts.items():
         columns[name] = predicted.ravel()
     return pd.DataFrame(columns)

@@ -20,14 +20,18 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from .calendar import ObservedCalendar, future_timestamps
+from .covariates import InputLayout
 from .data import infer_frequency
 from .errors import DataError
+from .features import calendar_features, calendar_periods
 from .params import check_parameters
 from .scaling import Scaling
 
 
 class BaseForecaster(BaseEstimator):
     """Base of the series-level forecasters (scikit-learn style; see the README)."""
+
+    _reads_covariates = True  # False: the covariates are set apart from the targets but not read
 
     def fit(self, y):
         """Fit on one series, or on many series with one global model.
@@ -61,12 +65,18 @@ class BaseForecaster(BaseEstimator):
     def _fit_frame(self, frame, **fit_options):
         pieces = split_series(frame)
         self.freq_ = frequency_of(frame)
+        reads_calendar = self.calendar == "auto" and self._reads_covariates
+        calendar = calendar_periods(self.freq_) if reads_calendar else []
+        layout = InputLayout.of(
+            frame.columns, past=self.past_covariates, future=self.future_covariates, calendar=calendar
+        )
+        self.data_columns_ = list(frame.columns)
+        self.columns_, self.n_channels_ = layout.targets, len(layout.targets)
+        self.past_covariates_, self.future_covariates_, self.calendar_ = layout.past, layout.future, layout.calendar
         pieces = self._drop_short_series(pieces)
-        values = [piece.to_numpy() for _, piece in pieces]  # each (T_i, C), float64 or float32
-        self.scaling_ = Scaling.identity((len(values), frame.shape[1]))
+        values = [layout.values(piece) for _, piece in pieces]  # each (T_i, C+P+F), float64 or float32
+        self.scaling_ = Scaling.identity((len(values), values[0].shape[1]))
         self._fit_series(values, **fit_options)
-        self.columns_ = list(frame.columns)
-        self.n_channels_ = frame.shape[1]
         self.series_ids_ = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
         self.id_name_ = frame.index.names[0] if self.series_ids_ is not None else None
         self.index_name_ = pieces[0][1].index.name
@@ -75,69 +85,89 @@ class BaseForecaster(BaseEstimator):
         self.last_index_ = [piece.index[-1] for _, piece in pieces]
         return self
 
-    def predict(self, y=None):
+    def predict(self, y=None, *, future=None):
         """Forecast the ``horizon`` steps after the end of ``y``, or of the fit data when ``y`` is None.
 
         Parameters
         ----------
         y : DataFrame, Series or array-like, optional
-            Recent history with the fitted columns, at the fitted frequency;
-            only its last rows are used. With an ``(id, timestamp)`` MultiIndex,
-            every series in it is forecast (a series unseen at fit time is
-            scaled by its own history).
+            Recent history with the fitted columns (covariates included), at
+            the fitted frequency; only its last rows are used. With an
+            ``(id, timestamp)`` MultiIndex, every series in it is forecast (a
+            series unseen at fit time is scaled by its own history).
+        future : DataFrame, optional
+            The future-known covariates' values at the forecast timestamps,
+            indexed by timestamp (or ``(id, timestamp)``); needed when the
+            model has ``future_covariates``.
 
         Returns
         -------
         DataFrame of shape (horizon, C), or (n_series * horizon, C)
             Indexed by the future timestamps (a `RangeIndex` continuation for
             input without dates), or by ``(id, timestamp)`` for many series,
-            with the fit data's column names.
+            with the fit data's target column names.
         """
         check_is_fitted(self)
+        layout = self._layout()
         if y is None:
             ids, windows, last_index = self.series_ids_, self.context_, self.last_index_
             scaling = self._stored_scaling([None] if ids is None else ids)
         else:
-            frame = self._check_columns(as_frame(y, "y"))
+            frame = self._check_columns(as_frame(y, "y"), layout.inputs)
             self._check_frequency(frame)
             pieces = split_series(frame)
             ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
-            histories = [piece.to_numpy(dtype=np.float64) for _, piece in pieces]
+            histories = [layout.values(piece).astype(np.float64) for _, piece in pieces]
             rows = min(self._context_rows(), *(len(history) for history in histories))
             windows = np.stack(
                 [self._last_rows(history, series_id, rows) for (series_id, _), history in zip(pieces, histories)]
             )
             last_index = [piece.index[-1] for _, piece in pieces]
             scaling = self._scaling_for(ids, histories)
-        forecasts = self._finite(self._forecast(windows, scaling))  # (n_series, H, C)
+        future_rows = self._future_rows(layout, future, [None] if ids is None else ids, last_index)
+        forecasts = self._finite(self._forecast(windows, scaling, future_rows))  # (n_series, H, C)
         return self._forecast_frame(ids, last_index, forecasts)
 
-    def predict_windows(self, X, series_ids=None):
+    def predict_windows(self, X, series_ids=None, *, future=None, times=None):
         """Forecast each window.
 
         Parameters
         ----------
-        X : array-like of shape (n, lookback, C)
-            Windows in the data's own units (longer windows are cut to their
-            last rows).
+        X : array-like of shape (n, rows, n_columns)
+            Windows of the fit data's columns, in their order (covariates
+            included), in the data's own units; only the last rows the model
+            reads are used.
         series_ids : sequence of length n, optional
             For a model fitted on many series: the series each window comes
             from, whose scaling it then gets. Without it, a many-series model
             scales each window by its own mean and standard deviation.
+        future : array-like of shape (n, horizon, F), optional
+            The ``future_covariates`` at each window's forecast rows, in their order.
+        times : array-like of shape (n, rows + horizon), optional
+            The timestamps of each window's rows and forecast rows, for a
+            model with calendar features.
 
         Returns
         -------
         ndarray of shape (n, horizon, C)
             In the data's own units.
         """
-        X = self._check_windows(X)
+        layout = self._layout()
+        X = self._check_windows(X, layout, future, times)
         if series_ids is not None:
             scaling = self._stored_scaling(list(series_ids))
         elif self.series_ids_ is None:
             scaling = self._stored_scaling([None] * len(X))
         else:
-            scaling = Scaling.fit(X, axis=1)  # each window's own, (n, C)
-        return self._finite(self._forecast(X, scaling))
+            scaling = Scaling.fit(X, axis=1)  # each window's own, (n, C+P+F)
+        future_rows = None
+        if layout.n_future and self._reads_covariates:
+            parts = [] if future is None else [np.asarray(future, dtype=np.float64)]
+            if layout.calendar:
+                ahead = np.asarray(times)[:, -self.horizon :]
+                parts.append(np.stack([calendar_features(row, layout.calendar).to_numpy() for row in ahead]))
+            future_rows = np.concatenate(parts, axis=2)
+        return self._finite(self._forecast(X, scaling, future_rows))
 
     def context_frame(self, series_id=None):
         """The fit data's last rows that `predict` continues from, as a frame with their timestamps.
@@ -149,7 +179,7 @@ class BaseForecaster(BaseEstimator):
         """
         check_is_fitted(self)
         position = 0 if series_id is None else self.series_ids_.index(series_id)
-        context = self.context_[position]  # (rows, C)
+        context = self.context_[position][:, : self.n_channels_]  # (rows, C): the targets
         last = self.last_index_[position]
         if isinstance(self.freq_, ObservedCalendar):
             weeks_back = pd.Timedelta(weeks=len(context) // len(self.freq_.slots) + 1)
@@ -187,8 +217,12 @@ class BaseForecaster(BaseEstimator):
     def _fit_series(self, series_list, **fit_options):
         """Fit on the series, each (T_i, C); may set ``scaling_`` to per-series statistics."""
 
-    def _forecast(self, windows, scaling):
-        """Forecasts (n, H, C) for windows (n, rows, C) whose series have the `Scaling` ``scaling`` (n, C)."""
+    def _forecast(self, windows, scaling, future):
+        """Forecasts (n, H, C) for windows (n, rows, C+P+F) whose series have the `Scaling` ``scaling``.
+
+        ``scaling`` covers every input column, (n, C+P+F); ``future`` (n, H, F)
+        holds the future-known inputs of the forecast rows, or None without any.
+        """
         raise NotImplementedError
 
     def _drop_short_series(self, pieces):
@@ -258,16 +292,14 @@ class BaseForecaster(BaseEstimator):
             names=[self.id_name_, self.index_name_],
         )
 
-    def _check_columns(self, frame):
-        if list(frame.columns) == self.columns_:
-            return frame
-        missing = [name for name in self.columns_ if name not in frame.columns]
+    def _check_columns(self, frame, needed):
+        missing = [name for name in needed if name not in frame.columns]
         if missing:
             raise DataError(
                 f"the data lacks the trained column(s) {', '.join(map(repr, missing))}; "
-                f"pass data with the columns {', '.join(map(repr, self.columns_))}"
+                f"pass data with the columns {', '.join(map(repr, needed))}"
             )
-        return frame[self.columns_]
+        return frame
 
     def _check_frequency(self, frame):
         """Refuse history whose timestamps are at another frequency than the fit data's."""
@@ -278,20 +310,61 @@ class BaseForecaster(BaseEstimator):
                 f"pass history at {self.freq_!r} (resample it, or read it with freq={self.freq_!r})"
             )
 
-    def _check_windows(self, X):
-        """``X`` as a float64 array (n, rows, C) with the fitted channel count and at least the needed rows."""
+    def _check_windows(self, X, layout, future, times):
+        """``X`` as float64 windows (n, rows, C+P+F) in the model's input order, calendar features added."""
         check_is_fitted(self)
         X = np.asarray(X, dtype=np.float64)
-        if X.ndim == 2 and self.n_channels_ == 1:
+        n_columns = len(self.data_columns_)
+        if X.ndim == 2 and n_columns == 1:
             X = X[:, :, None]
         needed = self._min_context_rows()
-        if X.ndim != 3 or X.shape[2] != self.n_channels_ or X.shape[1] < needed:
+        if X.ndim != 3 or X.shape[2] != n_columns or X.shape[1] < needed:
             raise DataError(
-                f"windows must have shape (n, rows, {self.n_channels_}) with at least {needed} rows, not {X.shape}"
+                f"windows must have shape (n, rows, {n_columns}) with at least {needed} rows, not {X.shape}"
             )
         if not np.isfinite(X).all():
             raise DataError("the windows contain NaN or infinite values; fill them first")
+        if (
+            self._reads_covariates
+            and layout.future
+            and (future is None or np.shape(future) != (len(X), self.horizon, len(layout.future)))
+        ):
+            raise DataError(
+                f"the model needs future=, the values of {', '.join(map(repr, layout.future))} at each window's "
+                f"forecast rows, of shape ({len(X)}, {self.horizon}, {len(layout.future)})"
+            )
+        if (
+            self._reads_covariates
+            and layout.calendar
+            and (times is None or np.shape(times) != (len(X), X.shape[1] + self.horizon))
+        ):
+            raise DataError(
+                f"the model has calendar features: pass times=, the timestamps of each window's rows and forecast "
+                f"rows, of shape ({len(X)}, {X.shape[1] + self.horizon})"
+            )
+        positions = [self.data_columns_.index(name) for name in layout.inputs]
+        X = X[:, :, positions]
+        if self._reads_covariates and layout.calendar:
+            past_times = np.asarray(times)[:, : X.shape[1]]
+            features = np.stack([calendar_features(row, layout.calendar).to_numpy() for row in past_times])
+            X = np.concatenate([X, features], axis=2)
         return X[:, -self._context_rows() :]
+
+    def _layout(self):
+        return InputLayout(self.columns_, self.past_covariates_, self.future_covariates_, self.calendar_)
+
+    def _future_rows(self, layout, future, ids, last_index):
+        """The future-known inputs (n, H, F) of each series' forecast rows, or None for a model without any."""
+        if not layout.n_future or not self._reads_covariates:
+            return None
+        if future is not None:
+            future = as_frame(future, "future")
+        return np.stack(
+            [
+                layout.future_values(future, series_id, future_index(last, self.freq_, self.horizon))
+                for series_id, last in zip(ids, last_index)
+            ]
+        )
 
     def _finite(self, forecasts):
         if not np.isfinite(forecasts).all():

@@ -12,7 +12,7 @@ from sklearn.linear_model import Ridge
 
 from .base import BaseForecaster
 from .data import season_length_for
-from .params import POSITIVE, Number, OneOf
+from .params import COVARIATE_RULES, POSITIVE, Number, OneOf
 from .scaling import Scaling
 from .windows import make_windows
 
@@ -23,12 +23,20 @@ class NaiveForecaster(BaseForecaster):
     Parameters
     ----------
     horizon : int, default=5
+    past_covariates, future_covariates : list of str, optional
+        Columns set apart from the targets; this baseline does not read them.
+    calendar : {None, "auto"}, default=None
+        Accepted for a like-for-like interface; not read.
     """
 
-    _parameter_rules = {"horizon": POSITIVE}
+    _parameter_rules = {"horizon": POSITIVE, **COVARIATE_RULES}
+    _reads_covariates = False
 
-    def __init__(self, horizon=5):
+    def __init__(self, horizon=5, past_covariates=None, future_covariates=None, calendar=None):
         self.horizon = horizon
+        self.past_covariates = past_covariates
+        self.future_covariates = future_covariates
+        self.calendar = calendar
 
     def _context_rows(self):
         return 1
@@ -36,8 +44,8 @@ class NaiveForecaster(BaseForecaster):
     def _min_rows(self):
         return 1
 
-    def _forecast(self, windows, scaling):
-        return np.repeat(windows[:, -1:, :], self.horizon, axis=1)  # (n, H, C)
+    def _forecast(self, windows, scaling, future):
+        return np.repeat(windows[:, -1:, : self.n_channels_], self.horizon, axis=1)  # (n, H, C)
 
 
 class SeasonalNaiveForecaster(BaseForecaster):
@@ -49,6 +57,10 @@ class SeasonalNaiveForecaster(BaseForecaster):
         Steps per season; None takes the usual period of the data's frequency
         (24 hourly, 7 daily, 12 monthly, 4 quarterly, 1 otherwise).
     horizon : int, default=5
+    past_covariates, future_covariates : list of str, optional
+        Columns set apart from the targets; this baseline does not read them.
+    calendar : {None, "auto"}, default=None
+        Accepted for a like-for-like interface; not read.
 
     Attributes
     ----------
@@ -56,11 +68,15 @@ class SeasonalNaiveForecaster(BaseForecaster):
         The season length used.
     """
 
-    _parameter_rules = {"season_length": (OneOf((None,)), POSITIVE), "horizon": POSITIVE}
+    _parameter_rules = {"season_length": (OneOf((None,)), POSITIVE), "horizon": POSITIVE, **COVARIATE_RULES}
+    _reads_covariates = False
 
-    def __init__(self, season_length=None, horizon=5):
+    def __init__(self, season_length=None, horizon=5, past_covariates=None, future_covariates=None, calendar=None):
         self.season_length = season_length
         self.horizon = horizon
+        self.past_covariates = past_covariates
+        self.future_covariates = future_covariates
+        self.calendar = calendar
 
     def _context_rows(self):
         return self.season_length_
@@ -74,9 +90,9 @@ class SeasonalNaiveForecaster(BaseForecaster):
     def _fit_series(self, series_list):
         self.season_length_ = self._season_length()
 
-    def _forecast(self, windows, scaling):
+    def _forecast(self, windows, scaling, future):
         steps = np.arange(self.horizon) % self.season_length_  # (H,) positions in the last season
-        return windows[:, steps, :]  # (n, H, C)
+        return windows[:, steps, : self.n_channels_]  # (n, H, C)
 
 
 class LinearForecaster(BaseForecaster):
@@ -92,35 +108,61 @@ class LinearForecaster(BaseForecaster):
     horizon : int, default=5
     alpha : float, default=1.0
         Ridge penalty (see `sklearn.linear_model.Ridge`).
+    past_covariates, future_covariates : list of str, optional
+        Columns that are inputs, not forecast (see `forecast.covariates`).
+    calendar : {None, "auto"}, default=None
+        "auto" adds the calendar features of the data's frequency as future-known inputs.
 
     Attributes
     ----------
     ridge_ : sklearn.linear_model.Ridge
     """
 
-    _parameter_rules = {"lookback": POSITIVE, "horizon": POSITIVE, "alpha": Number(0)}
+    _parameter_rules = {"lookback": POSITIVE, "horizon": POSITIVE, "alpha": Number(0), **COVARIATE_RULES}
 
-    def __init__(self, lookback=5, horizon=5, alpha=1.0):
+    def __init__(self, lookback=5, horizon=5, alpha=1.0, past_covariates=None, future_covariates=None, calendar=None):
         self.lookback = lookback
         self.horizon = horizon
         self.alpha = alpha
+        self.past_covariates = past_covariates
+        self.future_covariates = future_covariates
+        self.calendar = calendar
 
     def _fit_series(self, series_list):
+        horizon, n_targets = self.horizon, self.n_channels_
         inputs, targets, scalings = [], [], []
         for values in series_list:
             scaling = Scaling.fit(values)
-            X, Y = make_windows(scaling.transform(values), self.lookback, self.horizon)  # (N, L, C), (N, H, C)
-            inputs.append(X.transpose(0, 2, 1).reshape(-1, self.lookback))  # (N*C, L)
-            targets.append(Y.transpose(0, 2, 1).reshape(-1, self.horizon))  # (N*C, H)
+            X, Y = make_windows(scaling.transform(values), self.lookback, horizon)  # (N, L, C+P+F), (N, H, C+P+F)
+            n_known_ahead = X.shape[2] - n_targets - len(self.past_covariates_)
+            future = Y[:, :, X.shape[2] - n_known_ahead :] if n_known_ahead else None  # (N, H, F): known ahead
+            inputs.append(self._features(X, future))  # (N*C, features)
+            targets.append(Y[:, :, :n_targets].transpose(0, 2, 1).reshape(-1, horizon))  # (N*C, H)
             scalings.append(scaling)
-        self.scaling_ = Scaling.stack(scalings)  # (n_series, C)
+        self.scaling_ = Scaling.stack(scalings)  # (n_series, C+P+F)
         self.ridge_ = Ridge(alpha=self.alpha).fit(np.concatenate(inputs), np.concatenate(targets))
 
-    def _forecast(self, windows, scaling):
-        n, lookback, n_channels = windows.shape
-        flat = scaling.transform(windows).transpose(0, 2, 1).reshape(-1, lookback)  # (n*C, L)
-        scaled = self.ridge_.predict(flat).reshape(n, n_channels, self.horizon).transpose(0, 2, 1)  # (n, H, C)
-        return scaling.inverse(scaled)
+    def _forecast(self, windows, scaling, future):
+        n_targets = self.n_channels_
+        future = None if future is None else scaling.channels(slice(-future.shape[2], None)).transform(future)
+        flat = self._features(scaling.transform(windows), future)  # (n*C, features)
+        scaled = self.ridge_.predict(flat).reshape(len(windows), n_targets, self.horizon).transpose(0, 2, 1)
+        return scaling.channels(slice(0, n_targets)).inverse(scaled)  # (n, H, C)
+
+    def _features(self, windows, future):
+        """Each target channel's row of inputs: its window, then every covariate's window and future values.
+
+        ``windows`` (n, L, C+P+F) and ``future`` (n, H, F) or None, scaled; returns (n*C, L + L*(P+F) + H*F).
+        """
+        n, lookback, _ = windows.shape
+        n_targets = self.n_channels_
+        own = windows[:, :, :n_targets].transpose(0, 2, 1).reshape(-1, lookback)  # (n*C, L)
+        covariates = windows[:, :, n_targets:]  # (n, L, P+F)
+        shared = [covariates.reshape(n, lookback * covariates.shape[2])]  # (n, L*(P+F))
+        if future is not None:
+            shared.append(future.reshape(n, future.shape[1] * future.shape[2]))  # (n, H*F)
+        shared = np.repeat(np.concatenate(shared, axis=1), n_targets, axis=0)  # (n*C, ...), channel-major per window
+        return np.concatenate([own, shared], axis=1)
 
 
 class Naive2Forecaster(BaseForecaster):
@@ -146,6 +188,10 @@ class Naive2Forecaster(BaseForecaster):
         (24 hourly, 7 daily, 12 monthly, 4 quarterly, 1 otherwise, which
         makes the forecast a plain naive one).
     horizon : int, default=5
+    past_covariates, future_covariates : list of str, optional
+        Columns set apart from the targets; this baseline does not read them.
+    calendar : {None, "auto"}, default=None
+        Accepted for a like-for-like interface; not read.
 
     Attributes
     ----------
@@ -155,11 +201,15 @@ class Naive2Forecaster(BaseForecaster):
         Rows of history each forecast reads.
     """
 
-    _parameter_rules = {"season_length": (OneOf((None,)), POSITIVE), "horizon": POSITIVE}
+    _parameter_rules = {"season_length": (OneOf((None,)), POSITIVE), "horizon": POSITIVE, **COVARIATE_RULES}
+    _reads_covariates = False
 
-    def __init__(self, season_length=None, horizon=5):
+    def __init__(self, season_length=None, horizon=5, past_covariates=None, future_covariates=None, calendar=None):
         self.season_length = season_length
         self.horizon = horizon
+        self.past_covariates = past_covariates
+        self.future_covariates = future_covariates
+        self.calendar = calendar
 
     def _context_rows(self):
         return self.context_rows_
@@ -174,7 +224,8 @@ class Naive2Forecaster(BaseForecaster):
         self.season_length_ = season_length_for(self.freq_) if self.season_length is None else int(self.season_length)
         self.context_rows_ = min(len(values) for values in series_list)
 
-    def _forecast(self, windows, scaling):
+    def _forecast(self, windows, scaling, future):
+        windows = windows[..., : self.n_channels_]  # (n, rows, C): the targets
         n, rows, n_channels = windows.shape
         histories = windows.transpose(0, 2, 1).reshape(-1, rows)  # (n*C, rows): each channel on its own
         forecasts = naive2(histories, self.season_length_, self.horizon)  # (n*C, H)

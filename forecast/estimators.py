@@ -9,11 +9,11 @@ import numpy as np
 from .base import BaseForecaster
 from .errors import DataError
 from .neural import MLPNetwork, RecurrentNetwork
-from .params import POSITIVE
+from .params import COVARIATE_RULES, POSITIVE
 from .scaling import Scaling
 from .windows import chronological_split
 
-WINDOW_RULES = {"lookback": POSITIVE, "horizon": POSITIVE}
+WINDOW_RULES = {"lookback": POSITIVE, "horizon": POSITIVE, **COVARIATE_RULES}
 
 TRAINING_PARAMETERS = """
     max_epochs : int, default=100
@@ -53,6 +53,18 @@ def training_parameters(patience):
     """The docstring section of the training parameters, with a class's default ``patience``."""
     return TRAINING_PARAMETERS.replace("PATIENCE", str(patience))
 
+
+COVARIATE_PARAMETERS = """
+    past_covariates : list of str, optional
+        Columns of the fit data that are inputs known up to the forecast
+        origin only; they are not forecast (see `forecast.covariates`).
+    future_covariates : list of str, optional
+        Columns that are inputs known for the forecast rows too; `predict`
+        then needs their values in ``future=``.
+    calendar : {None, "auto"}, default=None
+        "auto" adds smooth encodings of the calendar periods of the data's
+        frequency (hour of day, day of week, ...) as future-known inputs.
+"""
 
 NETWORK_PARAMETERS = """
     instance_norm : {"last", "standardize", None}, default="last"
@@ -104,6 +116,7 @@ class NeuralForecaster(BaseForecaster):
             lookback,
             horizon,
             on_epoch_end,
+            covariates=(len(self.past_covariates_), self._layout().n_future),
         )
 
     def _split(self, n_rows, lookback, horizon):
@@ -113,8 +126,11 @@ class NeuralForecaster(BaseForecaster):
         except DataError:
             return chronological_split(n_rows, lookback, horizon)
 
-    def _forecast(self, windows, scaling):
-        return scaling.inverse(self._predict_scaled(scaling.transform(windows)))
+    def _forecast(self, windows, scaling, future):
+        if future is not None:
+            future = scaling.channels(slice(-future.shape[2], None)).transform(future)  # (n, H, F), scaled
+        scaled = self._predict_scaled(scaling.transform(windows), future)  # (n, H, C)
+        return scaling.channels(slice(0, self.n_channels_)).inverse(scaled)
 
 
 class RNNForecaster(RecurrentNetwork, NeuralForecaster):
@@ -148,7 +164,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         Dropout on the hidden states before the head (and between stacked
         layers). A wide, heavily regularised state forecast best on the
         validation periods of every bundled series.
-{NETWORK_PARAMETERS}{training_parameters(5)}
+{NETWORK_PARAMETERS}{training_parameters(5)}{COVARIATE_PARAMETERS}
     Attributes
     ----------
     module_ : RecurrentNet
@@ -190,6 +206,9 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         validation_fraction=0.2,
         random_state=None,
         device="auto",
+        past_covariates=None,
+        future_covariates=None,
+        calendar=None,
     ):
         self.lookback = lookback
         self.horizon = horizon
@@ -211,6 +230,9 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         self.validation_fraction = validation_fraction
         self.random_state = random_state
         self.device = device
+        self.past_covariates = past_covariates
+        self.future_covariates = future_covariates
+        self.calendar = calendar
 
 
 class MLPForecaster(MLPNetwork, NeuralForecaster):
@@ -230,7 +252,7 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         Hidden layers.
     dropout : float, default=0.0
         Dropout after each hidden layer.
-{NETWORK_PARAMETERS}{training_parameters(10)}
+{NETWORK_PARAMETERS}{training_parameters(10)}{COVARIATE_PARAMETERS}
     Examples
     --------
     >>> from forecast import MLPForecaster, read_csv
@@ -260,6 +282,9 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         validation_fraction=0.2,
         random_state=None,
         device="auto",
+        past_covariates=None,
+        future_covariates=None,
+        calendar=None,
     ):
         self.lookback = lookback
         self.horizon = horizon
@@ -278,3 +303,6 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         self.validation_fraction = validation_fraction
         self.random_state = random_state
         self.device = device
+        self.past_covariates = past_covariates
+        self.future_covariates = future_covariates
+        self.calendar = calendar

@@ -49,6 +49,9 @@ _HEADER = "__header__"
 _MAX_HEADER_BYTES = 16 * 2**20
 _ZIP_MAGIC = b"PK\x03\x04"
 _FITTED_NAME = re.compile(r"[a-z][a-z0-9_]*_")
+# Fitted attributes of forecasters added after files of these formats were first written, with the
+# value that means what those files meant: no covariates, and inputs in the order of the targets.
+_LATER_FITTED = {"past_covariates_": list, "future_covariates_": list, "calendar_": list}
 
 
 def write(estimator, path):
@@ -177,6 +180,10 @@ class _Decoder:
             setattr(estimator, name, self.value(value, estimator))
         if self.version == 1 and hasattr(estimator, "n_channels_") and not hasattr(estimator, "scaling_"):
             _upgrade_version_1_scaling(estimator)
+        if hasattr(estimator, "columns_"):  # a forecaster
+            for name, empty in _LATER_FITTED.items():
+                estimator.__dict__.setdefault(name, empty())
+            estimator.__dict__.setdefault("data_columns_", list(estimator.columns_))
         return estimator
 
     def value(self, value, owner):

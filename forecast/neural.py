@@ -60,10 +60,16 @@ def resolve_device(device):
 class NeuralMixin:
     """Train and run the network that a subclass's `_build_module` makes. Fitted: ``module_``, ``history_``."""
 
-    def _fit_network(self, series, train_starts, validation_starts, lookback, horizon, on_epoch_end=None):
-        """Train a new network on the windows at the given start rows of ``series`` (T, C), scaled."""
+    def _fit_network(
+        self, series, train_starts, validation_starts, lookback, horizon, on_epoch_end=None, covariates=(0, 0)
+    ):
+        """Train a new network on the windows at the given start rows of ``series`` (T, C+P+F), scaled.
+
+        ``covariates`` is ``(P, F)``: the last P+F columns are past and future-known covariates.
+        """
         config = self._training_config(len(train_starts))
-        n_channels = series.shape[1]
+        n_past, n_future = covariates
+        n_channels = series.shape[1] - n_past - n_future
         data = WindowData(
             series=torch.as_tensor(series, dtype=torch.float32),
             train_starts=torch.as_tensor(train_starts, dtype=torch.int64),
@@ -75,15 +81,15 @@ class NeuralMixin:
         # touching the caller's global torch RNG.
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(config.seed)
-            module = self._build_module(n_channels, lookback, horizon)
+            module = self._build_module(n_channels, lookback, horizon, n_past, n_future)
             self.history_ = train(module, data, config, on_epoch_end)
         self.module_ = module.to("cpu")
         self.device_ = config.device
         self.n_epochs_ = len(self.history_)
         return self
 
-    def _predict_scaled(self, windows):
-        """Forecasts (n, H, C) for scaled windows (n, L, C), as float64 numpy.
+    def _predict_scaled(self, windows, future=None):
+        """Forecasts (n, H, C) for scaled windows (n, L, C+P+F) and future-known inputs (n, H, F), as float64 numpy.
 
         On the CPU the network runs in float64, so that a window's forecast does
         not depend on which other windows share its batch (float32 matrix
@@ -93,7 +99,8 @@ class NeuralMixin:
         dtype = torch.float64 if device == "cpu" else torch.float32
         module = copy.deepcopy(self.module_).to(device, dtype)
         inputs = torch.as_tensor(np.ascontiguousarray(windows), dtype=dtype)
-        return predict_last_step(module, inputs, batch_size=256).numpy().astype(np.float64)
+        ahead = None if future is None else torch.as_tensor(np.ascontiguousarray(future), dtype=dtype)
+        return predict_last_step(module, inputs, batch_size=256, future=ahead).numpy().astype(np.float64)
 
     def _training_config(self, n_train_windows):
         return TrainingConfig(
@@ -126,7 +133,7 @@ class RecurrentNetwork(NeuralMixin):
         **TRAINING_RULES,
     }
 
-    def _build_module(self, n_channels, lookback, horizon):
+    def _build_module(self, n_channels, lookback, horizon, n_past_covariates=0, n_future_covariates=0):
         return RecurrentNet(
             n_channels,
             lookback,
@@ -139,6 +146,8 @@ class RecurrentNetwork(NeuralMixin):
             instance_norm=self.instance_norm,
             channel_independent=self.channel_independent,
             supervision=self.supervision,
+            n_past_covariates=n_past_covariates,
+            n_future_covariates=n_future_covariates,
         )
 
     def _segment_length(self, lookback):
@@ -153,7 +162,7 @@ class MLPNetwork(NeuralMixin):
 
     _network_rules = {**NETWORK_RULES, **TRAINING_RULES}
 
-    def _build_module(self, n_channels, lookback, horizon):
+    def _build_module(self, n_channels, lookback, horizon, n_past_covariates=0, n_future_covariates=0):
         return MLPNet(
             n_channels,
             lookback,
@@ -163,4 +172,6 @@ class MLPNetwork(NeuralMixin):
             dropout=self.dropout,
             instance_norm=self.instance_norm,
             channel_independent=self.channel_independent,
+            n_past_covariates=n_past_covariates,
+            n_future_covariates=n_future_covariates,
         )

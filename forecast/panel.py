@@ -122,8 +122,12 @@ class Panel:
 
     def windows(self, cutoffs, rows):
         """The ``rows`` rows before each cutoff: ``cutoffs`` (n_series, k) gives (n_series * k, rows, C)."""
-        positions = self.starts[:, None, None] + cutoffs[:, :, None] + np.arange(-rows, 0)  # (S, k, rows)
-        return self.values[positions.reshape(-1, rows)]
+        return self.values[self.positions(cutoffs, np.arange(-rows, 0))]
+
+    def positions(self, cutoffs, offsets):
+        """Row positions ``cutoff + offset`` of each series and cutoff: (n_series * k, len(offsets))."""
+        positions = self.starts[:, None, None] + cutoffs[:, :, None] + np.asarray(offsets)  # (S, k, len(offsets))
+        return positions.reshape(-1, len(offsets))
 
     def select(self, keep):
         """The panel of the series where ``keep`` (n_series,) is True; the frame is shared, not copied."""

@@ -107,6 +107,12 @@ class Device:
 
 
 FLAG = Instance((bool, np.bool_), "True or False")
+COLUMN_NAMES = (OneOf((None,)), Instance((list, tuple), "a list of column names"))
+COVARIATE_RULES = {
+    "past_covariates": COLUMN_NAMES,
+    "future_covariates": COLUMN_NAMES,
+    "calendar": OneOf((None, "auto")),
+}
 POSITIVE = Whole(1)
 RANDOM_STATE = (OneOf((None,)), Whole(0, 2**32 - 1), Instance(np.random.RandomState, "a numpy RandomState"))
 

@@ -74,6 +74,10 @@ class Scaling:
         """The statistics of the series at positions ``rows`` (for per-series statistics of shape (n, C))."""
         return Scaling(self.mean[rows], self.std[rows])
 
+    def channels(self, columns):
+        """The statistics of the channels ``columns`` (an index or slice of the last axis)."""
+        return Scaling(self.mean[..., columns], self.std[..., columns])
+
     @classmethod
     def stack(cls, scalings):
         """One per-series scaling (n, C) from n single-series ones (C,)."""

@@ -50,6 +50,8 @@ def test_files_record_the_network_class_and_its_own_arguments(mlp_file):
         dropout=0.0,
         instance_norm="last",
         channel_independent=True,
+        n_past_covariates=0,
+        n_future_covariates=0,
     )
 
 

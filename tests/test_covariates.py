@@ -1,0 +1,117 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+import forecast
+from forecast import DataError, LinearForecaster, MLPForecaster, RNNForecaster, backtest, mae
+
+from conftest import QUICK, every_forecaster
+
+
+def driven_frame(n=300, seed=0):
+    """Daily demand driven by a price planned ahead (future-known) and yesterday's temperature (past only)."""
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2020-01-01", periods=n, freq="D", name="date")
+    price = rng.normal(0, 1, n)
+    temperature = np.sin(np.arange(n) / 9) + rng.normal(0, 0.1, n)
+    demand = 50 - 6 * price + 3 * np.r_[0, temperature[:-1]] + rng.normal(0, 0.3, n)
+    return pd.DataFrame({"demand": demand, "price": price, "temperature": temperature}, index=index)
+
+
+COVARIATES = dict(future_covariates=["price"], past_covariates=["temperature"])
+
+
+@pytest.mark.parametrize("make", every_forecaster(lookback=7, horizon=3, season_length=7))
+def test_every_forecaster_takes_covariates_and_forecasts_the_targets_only(make):
+    frame = driven_frame(120)
+    model = make().set_params(**COVARIATES)
+    future = pd.DataFrame({"price": [0.5, -0.5, 1.0]}, index=pd.date_range("2020-04-30", periods=3, freq="D"))
+    predicted = model.fit(frame).predict(future=future)
+    assert list(predicted.columns) == ["demand"]
+    assert list(predicted.index) == list(future.index)
+    assert np.isfinite(predicted.to_numpy()).all()
+
+
+def test_a_future_known_driver_is_used_and_beats_the_model_without_it():
+    frame = driven_frame()
+    with_driver = backtest(LinearForecaster(14, 3, **COVARIATES), frame, n_windows=20)
+    without = backtest(LinearForecaster(14, 3), frame[["demand"]], n_windows=20)
+    assert list(with_driver["target"].unique()) == ["demand"]
+    error_with = mae(with_driver["actual"], with_driver["LinearForecaster"])
+    error_without = mae(without["actual"], without["LinearForecaster"])
+    assert error_with < 0.3 * error_without
+
+
+def test_a_future_value_shifted_by_one_step_changes_the_forecast():
+    frame = driven_frame(120)
+    model = LinearForecaster(14, 3, future_covariates=["price"]).fit(frame)
+    timestamps = pd.date_range("2020-04-30", periods=3, freq="D")
+    prices = np.array([1.0, -1.0, 0.5])
+    base = model.predict(future=pd.DataFrame({"price": prices}, index=timestamps))
+    shifted = model.predict(future=pd.DataFrame({"price": np.roll(prices, 1)}, index=timestamps))
+    assert not np.allclose(base.to_numpy(), shifted.to_numpy())
+    # Each forecast row follows its own price: a high price lowers that row's demand.
+    assert base["demand"].iloc[0] < base["demand"].iloc[1]
+
+
+def test_a_past_only_covariate_never_leaks_from_the_forecast_rows():
+    frame = driven_frame(150)
+    changed = frame.copy()
+    changed.iloc[-3:, changed.columns.get_loc("temperature")] += 100.0  # values in the last window's forecast rows
+    model = MLPForecaster(lookback=14, horizon=3, past_covariates=["temperature"], **QUICK)
+    before = backtest(model, frame[["demand", "temperature"]], n_windows=1)
+    after = backtest(model, changed[["demand", "temperature"]], n_windows=1)
+    np.testing.assert_array_equal(before["MLPForecaster"], after["MLPForecaster"])
+
+
+def test_missing_or_misaligned_future_values_name_the_column_and_timestamp():
+    model = LinearForecaster(14, 3, **COVARIATES).fit(driven_frame(120))
+    with pytest.raises(DataError, match=r"needs the future values of 'price' for 2020-04-30 00:00:00 to 2020-05-02"):
+        model.predict()
+    late = pd.DataFrame({"price": [1.0, 2.0, 3.0]}, index=pd.date_range("2020-05-01", periods=3, freq="D"))
+    with pytest.raises(DataError, match="no value of 'price' at 2020-04-30 00:00:00"):
+        model.predict(future=late)
+    with pytest.raises(DataError, match="lacks the future-known covariate 'price'"):
+        model.predict(future=late.rename(columns={"price": "cost"}))
+
+
+def test_covariate_choices_are_checked():
+    with pytest.raises(DataError, match="future_covariates names 'rain', which is not a column"):
+        LinearForecaster(14, 3, future_covariates=["rain"]).fit(driven_frame(60))
+    with pytest.raises(DataError, match="every column is a covariate"):
+        LinearForecaster(14, 3, future_covariates=["demand", "price", "temperature"]).fit(driven_frame(60))
+    with pytest.raises(forecast.ParameterError, match="future_covariates must be None or a list of column names"):
+        LinearForecaster(14, 3, future_covariates="price").fit(driven_frame(60))
+
+
+def test_model_files_keep_the_covariates(tmp_path):
+    frame = driven_frame(120)
+    model = RNNForecaster(lookback=14, horizon=3, calendar="auto", **COVARIATES, **QUICK).fit(frame)
+    assert model.calendar_ == ["day_of_week", "day_of_year"]
+    assert model.module_.init_args["n_future_covariates"] == 1 + 4 and model.module_.init_args["n_past_covariates"] == 1
+    model.save(tmp_path / "model.npz")
+    loaded = forecast.load(tmp_path / "model.npz")
+    future = pd.DataFrame({"price": [0.1, 0.2, 0.3]}, index=pd.date_range("2020-04-30", periods=3, freq="D"))
+    pd.testing.assert_frame_equal(loaded.predict(future=future), model.predict(future=future))
+    assert (loaded.past_covariates_, loaded.future_covariates_) == (["temperature"], ["price"])
+
+
+def test_predict_windows_and_backtest_agree_for_calendar_and_future_covariates():
+    frame = driven_frame(120)
+    model = LinearForecaster(14, 3, calendar="auto", **COVARIATES)
+    results = backtest(model, frame, n_windows=1)
+    fitted = LinearForecaster(14, 3, calendar="auto", **COVARIATES).fit(frame.iloc[:-3])
+    future = frame[["price"]].iloc[-3:]
+    np.testing.assert_allclose(results["LinearForecaster"], fitted.predict(future=future)["demand"], rtol=1e-10)
+
+
+def test_many_series_with_covariates():
+    pieces = {name: driven_frame(100, seed) for seed, name in enumerate(["a", "b"])}
+    panel = pd.concat(pieces, names=["unique_id", "date"])
+    model = LinearForecaster(14, 3, **COVARIATES).fit(panel)
+    timestamps = pd.date_range("2020-04-10", periods=3, freq="D")
+    future = pd.concat({name: pd.DataFrame({"price": [0.0, 1.0, 2.0]}, index=timestamps) for name in pieces})
+    predicted = model.predict(future=future)
+    assert predicted.index.nlevels == 2 and len(predicted) == 6
+    with pytest.raises(DataError, match="no rows of series 'b'"):
+        model.predict(future=future.loc[["a"]])
