@@ -88,8 +88,11 @@ def open_csv_text(path, encoding=None):
 
 
 def _compression(path):
-    with open(path, "rb") as handle:
-        start = handle.read(8)
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(8)
+    except OSError as error:  # no read permission, say: the first read of the file tells
+        raise DataError(f"{path}: cannot read the file ({error.strerror}); check its permissions") from None
     for magic, kind in _OTHER_FORMATS:
         if start.startswith(magic):
             _refuse_another_format(path, kind)
