@@ -321,9 +321,10 @@ def _parse(source, path, header, **options):
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty; expected a header row, then one row per timestamp") from None
     except pd.errors.ParserWarning:
+        title = f"; if {header[0]!r} is a title, remove the lines above the header" if len(header) == 1 else ""
         raise DataError(
             f"{path}: a row has more fields than the {len(header)} of the header; quote the values that hold "
-            f"the separator {options['sep']!r}, or name every column in the header"
+            f"the separator {options['sep']!r}, or name every column in the header{title}"
         ) from None
     except pd.errors.ParserError as error:
         detail = str(error).strip().splitlines()[-1].removeprefix("Error tokenizing data. C error: ")
