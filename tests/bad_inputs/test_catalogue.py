@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from test_outputs import assert_refused
 
 from forecast import DataError, LinearForecaster, ModelFileError, NaiveForecaster, load, make_windows, read_csv
 from forecast.cli import cli
@@ -735,6 +736,27 @@ REFUSED = [
         ["a row has more fields than the 2 of the header", "quote the values"],
     ),
     (
+        "a title line above the header",
+        {"data.csv": "Sales report 2020\n\n" + PLAIN},
+        FIT,
+        1,
+        ["more fields than the 1 of the header", "if 'Sales report 2020' is a title, remove the lines above"],
+    ),
+    (
+        "a units line under the header",
+        {"data.csv": PLAIN.replace("date,value\n", "date,value\n,kWh\n")},
+        FIT,
+        1,
+        ["column 'date' has no date in data row 1"],
+    ),
+    (
+        "a totals line at the end",
+        {"data.csv": PLAIN + "Total,21\n"},
+        FIT,
+        1,
+        ["column 'date' has a value that is not a date, 'Total' in data row 7"],
+    ),
+    (
         "one row with an extra field",
         {"data.csv": csv("date,value", ["2020-01-01,1", "2020-01-02,2,9", "2020-01-03,3"])},
         FIT,
@@ -1241,14 +1263,21 @@ def test_bad_inputs_fail_in_one_line_and_change_nothing(tmp_path, monkeypatch, f
     monkeypatch.chdir(tmp_path)
     make_files(tmp_path, files)
     before = snapshot(tmp_path)
-    result = CliRunner().invoke(cli, args)
-    assert result.exit_code == exit_code, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    assert "Traceback" not in result.output
+    assert_refused(CliRunner().invoke(cli, args), exit_code, *fragments)
     assert snapshot(tmp_path) == before
+
+
+def test_an_unreadable_file_is_refused_in_one_line(tmp_path, monkeypatch):
+    """Tests may run as root, who reads every file, so the system's refusal is played by a stand-in for open."""
+
+    def refusing_open(file, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(file))
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data.csv").write_text(PLAIN)
+    monkeypatch.setattr("forecast.textfile.open", refusing_open, raising=False)
+    assert_refused(CliRunner().invoke(cli, FIT), 1, "data.csv: cannot read the file (Permission denied)")
+    assert sorted(os.listdir(tmp_path)) == ["data.csv"]
 
 
 # (case, files, fit options, predict options, the forecast CSV)
