@@ -62,10 +62,16 @@ def mase(y_true, y_pred, *, y_train, season_length=1):
     if y_train.ndim == 1:
         y_train = y_train[:, None]
     if len(y_train) <= season_length:
-        raise DataError(f"mase needs more than season_length={season_length} training rows, got {len(y_train)}")
+        raise DataError(
+            f"mase needs more than season_length={season_length} training rows, got {len(y_train)}; "
+            "pass a longer y_train or a shorter season_length"
+        )
     scale = np.mean(np.abs(y_train[season_length:] - y_train[:-season_length]), axis=0)  # (C,)
     if np.any(scale == 0):
-        raise DataError("mase is undefined: the training series does not change over one season")
+        raise DataError(
+            f"mase is undefined: the training series does not change over one season (season_length={season_length}), "
+            "so there is no error to scale by; score a series that varies, or use mae"
+        )
     errors = np.abs(y_true - y_pred)
     if len(scale) == 1:
         return float(np.mean(errors) / scale[0])

@@ -134,7 +134,7 @@ def test_compare_refuses_unknown_models(run):
         ),
         ("\x00\x01\x02garbage", "not a text CSV file"),
         ("date,value\n2020-01-01,\n2020-01-02,\n", "no numeric column besides 'date'"),
-        ('date,value\n2020-01-01,"1,200"\n2020-01-02,"1,300"\n', "column 'value' holds '1,200'"),
+        ('date,value\n2020-01-01,"1,5"\n2020-01-02,"1.5"\n', "column 'value' writes numbers two ways"),
     ],
 )
 def test_fit_on_bad_files_fails_cleanly_and_writes_nothing(run, tmp_path, text, fragment):
