@@ -14,6 +14,7 @@ import contextlib
 import os
 import signal
 import sys
+import textwrap
 import threading
 import time
 import warnings
@@ -225,7 +226,7 @@ def figure_options(plot_help):
                 "--report",
                 type=click.Path(dir_okay=False),
                 callback=_output_path,
-                help="Write the tables (and the plot, beside the report unless --plot says where) as a Markdown report.",
+                help="Write the tables and the plot (beside the report unless --plot says where) as Markdown.",
             ),
         ]
         return _with_options(command, options)
@@ -475,8 +476,9 @@ def compare(
         results, rows, model_of = comparison.compare_many(frame, season_length=season, **settings)
         n_windows = comparison.held_out_windows(frame, test_size, horizon)
         description = (
-            f"held out: the last {n_windows * horizon} rows of each series, {n_windows} window(s) of {horizon} "
-            f"steps forecast by one fit on the rows before them; MSE and MAE in the data's units; MASE season {season}"
+            f"held out: the last {n_windows * horizon} rows of each series, {_count(n_windows, 'window')} of "
+            f"{horizon} steps forecast by one fit on the rows before them; MSE and MAE in the data's units; "
+            f"MASE season {season}"
         )
         table = comparison.score_table(rows, ["mse", "mae", "mase", "relative_mase", "fit_seconds"])
         _report_scores("compare", data, frame, results, model_of, description, table, plot=plot, report=report)
@@ -555,7 +557,7 @@ def compare(
     "levels",
     multiple=True,
     type=click.FloatRange(0, 100, min_open=True, max_open=True),
-    help="Also forecast a P% prediction interval and score its coverage; repeat for several, e.g. --level 80 --level 95.",
+    help="Also forecast a P% prediction interval and score its coverage; repeat for several (--level 80 --level 95).",
 )
 @click.option(
     "--output",
@@ -639,23 +641,28 @@ def backtest_command(
 
 def _backtest_description(row, n_windows, horizon, step, refit, season, seeds):
     """What the backtest table scores, in a few sentences."""
-    fits = {0: "each model fitted once, on the rows before the first window", 1: "each model refitted at every window"}
-    spread = f"; ± std over {seeds} seeds" if seeds > 1 else ""
-    owa = " OWA: the mean of sMAPE and MASE, each relative to M4's Naive2." if row["n_series"] > 1 else ""
+    fits = {0: "each model fitted once, before the first window", 1: "each model refitted at every window"}
+    spread = f", ± std over {seeds} seeds" if seeds > 1 else ""
+    owa = " OWA: sMAPE and MASE relative to M4's Naive2, averaged." if row["n_series"] > 1 else ""
     return (
-        f"{n_windows} window(s) of {horizon} steps, {step} rows apart, the last ending at the last row; "
+        f"{_count(n_windows, 'window')} of {horizon} steps, {step} rows apart, the last ending at the last row; "
         f"{fits.get(refit, f'each model refitted every {refit} windows')}. Means over {row['n_forecasts']} "
-        f"forecasts ({row['n_series']} series × {n_windows} windows){spread}: MSE and MAE in the data's units, sMAPE in "
-        f"percent, MASE against the in-sample seasonal naive forecast (season {season}); wins: the share of "
+        f"forecasts ({_count(row['n_series'], 'series')} × {_count(n_windows, 'window')}){spread}. MSE and MAE "
+        f"in the data's units; MASE scaled by the in-sample seasonal naive error (season {season}); wins: "
         f"forecasts whose MASE beats the seasonal naive one's.{owa}"
     )
+
+
+def _count(number, noun):
+    """``"1 window"``, ``"3 windows"`` (nouns ending in s stay as they are)."""
+    return f"{number} {noun}" + ("s" if number != 1 and not noun.endswith("s") else "")
 
 
 def _report_scores(command, data, frame, results, model_of, description, table, *, plot, report, output=None):
     """Print a backtest's scores; write its rows (CSV), figure and report together."""
     from .comparison import scores_report
 
-    click.echo(f"\n{description}\n")
+    click.echo("\n" + textwrap.fill(description, width=110) + "\n")
     click.echo(table)
     first_columns = {}  # each model's first results column (its first seed) is drawn
     for column, model in model_of.items():
