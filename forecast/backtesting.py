@@ -36,7 +36,7 @@ from .windows import check_positive_int
 FIXED_COLUMNS = ("cutoff", "target", "actual")
 
 
-def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None):
+def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None, on_fit=None):
     """Rolling-origin evaluation of one or more forecasters on one series or many.
 
     Parameters
@@ -60,6 +60,10 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None):
     level : None
         Prediction intervals are not available in backtests yet; only None
         is accepted.
+    on_fit : callable, optional
+        Called as ``on_fit(name, window)`` before each fit, with the model's
+        name and the first window (0 the oldest) the fit forecasts; for
+        progress display.
 
     Returns
     -------
@@ -103,7 +107,9 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None):
     panel = _series_long_enough(panel, training_rows, horizon, n_windows, step)
     offsets = horizon + (n_windows - 1 - np.arange(n_windows)) * step  # (W,) rows from each cutoff to the end
     cutoffs = panel.lengths[:, None] - offsets  # (S, W) rows each window's model sees
-    forecasts = {name: _forecast_windows(template, panel, cutoffs, refit) for name, template in templates.items()}
+    forecasts = {
+        name: _forecast_windows(name, template, panel, cutoffs, refit, on_fit) for name, template in templates.items()
+    }
     return _results_frame(panel, cutoffs, horizon, forecasts)
 
 
@@ -185,12 +191,14 @@ def _series_long_enough(panel, training_rows, horizon, n_windows, step):
     return panel.select(~short)
 
 
-def _forecast_windows(template, panel, cutoffs, refit):
+def _forecast_windows(name, template, panel, cutoffs, refit, on_fit):
     """Forecasts (S, W, H, C) of every series and window, from fresh fits at the windows ``refit`` says."""
     n_series, n_windows = cutoffs.shape
     first_windows = list(range(0, n_windows, refit or n_windows))  # windows where a fresh fit starts
     forecasts = []
     for first, end in zip(first_windows, [*first_windows[1:], n_windows]):
+        if on_fit is not None:
+            on_fit(name, first)
         model = clone(template).fit(panel.cut(cutoffs[:, first]))
         windows = panel.windows(cutoffs[:, first:end], model._context_rows())  # (S * k, rows, C)
         series_ids = None if panel.ids is None else np.repeat(np.asarray(panel.ids, dtype=object), end - first)

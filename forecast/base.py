@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 from .calendar import ObservedCalendar, future_timestamps
 from .data import infer_frequency
 from .errors import DataError
+from .panel import from_long, is_flat_long
 from .params import check_parameters
 from .scaling import Scaling
 
@@ -306,8 +307,12 @@ def as_frame(y, name):
     """Turn a DataFrame, Series or array of shape (T,) or (T, C) into a checked float frame.
 
     A `DatetimeIndex` out of order is sorted; repeated timestamps are refused.
-    An index of date strings is parsed (ISO 8601) or refused.
+    An index of date strings is parsed (ISO 8601) or refused. A flat long
+    frame (``unique_id`` and ``ds`` columns, see `forecast.panel.from_long`)
+    becomes the ``(id, timestamp)``-indexed frame of many series.
     """
+    if is_flat_long(y):
+        y = from_long(y)
     if isinstance(y, pd.Series):
         y = y.to_frame(name=0 if y.name is None else y.name)
     if isinstance(y, pd.DataFrame):

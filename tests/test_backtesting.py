@@ -189,3 +189,27 @@ def test_a_season_length_read_from_the_data_counts_in_the_rows_needed():
 def test_bad_arguments_are_refused_with_what_to_pass(models, options, message):
     with pytest.raises(ValueError, match=message):
         backtest(models, AIRLINE, **options)
+
+
+def test_on_fit_is_called_before_every_fit_with_the_model_and_its_first_window():
+    fits = []
+    backtest(
+        {"naive": NaiveForecaster(horizon=3), "linear": LinearForecaster(6, 3)},
+        AIRLINE,
+        n_windows=5,
+        refit=2,
+        on_fit=lambda name, window: fits.append((name, window)),
+    )
+    assert fits == [("naive", 0), ("naive", 2), ("naive", 4), ("linear", 0), ("linear", 2), ("linear", 4)]
+
+
+def test_fit_predict_and_backtest_take_a_flat_long_frame():
+    frame = long_frame([30, 40])
+    flat = frame.reset_index().sample(frac=1, random_state=1)  # unique_id, ds, y in any order
+    model = LinearForecaster(lookback=6, horizon=3)
+    expected = LinearForecaster(lookback=6, horizon=3).fit(frame)
+    model.fit(flat)
+    assert model.series_ids_ == ["a", "b"]
+    pd.testing.assert_frame_equal(model.predict(), expected.predict())
+    pd.testing.assert_frame_equal(model.predict(flat), expected.predict(frame))
+    pd.testing.assert_frame_equal(backtest(model, flat), backtest(model, frame))
