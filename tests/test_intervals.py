@@ -4,10 +4,12 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from conftest import DATASETS, QUICK, every_forecaster
 
 import forecast
 from forecast import DataError, LinearForecaster, MLPForecaster, ParameterError, make_windows, read_csv
+from forecast.cli import cli
 from forecast.intervals import conformal_quantiles, half_widths, series_scale
 from forecast.metrics import coverage
 
@@ -133,3 +135,21 @@ def test_series_scale_is_the_mean_absolute_change_and_one_where_that_is_zero():
     values = np.array([[1.0, 5.0], [3.0, 5.0], [2.0, 5.0]])
     np.testing.assert_allclose(series_scale(values), [1.5, 1.0])
     np.testing.assert_allclose(series_scale(values[:1]), [1.0, 1.0])
+
+
+def test_predict_on_the_command_line_writes_bounds_and_draws_bands(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    LinearForecaster(lookback=24, horizon=12).fit(AIRLINE).save("model.npz")
+    runner = CliRunner()
+    arguments = ["predict", "--model", "model.npz", "--level", "95", "--level", "80", "-o", "out.csv"]
+    result = runner.invoke(cli, [*arguments, "--plot", "out.png"])
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(tmp_path / "out.csv")
+    assert list(written.columns) == ["date", "passengers", *BOUNDS]
+    assert (written["passengers-lo-95"] < written["passengers-lo-80"]).all()
+    assert (tmp_path / "out.png").stat().st_size > 0
+    refused = runner.invoke(cli, ["predict", "--model", "model.npz", "--level", "99", "-o", "again.csv"])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("Error: level 99 needs") and len(refused.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "again.csv").exists()
+    assert runner.invoke(cli, ["predict", "--model", "model.npz", "--level", "100"]).exit_code == 2
