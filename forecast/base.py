@@ -7,7 +7,9 @@ its ``_parameter_rules``, says how many past rows a forecast needs
 (``_context_rows``), fits (``_fit_series``, which may replace the identity
 ``scaling_`` by per-series statistics of its training rows) and maps windows
 to forecasts given each window's scaling (``_forecast``). Frames, ids,
-indexes, timestamps and the check that forecasts are finite are handled here.
+indexes, timestamps and the check that forecasts are finite are handled here,
+and so are prediction intervals: each fit calibrates them on the residuals of
+the model that ``_calibration_model`` gives (see `forecast.intervals`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,16 @@ from sklearn.utils.validation import check_is_fitted
 from .calendar import ObservedCalendar, future_timestamps
 from .data import infer_frequency
 from .errors import DataError
+from .intervals import (
+    LEVEL_GRID,
+    calibration_rows,
+    calibration_scores,
+    check_levels,
+    conformal_quantiles,
+    half_widths,
+    series_scale,
+    with_bounds,
+)
 from .panel import from_long, is_flat_long
 from .params import check_parameters
 from .scaling import Scaling
@@ -66,6 +78,7 @@ class BaseForecaster(BaseEstimator):
         values = [piece.to_numpy() for _, piece in pieces]  # each (T_i, C), float64 or float32
         self.scaling_ = Scaling.identity((len(values), frame.shape[1]))
         self._fit_series(values, **fit_options)
+        self._calibrate_intervals(values)
         self.columns_ = list(frame.columns)
         self.n_channels_ = frame.shape[1]
         self.series_ids_ = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
@@ -76,7 +89,7 @@ class BaseForecaster(BaseEstimator):
         self.last_index_ = [piece.index[-1] for _, piece in pieces]
         return self
 
-    def predict(self, y=None):
+    def predict(self, y=None, *, level=None):
         """Forecast the ``horizon`` steps after the end of ``y``, or of the fit data when ``y`` is None.
 
         Parameters
@@ -86,17 +99,34 @@ class BaseForecaster(BaseEstimator):
             only its last rows are used. With an ``(id, timestamp)`` MultiIndex,
             every series in it is forecast (a series unseen at fit time is
             scaled by its own history).
+        level : number or list of numbers, optional
+            Prediction intervals to add, in percent, such as ``[80, 95]``:
+            about that share of future values falls inside each (see
+            `forecast.intervals` for the calibration).
 
         Returns
         -------
         DataFrame of shape (horizon, C), or (n_series * horizon, C)
             Indexed by the future timestamps (a `RangeIndex` continuation for
             input without dates), or by ``(id, timestamp)`` for many series,
-            with the fit data's column names.
+            with the fit data's column names; with ``level``, then the columns
+            ``<target>-lo-<level>`` and ``<target>-hi-<level>`` of each target
+            and level, levels in increasing order.
+
+        Raises
+        ------
+        ParameterError
+            A level is not a number in (0, 100).
+        DataError
+            The history cannot be used, or the model cannot give the level asked
+            for (calibrated on too few rows, or fitted by a release without
+            intervals); the message says how to fix it.
         """
         check_is_fitted(self)
+        levels = check_levels(level)
+        widths = None if levels is None else self._half_widths(levels)
         if y is None:
-            ids, windows, last_index = self.series_ids_, self.context_, self.last_index_
+            ids, windows, last_index, histories = self.series_ids_, self.context_, self.last_index_, None
             scaling = self._stored_scaling([None] if ids is None else ids)
         else:
             frame = self._check_columns(as_frame(y, "y"))
@@ -111,9 +141,12 @@ class BaseForecaster(BaseEstimator):
             last_index = [piece.index[-1] for _, piece in pieces]
             scaling = self._scaling_for(ids, histories)
         forecasts = self._finite(self._forecast(windows, scaling))  # (n_series, H, C)
-        return self._forecast_frame(ids, last_index, forecasts)
+        if levels is None:
+            return self._forecast_frame(ids, last_index, forecasts, self.columns_)
+        lower, upper = self._bounds(forecasts, self._noise_for(ids, histories), widths)
+        return self._forecast_frame(ids, last_index, *with_bounds(forecasts, lower, upper, self.columns_, levels))
 
-    def predict_windows(self, X, series_ids=None):
+    def predict_windows(self, X, series_ids=None, *, level=None):
         """Forecast each window.
 
         Parameters
@@ -124,21 +157,37 @@ class BaseForecaster(BaseEstimator):
         series_ids : sequence of length n, optional
             For a model fitted on many series: the series each window comes
             from, whose scaling it then gets. Without it, a many-series model
-            scales each window by its own mean and standard deviation.
+            scales each window by its own mean and standard deviation (and
+            its intervals by the window's own mean absolute change).
+        level : number or list of numbers, optional
+            Prediction intervals to return as well, in percent, as in `predict`.
 
         Returns
         -------
-        ndarray of shape (n, horizon, C)
+        forecasts : ndarray of shape (n, horizon, C)
             In the data's own units.
+        lower, upper : ndarray of shape (n_levels, n, horizon, C)
+            Only with ``level``: the bounds of each level, in increasing order
+            of level.
         """
         X = self._check_windows(X)
+        levels = check_levels(level)
+        widths = None if levels is None else self._half_widths(levels)
+        windows = X[:, -self._context_rows() :]
         if series_ids is not None:
             scaling = self._stored_scaling(list(series_ids))
         elif self.series_ids_ is None:
             scaling = self._stored_scaling([None] * len(X))
         else:
-            scaling = Scaling.fit(X, axis=1)  # each window's own, (n, C)
-        return self._finite(self._forecast(X, scaling))
+            scaling = Scaling.fit(windows, axis=1)  # each window's own, (n, C)
+        forecasts = self._finite(self._forecast(windows, scaling))
+        if levels is None:
+            return forecasts
+        if series_ids is None and self.series_ids_ is not None:
+            noise = series_scale(X)  # each window's own, (n, C)
+        else:
+            noise = self._stored_noise([None] * len(X) if series_ids is None else list(series_ids))
+        return (forecasts, *self._bounds(forecasts, noise, widths))
 
     def context_frame(self, series_id=None):
         """The fit data's last rows that `predict` continues from, as a frame with their timestamps.
@@ -192,6 +241,47 @@ class BaseForecaster(BaseEstimator):
         """Forecasts (n, H, C) for windows (n, rows, C) whose series have the `Scaling` ``scaling`` (n, C)."""
         raise NotImplementedError
 
+    def _calibration_model(self, series_list):
+        """A fitted forecaster that never saw the last ``tail_rows[i]`` rows of series ``i`` as targets, and those counts.
+
+        The baselines that learn nothing at fit are such a model themselves:
+        their tail is the last `forecast.intervals.CALIBRATION_FRACTION` of
+        each series, keeping the rows one forecast reads before it.
+        """
+        lengths = [len(values) for values in series_list]
+        return self, calibration_rows(lengths, self._min_context_rows() + self.horizon - 1)
+
+    # What `predict(level=...)` says to do when the fit kept no rows out of sample.
+    _calibration_hint = "fit it on longer series"
+
+    def _calibrate_intervals(self, series_list):
+        """Store the conformal half-widths of every level of the grid, per step and channel, and each series' scale."""
+        model, tail_rows = self._calibration_model(series_list)
+        self.interval_scale_ = np.stack([series_scale(values) for values in series_list])  # (n_series, C)
+        scores = calibration_scores(model, series_list, tail_rows, self.interval_scale_)  # (n, H, C)
+        self.interval_count_ = len(scores)
+        self.interval_levels_ = LEVEL_GRID
+        self.interval_quantiles_ = conformal_quantiles(scores)  # (levels, H, C), in units of interval_scale_
+
+    def _half_widths(self, levels):
+        """The calibrated half-widths (L, H, C) of the levels, in units of each series' interval scale."""
+        if not hasattr(self, "interval_quantiles_"):
+            raise DataError(
+                f"this {type(self).__name__} was fitted by a release of forecast without prediction intervals; "
+                "fit it again to predict them"
+            )
+        if self.interval_count_ == 0:
+            raise DataError(
+                f"this {type(self).__name__} kept no rows out of sample to calibrate prediction intervals on; "
+                f"{self._calibration_hint}"
+            )
+        return half_widths(self.interval_quantiles_, self.interval_levels_, self.interval_count_, levels)
+
+    def _bounds(self, forecasts, noise, widths):
+        """Lower and upper bounds (L, n, H, C) around forecasts (n, H, C) of series whose scale is ``noise`` (n, C)."""
+        spread = widths[:, None] * noise[None, :, None, :]  # (L, n, H, C): half-widths (L, H, C) times scales
+        return self._finite(forecasts - spread), self._finite(forecasts + spread)
+
     def _drop_short_series(self, pieces):
         needed = self._min_rows()
         if pieces[0][0] is None:
@@ -225,15 +315,23 @@ class BaseForecaster(BaseEstimator):
             )
         return history[-max(rows, needed) :]
 
-    def _stored_scaling(self, ids):
-        """The fitted `Scaling` (len(ids), C) of the given series ids (None: the single series)."""
+    def _positions(self, ids):
+        """The rows of the fitted per-series statistics that belong to the given series ids (None: the single series)."""
         if self.series_ids_ is None:
-            return self.scaling_.take(np.zeros(len(ids), dtype=int))
+            return np.zeros(len(ids), dtype=int)
         position = {series_id: row for row, series_id in enumerate(self.series_ids_)}
         unknown = [series_id for series_id in ids if series_id not in position]
         if unknown:
             raise DataError(f"series {unknown[0]!r} was not seen at fit time; pass its history to predict instead")
-        return self.scaling_.take(np.array([position[series_id] for series_id in ids]))
+        return np.array([position[series_id] for series_id in ids])
+
+    def _stored_scaling(self, ids):
+        """The fitted `Scaling` (len(ids), C) of the given series ids (None: the single series)."""
+        return self.scaling_.take(self._positions(ids))
+
+    def _stored_noise(self, ids):
+        """The fitted interval scale (len(ids), C) of the given series ids."""
+        return self.interval_scale_[self._positions(ids)]
 
     def _scaling_for(self, ids, histories):
         """Scaling for predict's series: the fitted one where known, else fitted on the history given."""
@@ -247,10 +345,22 @@ class BaseForecaster(BaseEstimator):
             ]
         )
 
-    def _forecast_frame(self, ids, last_index, forecasts):
+    def _noise_for(self, ids, histories):
+        """Interval scale (n, C) for predict's series: the fitted one where known, else that of the history given."""
+        if histories is None or ids is None:
+            return self._stored_noise([None] if ids is None else ids)
+        known = set(self.series_ids_)
+        return np.stack(
+            [
+                self._stored_noise([series_id])[0] if series_id in known else series_scale(history)
+                for series_id, history in zip(ids, histories)
+            ]
+        )
+
+    def _forecast_frame(self, ids, last_index, values, columns):
         def frame(position):
-            index = future_index(last_index[position], self.freq_, forecasts.shape[1]).rename(self.index_name_)
-            return pd.DataFrame(forecasts[position], index=index, columns=self.columns_)
+            index = future_index(last_index[position], self.freq_, values.shape[1]).rename(self.index_name_)
+            return pd.DataFrame(values[position], index=index, columns=columns)
 
         if ids is None:
             return frame(0)
@@ -280,7 +390,7 @@ class BaseForecaster(BaseEstimator):
             )
 
     def _check_windows(self, X):
-        """``X`` as a float64 array (n, rows, C) with the fitted channel count and at least the needed rows."""
+        """``X`` as a float64 array (n, rows, C) with the fitted channel count and at least the needed rows, uncut."""
         check_is_fitted(self)
         X = np.asarray(X, dtype=np.float64)
         if X.ndim == 2 and self.n_channels_ == 1:
@@ -292,7 +402,7 @@ class BaseForecaster(BaseEstimator):
             )
         if not np.isfinite(X).all():
             raise DataError("the windows contain NaN or infinite values; fill them first")
-        return X[:, -self._context_rows() :]
+        return X
 
     def _finite(self, forecasts):
         if not np.isfinite(forecasts).all():

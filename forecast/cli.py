@@ -345,12 +345,20 @@ def fit(
     callback=_output_path,
     help="Also draw history and forecast to this PNG file.",
 )
-def predict(data, model_path, output, date_col, fill, date_format, encoding, plot):
+@click.option(
+    "--level",
+    type=click.FloatRange(0, 100, min_open=True, max_open=True),
+    multiple=True,
+    help="Add a prediction interval of this coverage in percent, e.g. 80 (repeatable).",
+)
+def predict(data, model_path, output, date_col, fill, date_format, encoding, plot, level):
     """Forecast the steps after the training data, or after the end of DATA.
 
     Writes CSV: the future timestamps first (after the series id for a model
-    trained with --id-col), then one column per target. DATA must have the
-    columns the model was trained on. --plot draws the first series.
+    trained with --id-col), then one column per target, then with --level the
+    bounds TARGET-lo-LEVEL and TARGET-hi-LEVEL of each target and level. DATA
+    must have the columns the model was trained on. --plot draws the first
+    series, with the intervals as bands.
     """
     from .base import BaseForecaster
     from .data import read_csv
@@ -378,7 +386,8 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, plo
             date_format=date_format,
             encoding=encoding,
         )
-    forecast = estimator.predict(history)
+    levels = list(level) or None
+    forecast = estimator.predict(history, level=levels)
     index_label = None if estimator.id_name_ else estimator.index_name_ or "date"
     with staged_outputs():  # the CSV and the plot change together, or neither does
         if output is not None:
@@ -394,7 +403,7 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, plo
                 shown = history if series_id is None else history.loc[series_id]
             drawn = forecast if series_id is None else forecast.loc[series_id]
             title = f"Forecast by {type(estimator).__name__}" + ("" if series_id is None else f", series {series_id}")
-            plot_forecast(shown.iloc[-4 * len(drawn) :], drawn, plot, title=title)
+            plot_forecast(shown.iloc[-4 * len(drawn) :], drawn, plot, title=title, level=levels)
     if output is None:
         click.echo(forecast.to_csv(index_label=index_label), nl=False)
 

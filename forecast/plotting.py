@@ -15,17 +15,45 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
 from .files import atomic_write
+from .intervals import interval_column
 
 FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
-def plot_forecast(history, forecast, path, *, title="Forecast"):
-    """Draw each column's recent ``history`` and its ``forecast`` (frames with matching columns) to ``path``."""
-    columns = list(forecast.columns)
+def plot_forecast(history, forecast, path, *, title="Forecast", level=None):
+    """Draw each column's recent ``history`` and its ``forecast`` to ``path``, with interval bands.
+
+    Parameters
+    ----------
+    history : DataFrame
+        Recent rows of the series; one panel per column.
+    forecast : DataFrame
+        The forecast of each of ``history``'s columns, and for each level in
+        ``level`` its ``<column>-lo-<level>`` and ``<column>-hi-<level>``
+        bounds (as `predict(level=...)` returns them).
+    path : str or path-like
+        PNG, SVG or PDF, by its extension.
+    title : str
+    level : list of float, optional
+        The levels whose bounds are drawn as bands, the widest lightest.
+    """
+    columns = list(history.columns)
     figure = Figure(figsize=(10, 2.6 * len(columns) + 0.6), layout="constrained")
     axes = figure.subplots(len(columns), 1, squeeze=False)[:, 0]
     for axis, column in zip(axes, columns):
         axis.plot(history.index, history[column], color="0.3", label="history")
+        for shade, band_level in enumerate(sorted(level or (), reverse=True)):
+            lower, upper = (forecast[interval_column(column, side, band_level)] for side in ("lo", "hi"))
+            alpha = 0.15 + 0.2 * shade / max(len(level) - 1, 1)
+            axis.fill_between(
+                forecast.index,
+                lower,
+                upper,
+                color="tab:red",
+                alpha=alpha,
+                linewidth=0,
+                label=f"{band_level:g}% interval",
+            )
         axis.plot(forecast.index, forecast[column], color="tab:red", marker="o", markersize=3, label="forecast")
         axis.axvline(history.index[-1], color="0.6", linestyle=":", linewidth=1)
         _label(axis, history.index, str(column))
@@ -107,10 +135,10 @@ def plot_backtest(results, y, path, *, models=None, n_series=3, context=None):
     context : int, optional
         History rows shown before a window; by default three horizons.
     """
-    from .evaluation import _layout
+    from .evaluation import results_columns
     from .panel import as_panel
 
-    id_col, time_col, model_cols = _layout(results)
+    id_col, time_col, model_cols, _ = results_columns(results)
     models = models or {name: name for name in model_cols}
     colors = {label: f"C{number % 10}" for number, label in enumerate(models)}
     target = results["target"].iloc[0]
