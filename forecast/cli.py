@@ -340,6 +340,11 @@ def fit(
 @click.option("--date-format", help="strftime format of DATA's dates, such as %d/%m/%Y (default: detected).")
 @click.option("--encoding", help="Text encoding of DATA, such as latin-1 (default: detected).")
 @click.option(
+    "--freq",
+    help="Read DATA at this pandas frequency (default: the model's); data at another frequency than the model's "
+    "is refused.",
+)
+@click.option(
     "--plot",
     type=click.Path(dir_okay=False),
     callback=_output_path,
@@ -351,7 +356,7 @@ def fit(
     multiple=True,
     help="Add a prediction interval of this coverage in percent, e.g. 80 (repeatable).",
 )
-def predict(data, model_path, output, date_col, fill, date_format, encoding, plot, level):
+def predict(data, model_path, output, date_col, fill, date_format, encoding, freq, plot, level):
     """Forecast the steps after the training data, or after the end of DATA.
 
     Writes CSV: the future timestamps first (after the series id for a model
@@ -380,7 +385,7 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, plo
             data,
             date_col=date_col or estimator.index_name_,
             targets=estimator.columns_,
-            freq=estimator.freq_,
+            freq=freq or estimator.freq_,
             fill=fill,
             id_col=estimator.id_name_,
             date_format=date_format,

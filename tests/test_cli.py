@@ -421,3 +421,17 @@ def test_compare_many_series_scores_global_models_on_the_held_out_tail(run, tmp_
     assert_one_error_line(
         run("compare", "long.csv", "--id-col", "unique_id", "--lookbacks", "6,12"), 2, "leave it out with --id-col"
     )
+
+
+def test_predict_refuses_data_at_another_frequency_than_the_model(run, tmp_path):
+    daily = tmp_path / "daily.csv"
+    daily.write_text("date,y\n" + "".join(f"2020-01-{day:02d},{day % 7 + 1}.0\n" for day in range(1, 31)))
+    assert run("fit", daily, "--model", "naive", "--horizon", "3", "-o", "model.npz").exit_code == 0
+    monthly = tmp_path / "monthly.csv"
+    monthly.write_text("date,y\n" + "".join(f"2020-{month:02d}-01,{month}.0\n" for month in range(1, 13)))
+    assert_one_error_line(run("predict", monthly, "--model", "model.npz"), 1, "--freq MS")
+    assert_one_error_line(
+        run("predict", monthly, "--model", "model.npz", "--freq", "MS"),
+        1,
+        "frequency is 'MS' but the model was trained at 'D'",
+    )
