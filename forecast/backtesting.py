@@ -32,7 +32,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from .errors import DataError
-from .intervals import check_levels, interval_column
+from .intervals import SCALE_ROWS, check_levels, interval_column
 from .panel import as_panel
 from .windows import check_positive_int
 
@@ -213,7 +213,10 @@ def _forecast_windows(name, template, panel, cutoffs, refit, levels, on_fit):
         if on_fit is not None:
             on_fit(name, first)
         model = clone(template).fit(panel.cut(cutoffs[:, first]))
-        windows = panel.windows(cutoffs[:, first:end], model._context_rows())  # (S * k, rows, C)
+        rows = model._context_rows()
+        if levels is not None:  # intervals read the noise level from up to SCALE_ROWS rows before the origin
+            rows = max(rows, min(SCALE_ROWS, int(cutoffs[:, first:end].min())))
+        windows = panel.windows(cutoffs[:, first:end], rows)  # (S * k, rows, C)
         series_ids = None if panel.ids is None else np.repeat(np.asarray(panel.ids, dtype=object), end - first)
         interval_options = {} if levels is None else {"level": levels}  # forecasters without intervals work too
         predicted = model.predict_windows(windows, series_ids=series_ids, **interval_options)  # (S * k, H, C), ...

@@ -31,7 +31,7 @@ from .intervals import (
     check_levels,
     conformal_quantiles,
     half_widths,
-    series_scale,
+    noise_level,
     with_bounds,
 )
 from .panel import from_long, is_flat_long
@@ -143,7 +143,11 @@ class BaseForecaster(BaseEstimator):
         forecasts = self._finite(self._forecast(windows, scaling))  # (n_series, H, C)
         if levels is None:
             return self._forecast_frame(ids, last_index, forecasts, self.columns_)
-        lower, upper = self._bounds(forecasts, self._noise_for(ids, histories), widths)
+        if histories is None:
+            noise = self.interval_scale_[self._positions([None] if ids is None else ids)]  # at the fit data's end
+        else:
+            noise = self._noise_levels(histories)  # at the end of the history given
+        lower, upper = self._bounds(forecasts, noise, widths)
         return self._forecast_frame(ids, last_index, *with_bounds(forecasts, lower, upper, self.columns_, levels))
 
     def predict_windows(self, X, series_ids=None, *, level=None):
@@ -157,10 +161,12 @@ class BaseForecaster(BaseEstimator):
         series_ids : sequence of length n, optional
             For a model fitted on many series: the series each window comes
             from, whose scaling it then gets. Without it, a many-series model
-            scales each window by its own mean and standard deviation (and
-            its intervals by the window's own mean absolute change).
+            scales each window by its own mean and standard deviation.
         level : number or list of numbers, optional
             Prediction intervals to return as well, in percent, as in `predict`.
+            Their width follows each window's own noise level, read from its
+            last rows (see `forecast.intervals`), so windows need two rows at
+            least and the intervals are best with ``SCALE_ROWS`` (24) or more.
 
         Returns
         -------
@@ -183,11 +189,7 @@ class BaseForecaster(BaseEstimator):
         forecasts = self._finite(self._forecast(windows, scaling))
         if levels is None:
             return forecasts
-        if series_ids is None and self.series_ids_ is not None:
-            noise = series_scale(X)  # each window's own, (n, C)
-        else:
-            noise = self._stored_noise([None] * len(X) if series_ids is None else list(series_ids))
-        return (forecasts, *self._bounds(forecasts, noise, widths))
+        return (forecasts, *self._bounds(forecasts, self._noise_levels(X), widths))
 
     def context_frame(self, series_id=None):
         """The fit data's last rows that `predict` continues from, as a frame with their timestamps.
@@ -242,7 +244,7 @@ class BaseForecaster(BaseEstimator):
         raise NotImplementedError
 
     def _calibration_model(self, series_list):
-        """A fitted forecaster that never saw the last ``tail_rows[i]`` rows of series ``i`` as targets, and those counts.
+        """``(model, tail_rows)``: a fitted forecaster that never saw the last ``tail_rows[i]`` rows of series ``i``.
 
         The baselines that learn nothing at fit are such a model themselves:
         their tail is the last `forecast.intervals.CALIBRATION_FRACTION` of
@@ -255,16 +257,16 @@ class BaseForecaster(BaseEstimator):
     _calibration_hint = "fit it on longer series"
 
     def _calibrate_intervals(self, series_list):
-        """Store the conformal half-widths of every level of the grid, per step and channel, and each series' scale."""
+        """Store the conformal half-widths of the grid levels per step and channel, and each series' noise level."""
         model, tail_rows = self._calibration_model(series_list)
-        self.interval_scale_ = np.stack([series_scale(values) for values in series_list])  # (n_series, C)
-        scores = calibration_scores(model, series_list, tail_rows, self.interval_scale_)  # (n, H, C)
+        self.interval_scale_ = np.stack([noise_level(values) for values in series_list])  # (n_series, C), at the end
+        scores = calibration_scores(model, series_list, tail_rows)  # (n, H, C)
         self.interval_count_ = len(scores)
         self.interval_levels_ = LEVEL_GRID
         self.interval_quantiles_ = conformal_quantiles(scores)  # (levels, H, C), in units of interval_scale_
 
     def _half_widths(self, levels):
-        """The calibrated half-widths (L, H, C) of the levels, in units of each series' interval scale."""
+        """The calibrated half-widths (L, H, C) of the levels, in units of the noise level before a forecast."""
         if not hasattr(self, "interval_quantiles_"):
             raise DataError(
                 f"this {type(self).__name__} was fitted by a release of forecast without prediction intervals; "
@@ -277,9 +279,20 @@ class BaseForecaster(BaseEstimator):
             )
         return half_widths(self.interval_quantiles_, self.interval_levels_, self.interval_count_, levels)
 
+    def _noise_levels(self, histories):
+        """Noise levels (n, C) at the end of each history (T_i, C), or of each window of an array (n, rows, C)."""
+        if min(len(history) for history in histories) < 2:
+            raise DataError(
+                "prediction intervals read the noise level before a forecast from the rows before it, and one row "
+                "is not enough; pass two rows or more (24 or more is best)"
+            )
+        if isinstance(histories, np.ndarray):
+            return noise_level(histories)
+        return np.stack([noise_level(history) for history in histories])
+
     def _bounds(self, forecasts, noise, widths):
-        """Lower and upper bounds (L, n, H, C) around forecasts (n, H, C) of series whose scale is ``noise`` (n, C)."""
-        spread = widths[:, None] * noise[None, :, None, :]  # (L, n, H, C): half-widths (L, H, C) times scales
+        """Lower and upper bounds (L, n, H, C) around forecasts (n, H, C) whose noise levels are ``noise`` (n, C)."""
+        spread = widths[:, None] * noise[None, :, None, :]  # (L, n, H, C): half-widths (L, H, C) times noise levels
         return self._finite(forecasts - spread), self._finite(forecasts + spread)
 
     def _drop_short_series(self, pieces):
@@ -316,7 +329,7 @@ class BaseForecaster(BaseEstimator):
         return history[-max(rows, needed) :]
 
     def _positions(self, ids):
-        """The rows of the fitted per-series statistics that belong to the given series ids (None: the single series)."""
+        """The rows of the fitted per-series statistics of the given series ids (None: the single series)."""
         if self.series_ids_ is None:
             return np.zeros(len(ids), dtype=int)
         position = {series_id: row for row, series_id in enumerate(self.series_ids_)}
@@ -329,10 +342,6 @@ class BaseForecaster(BaseEstimator):
         """The fitted `Scaling` (len(ids), C) of the given series ids (None: the single series)."""
         return self.scaling_.take(self._positions(ids))
 
-    def _stored_noise(self, ids):
-        """The fitted interval scale (len(ids), C) of the given series ids."""
-        return self.interval_scale_[self._positions(ids)]
-
     def _scaling_for(self, ids, histories):
         """Scaling for predict's series: the fitted one where known, else fitted on the history given."""
         if ids is None:
@@ -341,18 +350,6 @@ class BaseForecaster(BaseEstimator):
         return Scaling.stack(
             [
                 self._stored_scaling([series_id]).take(0) if series_id in known else Scaling.fit(history)
-                for series_id, history in zip(ids, histories)
-            ]
-        )
-
-    def _noise_for(self, ids, histories):
-        """Interval scale (n, C) for predict's series: the fitted one where known, else that of the history given."""
-        if histories is None or ids is None:
-            return self._stored_noise([None] if ids is None else ids)
-        known = set(self.series_ids_)
-        return np.stack(
-            [
-                self._stored_noise([series_id])[0] if series_id in known else series_scale(history)
                 for series_id, history in zip(ids, histories)
             ]
         )

@@ -8,9 +8,17 @@ from click.testing import CliRunner
 from conftest import DATASETS, QUICK, every_forecaster
 
 import forecast
-from forecast import DataError, LinearForecaster, MLPForecaster, ParameterError, make_windows, read_csv
+from forecast import (
+    DataError,
+    LinearForecaster,
+    MLPForecaster,
+    NaiveForecaster,
+    ParameterError,
+    make_windows,
+    read_csv,
+)
 from forecast.cli import cli
-from forecast.intervals import conformal_quantiles, half_widths, series_scale
+from forecast.intervals import conformal_quantiles, half_widths, noise_level
 from forecast.metrics import coverage
 
 AIRLINE = read_csv(DATASETS / "airline.csv")  # 144 monthly rows, column "passengers"
@@ -43,23 +51,24 @@ def test_intervals_are_the_conformal_quantiles_of_a_refit_without_the_tail():
     values = AIRLINE["passengers"].to_numpy()
     tail = 29  # 20% of 144 rows
     earlier = LinearForecaster(lookback=24, horizon=12).fit(AIRLINE.iloc[:-tail])
-    scale = np.mean(np.abs(np.diff(values)))
-    errors = np.empty((tail, 12))
+    scores = np.empty((tail, 12))
     for row in range(144 - tail, 144):
         for step in range(12):
-            made_from = AIRLINE.iloc[: row - step]  # the forecast of `row` made `step + 1` rows before it
-            errors[row - (144 - tail), step] = values[row] - earlier.predict(made_from)["passengers"].iloc[step]
+            origin = row - step  # the forecast of `row` made `step + 1` rows before it, from the rows before `origin`
+            error = values[row] - earlier.predict(AIRLINE.iloc[:origin])["passengers"].iloc[step]
+            noise = np.mean(np.abs(np.diff(values[origin - 24 : origin])))  # over the 24 rows before the origin
+            scores[row - (144 - tail), step] = abs(error) / noise
     rank = math.ceil((tail + 1) * 0.8)  # the finite-sample conformal quantile: the 24th of 29
-    expected = np.sort(np.abs(errors) / scale, axis=0)[rank - 1] * scale
+    expected = np.sort(scores, axis=0)[rank - 1] * np.mean(np.abs(np.diff(values[-24:])))
     predicted = model.predict(level=80)
     np.testing.assert_allclose(predicted["passengers-hi-80"] - predicted["passengers"], expected)
     np.testing.assert_allclose(predicted["passengers"] - predicted["passengers-lo-80"], expected)
 
 
 def test_coverage_is_near_nominal_on_a_long_series_with_gaussian_noise():
-    values = noisy_sine(3000, noise=1.0, seed=0)
-    model = LinearForecaster(lookback=24, horizon=6).fit(values[:2000])
-    X, Y = make_windows(values[2000 - 24 :], lookback=24, horizon=6)  # every window whose targets are new
+    values = noisy_sine(6000, noise=1.0, seed=0)
+    model = LinearForecaster(lookback=24, horizon=6).fit(values[:4000])  # calibrated on its last 800 rows
+    X, Y = make_windows(values[4000 - 24 :], lookback=24, horizon=6)  # every window whose targets are new
     forecasts, lower, upper = model.predict_windows(X, level=[80, 95])
     assert forecasts.shape == Y.shape and lower.shape == upper.shape == (2, *Y.shape)
     assert abs(coverage(Y, lower[0], upper[0]) - 80) < 5
@@ -67,17 +76,22 @@ def test_coverage_is_near_nominal_on_a_long_series_with_gaussian_noise():
 
 
 def test_a_series_with_twice_the_noise_gets_about_twice_the_width_in_one_global_model():
+    series = {"calm": noisy_sine(400, 0.5, seed=1), "noisy": noisy_sine(400, 1.0, seed=2)}
+    index = pd.date_range("2000-01-01", periods=300)
     frame = pd.concat(
-        {
-            name: pd.DataFrame({"y": noisy_sine(300, noise, seed)}, index=pd.date_range("2000-01-01", periods=300))
-            for name, noise, seed in (("calm", 0.5, 1), ("noisy", 1.0, 2))
-        },
+        {name: pd.DataFrame({"y": values[:300]}, index=index) for name, values in series.items()},
         names=["unique_id", "ds"],
     )
-    predicted = LinearForecaster(lookback=24, horizon=6).fit(frame).predict(level=80)
+    model = LinearForecaster(lookback=24, horizon=6).fit(frame)
+    predicted = model.predict(level=80)
     assert predicted.index.nlevels == 2 and list(predicted.columns) == ["y", "y-lo-80", "y-hi-80"]
-    width = (predicted["y-hi-80"] - predicted["y-lo-80"]).groupby(level=0).mean()
-    assert 1.6 <= width["noisy"] / width["calm"] <= 2.4
+    # A width follows the noise of the rows just before its forecast: compare the mean over many forecasts.
+    widths = {}
+    for name, values in series.items():
+        X, _ = make_windows(values[300 - 24 :], lookback=24, horizon=6)
+        _, lower, upper = model.predict_windows(X, series_ids=[name] * len(X), level=80)
+        widths[name] = np.mean(upper - lower)
+    assert 1.6 <= widths["noisy"] / widths["calm"] <= 2.4
 
 
 def test_a_series_unseen_at_fit_gets_intervals_from_its_own_history():
@@ -121,6 +135,18 @@ def test_a_level_beyond_what_the_tail_calibrates_says_the_highest_available():
         model.predict(level=[80, 99])
 
 
+def test_intervals_need_two_rows_before_a_forecast_to_read_its_noise_level():
+    model = NaiveForecaster(horizon=3).fit(AIRLINE)
+    windows = AIRLINE.to_numpy()[None, -24:]  # the naive forecast reads one row; the intervals read all 24
+    forecasts, lower, upper = model.predict_windows(windows, level=80)
+    np.testing.assert_array_equal(forecasts, model.predict_windows(windows[:, -1:]))
+    assert (lower < forecasts).all() and (forecasts < upper).all()
+    with pytest.raises(DataError, match="one row is not enough; pass two rows or more"):
+        model.predict_windows(windows[:, -1:], level=80)
+    with pytest.raises(DataError, match="one row is not enough"):
+        model.predict(AIRLINE.iloc[-1:], level=80)
+
+
 def test_levels_between_the_stored_ones_are_interpolated_and_stay_nested():
     scores = np.abs(np.random.default_rng(0).normal(size=(500, 3, 2)))
     quantiles = conformal_quantiles(scores)
@@ -131,10 +157,12 @@ def test_levels_between_the_stored_ones_are_interpolated_and_stay_nested():
     assert (np.diff(widths, axis=0) >= 0).all()
 
 
-def test_series_scale_is_the_mean_absolute_change_and_one_where_that_is_zero():
+def test_the_noise_level_is_the_mean_absolute_change_over_the_last_24_rows_and_one_where_that_is_zero():
     values = np.array([[1.0, 5.0], [3.0, 5.0], [2.0, 5.0]])
-    np.testing.assert_allclose(series_scale(values), [1.5, 1.0])
-    np.testing.assert_allclose(series_scale(values[:1]), [1.0, 1.0])
+    np.testing.assert_allclose(noise_level(values), [1.5, 1.0])
+    np.testing.assert_allclose(noise_level(values[:1]), [1.0, 1.0])
+    ramp = np.arange(100.0)[:, None] ** 2  # changes 1, 3, 5, ...: the last 24 rows hold 23 of them
+    np.testing.assert_allclose(noise_level(ramp), [np.mean(np.diff(ramp[-24:, 0]))])
 
 
 def test_predict_on_the_command_line_writes_bounds_and_draws_bands(tmp_path, monkeypatch):
