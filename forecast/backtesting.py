@@ -17,6 +17,9 @@ last fit from the data up to their own cutoff), or once at window 0 (0). The
 windows that share a fit are forecast together, in one ``predict_windows``
 call over every (series, window) pair, so a hundred windows without refitting
 cost about one fit.
+
+With ``level``, every fit's calibrated prediction intervals (see
+`forecast.intervals`) come out of the same ``predict_windows`` call.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from sklearn.base import clone
 
 from .covariates import InputLayout
 from .errors import DataError
+from .intervals import SCALE_ROWS, check_levels, interval_column
 from .panel import as_panel
 from .windows import check_positive_int
 
@@ -37,7 +41,7 @@ from .windows import check_positive_int
 FIXED_COLUMNS = ("cutoff", "target", "actual")
 
 
-def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None):
+def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None, on_fit=None):
     """Rolling-origin evaluation of one or more forecasters on one series or many.
 
     Parameters
@@ -58,9 +62,13 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None):
         windows' targets tile the end of the series.
     refit : int, default=1
         Fit a fresh model every ``refit`` windows; 0 fits once, at window 0.
-    level : None
-        Prediction intervals are not available in backtests yet; only None
-        is accepted.
+    level : number or list of numbers, optional
+        Prediction intervals to add, in percent, such as ``[80, 95]``: each
+        model's columns ``<model>-lo-<level>`` and ``<model>-hi-<level>``.
+    on_fit : callable, optional
+        Called as ``on_fit(name, window)`` before each fit, with the model's
+        name and the first window (0 the oldest) the fit forecasts; for
+        progress display.
 
     Returns
     -------
@@ -69,11 +77,14 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None):
         the columns: the id (long input only; the index level's name, else
         ``unique_id``), ``cutoff`` (the timestamp of the last row the model
         saw), the timestamp (the index's name, else ``ds``), ``target`` (the
-        column forecast), ``actual``, and one column of forecasts per model.
-        Input without dates has row numbers as timestamps.
+        column forecast), ``actual``, and one column of forecasts per model;
+        with ``level``, then each model's bounds, level by level in increasing
+        order. Input without dates has row numbers as timestamps.
 
     Raises
     ------
+    ParameterError
+        A level is not a number in (0, 100).
     DataError
         A series is too short for ``n_windows`` windows plus the rows a model
         needs to fit before the first cutoff (with every series of a long
@@ -91,22 +102,24 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None):
     >>> results["cutoff"].unique().strftime("%Y-%m").tolist()
     ['1958-12', '1959-12']
     """
-    if level is not None:
-        raise ValueError(f"level={level!r}: prediction intervals are not available in backtests yet; pass level=None")
+    levels = check_levels(level)
     templates = _named_models(models)
     horizon = _shared_horizon(templates)
     n_windows = check_positive_int(n_windows, "n_windows")
     step = horizon if step is None else check_positive_int(step, "step")
     refit = _checked_refit(refit)
     panel = as_panel(y)
-    _check_column_names(templates, panel)
+    _check_column_names(templates, panel, levels)
     training_rows = {name: _training_rows(template, panel.frame) for name, template in templates.items()}
     panel = _series_long_enough(panel, training_rows, horizon, n_windows, step)
     offsets = horizon + (n_windows - 1 - np.arange(n_windows)) * step  # (W,) rows from each cutoff to the end
     cutoffs = panel.lengths[:, None] - offsets  # (S, W) rows each window's model sees
     targets = _shared_targets(templates, panel)
-    forecasts = {name: _forecast_windows(template, panel, cutoffs, refit) for name, template in templates.items()}
-    return _results_frame(panel, cutoffs, horizon, targets, forecasts)
+    forecasts = {
+        name: _forecast_windows(name, template, panel, cutoffs, refit, levels, on_fit)
+        for name, template in templates.items()
+    }
+    return _results_frame(panel, cutoffs, horizon, targets, forecasts, levels)
 
 
 def _named_models(models):
@@ -151,8 +164,11 @@ def _checked_refit(refit):
     return int(refit)
 
 
-def _check_column_names(templates, panel):
+def _check_column_names(templates, panel, levels):
     fixed = [name for name in (panel.id_name, *FIXED_COLUMNS, panel.time_name) if name is not None]
+    fixed += [
+        interval_column(name, side, level) for name in templates for level in levels or () for side in ("lo", "hi")
+    ]
     clashes = [name for name in templates if name in fixed]
     if clashes:
         raise ValueError(
@@ -201,36 +217,43 @@ def _series_long_enough(panel, training_rows, horizon, n_windows, step):
     return panel.select(~short)
 
 
-def _forecast_windows(template, panel, cutoffs, refit):
+def _forecast_windows(name, template, panel, cutoffs, refit, levels, on_fit):
     """Forecasts (S, W, H, C) of every series and window, from fresh fits at the windows ``refit`` says.
 
-    Future-known covariates of the forecast rows, and the timestamps that calendar features need, are
-    taken from the data.
+    Future-known covariates of the forecast rows, and the timestamps that
+    calendar features need, are taken from the data. With ``levels``:
+    ``(forecasts, lower, upper)``, the bounds of shape (L, S, W, H, C).
     """
     n_series, n_windows = cutoffs.shape
     first_windows = list(range(0, n_windows, refit or n_windows))  # windows where a fresh fit starts
     forecasts = []
     for first, end in zip(first_windows, [*first_windows[1:], n_windows]):
+        if on_fit is not None:
+            on_fit(name, first)
         model = clone(template).fit(panel.cut(cutoffs[:, first]))
         rows, horizon = model._context_rows(), model.horizon
+        if levels is not None:  # intervals read the noise level from up to SCALE_ROWS rows before the origin
+            rows = max(rows, min(SCALE_ROWS, int(cutoffs[:, first:end].min())))
         window_cutoffs = cutoffs[:, first:end]
         windows = panel.windows(window_cutoffs, rows)  # (S * k, rows, C+P+F)
         series_ids = None if panel.ids is None else np.repeat(np.asarray(panel.ids, dtype=object), end - first)
-        future, times = None, None
+        options = {} if levels is None else {"level": levels}  # forecasters without intervals work too
         if model.future_covariates_:
-            columns = [panel.frame.columns.get_loc(name) for name in model.future_covariates_]
+            columns = [panel.frame.columns.get_loc(column) for column in model.future_covariates_]
             ahead = panel.positions(window_cutoffs, np.arange(horizon))  # (S * k, H)
-            future = panel.values[ahead][:, :, columns]  # (S * k, H, F)
+            options["future"] = panel.values[ahead][:, :, columns]  # (S * k, H, F)
         if model.calendar_:
             spanned = panel.positions(window_cutoffs, np.arange(-rows, horizon))  # (S * k, rows + H)
-            times = np.asarray(panel.timestamps(spanned)).reshape(spanned.shape)
-        predicted = model.predict_windows(windows, series_ids=series_ids, future=future, times=times)
-        forecasts.append(predicted.reshape(n_series, end - first, *predicted.shape[1:]))
-    return np.concatenate(forecasts, axis=1)
+            options["times"] = np.asarray(panel.timestamps(spanned)).reshape(spanned.shape)
+        predicted = model.predict_windows(windows, series_ids=series_ids, **options)  # (S * k, H, C), ...
+        parts = (predicted,) if levels is None else predicted  # forecasts, then (L, S * k, H, C) bounds
+        forecasts.append([part.reshape(*part.shape[:-3], n_series, end - first, *part.shape[-2:]) for part in parts])
+    joined = [np.concatenate(pieces, axis=-3) for pieces in zip(*forecasts)]  # along the windows
+    return joined[0] if levels is None else tuple(joined)
 
 
-def _results_frame(panel, cutoffs, horizon, targets, forecasts):
-    """The long results: one row per (series, window, timestamp, target)."""
+def _results_frame(panel, cutoffs, horizon, targets, forecasts, levels):
+    """The long results: one row per (series, window, timestamp, target), bounds after every model's forecasts."""
     n_series, n_windows = cutoffs.shape
     n_targets = len(targets)
     target_columns = [panel.frame.columns.get_loc(name) for name in targets]
@@ -246,5 +269,10 @@ def _results_frame(panel, cutoffs, horizon, targets, forecasts):
     actual = panel.values[target_rows][..., target_columns]  # (S, W, H, C)
     columns["actual"] = actual.astype(np.float64).ravel()
     for name, predicted in forecasts.items():
-        columns[name] = predicted.ravel()
+        columns[name] = (predicted if levels is None else predicted[0]).ravel()
+    if levels is not None:
+        for name, (_, lower, upper) in forecasts.items():
+            for position, level in enumerate(levels):
+                columns[interval_column(name, "lo", level)] = lower[position].ravel()
+                columns[interval_column(name, "hi", level)] = upper[position].ravel()
     return pd.DataFrame(columns)

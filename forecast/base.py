@@ -7,7 +7,9 @@ its ``_parameter_rules``, says how many past rows a forecast needs
 (``_context_rows``), fits (``_fit_series``, which may replace the identity
 ``scaling_`` by per-series statistics of its training rows) and maps windows
 to forecasts given each window's scaling (``_forecast``). Frames, ids,
-indexes, timestamps and the check that forecasts are finite are handled here.
+indexes, timestamps and the check that forecasts are finite are handled here,
+and so are prediction intervals: each fit calibrates them on the residuals of
+the model that ``_calibration_model`` gives (see `forecast.intervals`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from .calendar import ObservedCalendar, future_timestamps
@@ -24,6 +26,17 @@ from .covariates import InputLayout
 from .data import infer_frequency
 from .errors import DataError
 from .features import calendar_features, calendar_periods
+from .intervals import (
+    LEVEL_GRID,
+    calibration_rows,
+    calibration_scores,
+    check_levels,
+    conformal_quantiles,
+    half_widths,
+    noise_level,
+    with_bounds,
+)
+from .panel import from_long, is_flat_long
 from .params import check_parameters
 from .scaling import Scaling
 
@@ -77,6 +90,7 @@ class BaseForecaster(BaseEstimator):
         values = [layout.values(piece) for _, piece in pieces]  # each (T_i, C+P+F), float64 or float32
         self.scaling_ = Scaling.identity((len(values), values[0].shape[1]))
         self._fit_series(values, **fit_options)
+        self._calibrate_intervals(values)
         self.series_ids_ = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
         self.id_name_ = frame.index.names[0] if self.series_ids_ is not None else None
         self.index_name_ = pieces[0][1].index.name
@@ -85,7 +99,7 @@ class BaseForecaster(BaseEstimator):
         self.last_index_ = [piece.index[-1] for _, piece in pieces]
         return self
 
-    def predict(self, y=None, *, future=None):
+    def predict(self, y=None, *, future=None, level=None):
         """Forecast the ``horizon`` steps after the end of ``y``, or of the fit data when ``y`` is None.
 
         Parameters
@@ -99,18 +113,36 @@ class BaseForecaster(BaseEstimator):
             The future-known covariates' values at the forecast timestamps,
             indexed by timestamp (or ``(id, timestamp)``); needed when the
             model has ``future_covariates``.
+        level : number or list of numbers, optional
+            Prediction intervals to add, in percent, such as ``[80, 95]``:
+            about that share of future values falls inside each (see
+            `forecast.intervals` for the calibration).
 
         Returns
         -------
         DataFrame of shape (horizon, C), or (n_series * horizon, C)
             Indexed by the future timestamps (a `RangeIndex` continuation for
             input without dates), or by ``(id, timestamp)`` for many series,
-            with the fit data's target column names.
+            with the fit data's target column names; with ``level``, then the
+            columns ``<target>-lo-<level>`` and ``<target>-hi-<level>`` of each
+            target and level, levels in increasing order.
+
+        Raises
+        ------
+        ParameterError
+            A level is not a number in (0, 100).
+        DataError
+            The history or the future values cannot be used, or the model
+            cannot give the level asked for (calibrated on too few rows, or
+            fitted by a release without intervals); the message says how to
+            fix it.
         """
         check_is_fitted(self)
         layout = self._layout()
+        levels = check_levels(level)
+        widths = None if levels is None else self._half_widths(levels)
         if y is None:
-            ids, windows, last_index = self.series_ids_, self.context_, self.last_index_
+            ids, windows, last_index, histories = self.series_ids_, self.context_, self.last_index_, None
             scaling = self._stored_scaling([None] if ids is None else ids)
         else:
             frame = self._check_columns(as_frame(y, "y"), layout.inputs)
@@ -126,9 +158,16 @@ class BaseForecaster(BaseEstimator):
             scaling = self._scaling_for(ids, histories)
         future_rows = self._future_rows(layout, future, [None] if ids is None else ids, last_index)
         forecasts = self._finite(self._forecast(windows, scaling, future_rows))  # (n_series, H, C)
-        return self._forecast_frame(ids, last_index, forecasts)
+        if levels is None:
+            return self._forecast_frame(ids, last_index, forecasts, self.columns_)
+        if histories is None:
+            noise = self.interval_scale_[self._positions([None] if ids is None else ids)]  # at the fit data's end
+        else:
+            noise = self._noise_levels(histories)  # at the end of the history given
+        lower, upper = self._bounds(forecasts, noise, widths)
+        return self._forecast_frame(ids, last_index, *with_bounds(forecasts, lower, upper, self.columns_, levels))
 
-    def predict_windows(self, X, series_ids=None, *, future=None, times=None):
+    def predict_windows(self, X, series_ids=None, *, future=None, times=None, level=None):
         """Forecast each window.
 
         Parameters
@@ -146,20 +185,31 @@ class BaseForecaster(BaseEstimator):
         times : array-like of shape (n, rows + horizon), optional
             The timestamps of each window's rows and forecast rows, for a
             model with calendar features.
+        level : number or list of numbers, optional
+            Prediction intervals to return as well, in percent, as in `predict`.
+            Their width follows each window's own noise level, read from its
+            last rows (see `forecast.intervals`), so windows need two rows at
+            least and the intervals are best with ``SCALE_ROWS`` (24) or more.
 
         Returns
         -------
-        ndarray of shape (n, horizon, C)
+        forecasts : ndarray of shape (n, horizon, C)
             In the data's own units.
+        lower, upper : ndarray of shape (n_levels, n, horizon, C)
+            Only with ``level``: the bounds of each level, in increasing order
+            of level.
         """
         layout = self._layout()
-        X = self._check_windows(X, layout, future, times)
+        X = self._check_windows(X, layout, future, times)  # (n, rows, C+P+F), uncut
+        levels = check_levels(level)
+        widths = None if levels is None else self._half_widths(levels)
+        windows = X[:, -self._context_rows() :]
         if series_ids is not None:
             scaling = self._stored_scaling(list(series_ids))
         elif self.series_ids_ is None:
             scaling = self._stored_scaling([None] * len(X))
         else:
-            scaling = Scaling.fit(X, axis=1)  # each window's own, (n, C+P+F)
+            scaling = Scaling.fit(windows, axis=1)  # each window's own, (n, C+P+F)
         future_rows = None
         if layout.n_future and self._reads_covariates:
             parts = [] if future is None else [np.asarray(future, dtype=np.float64)]
@@ -167,7 +217,10 @@ class BaseForecaster(BaseEstimator):
                 ahead = np.asarray(times)[:, -self.horizon :]
                 parts.append(np.stack([calendar_features(row, layout.calendar).to_numpy() for row in ahead]))
             future_rows = np.concatenate(parts, axis=2)
-        return self._finite(self._forecast(X, scaling, future_rows))
+        forecasts = self._finite(self._forecast(windows, scaling, future_rows))
+        if levels is None:
+            return forecasts
+        return (forecasts, *self._bounds(forecasts, self._noise_levels(X), widths))
 
     def context_frame(self, series_id=None):
         """The fit data's last rows that `predict` continues from, as a frame with their timestamps.
@@ -225,6 +278,67 @@ class BaseForecaster(BaseEstimator):
         """
         raise NotImplementedError
 
+    def _calibration_model(self, series_list):
+        """``(model, tail_rows)``: a fitted forecaster that never saw the last ``tail_rows[i]`` rows of series ``i``.
+
+        The baselines that learn nothing at fit are such a model themselves:
+        their tail is the last `forecast.intervals.CALIBRATION_FRACTION` of
+        each series, keeping the rows one forecast reads before it.
+        """
+        lengths = [len(values) for values in series_list]
+        return self, calibration_rows(lengths, self._min_context_rows() + self.horizon - 1)
+
+    def _unfitted_copy(self):
+        """A clone with this fit's column layout (targets, covariates, calendar) but nothing learned."""
+        copy = clone(self)
+        for name in ("data_columns_", "columns_", "n_channels_", "past_covariates_", "future_covariates_", "calendar_"):
+            setattr(copy, name, getattr(self, name))
+        return copy
+
+    # What `predict(level=...)` says to do when the fit kept no rows out of sample.
+    _calibration_hint = "fit it on longer series"
+
+    def _calibrate_intervals(self, series_list):
+        """Store the conformal half-widths of the grid levels per step and channel, and each series' noise level."""
+        model, tail_rows = self._calibration_model(series_list)
+        targets = slice(0, self.n_channels_)
+        self.interval_scale_ = np.stack([noise_level(values[:, targets]) for values in series_list])  # (n_series, C)
+        scores = calibration_scores(model, series_list, tail_rows)  # (n, H, C)
+        self.interval_count_ = len(scores)
+        self.interval_levels_ = LEVEL_GRID
+        self.interval_quantiles_ = conformal_quantiles(scores)  # (levels, H, C), in units of interval_scale_
+
+    def _half_widths(self, levels):
+        """The calibrated half-widths (L, H, C) of the levels, in units of the noise level before a forecast."""
+        if not hasattr(self, "interval_quantiles_"):
+            raise DataError(
+                f"this {type(self).__name__} was fitted by a release of forecast without prediction intervals; "
+                "fit it again to predict them"
+            )
+        if self.interval_count_ == 0:
+            raise DataError(
+                f"this {type(self).__name__} kept no rows out of sample to calibrate prediction intervals on; "
+                f"{self._calibration_hint}"
+            )
+        return half_widths(self.interval_quantiles_, self.interval_levels_, self.interval_count_, levels)
+
+    def _noise_levels(self, histories):
+        """Noise levels (n, C) of the targets at the end of each history (T_i, C+P+F), or window (n, rows, C+P+F)."""
+        if min(len(history) for history in histories) < 2:
+            raise DataError(
+                "prediction intervals read the noise level before a forecast from the rows before it, and one row "
+                "is not enough; pass two rows or more (24 or more is best)"
+            )
+        targets = slice(0, self.n_channels_)
+        if isinstance(histories, np.ndarray):
+            return noise_level(histories[..., targets])
+        return np.stack([noise_level(history[:, targets]) for history in histories])
+
+    def _bounds(self, forecasts, noise, widths):
+        """Lower and upper bounds (L, n, H, C) around forecasts (n, H, C) whose noise levels are ``noise`` (n, C)."""
+        spread = widths[:, None] * noise[None, :, None, :]  # (L, n, H, C): half-widths (L, H, C) times noise levels
+        return self._finite(forecasts - spread), self._finite(forecasts + spread)
+
     def _drop_short_series(self, pieces):
         needed = self._min_rows()
         if pieces[0][0] is None:
@@ -258,15 +372,19 @@ class BaseForecaster(BaseEstimator):
             )
         return history[-max(rows, needed) :]
 
-    def _stored_scaling(self, ids):
-        """The fitted `Scaling` (len(ids), C) of the given series ids (None: the single series)."""
+    def _positions(self, ids):
+        """The rows of the fitted per-series statistics of the given series ids (None: the single series)."""
         if self.series_ids_ is None:
-            return self.scaling_.take(np.zeros(len(ids), dtype=int))
+            return np.zeros(len(ids), dtype=int)
         position = {series_id: row for row, series_id in enumerate(self.series_ids_)}
         unknown = [series_id for series_id in ids if series_id not in position]
         if unknown:
             raise DataError(f"series {unknown[0]!r} was not seen at fit time; pass its history to predict instead")
-        return self.scaling_.take(np.array([position[series_id] for series_id in ids]))
+        return np.array([position[series_id] for series_id in ids])
+
+    def _stored_scaling(self, ids):
+        """The fitted `Scaling` (len(ids), C) of the given series ids (None: the single series)."""
+        return self.scaling_.take(self._positions(ids))
 
     def _scaling_for(self, ids, histories):
         """Scaling for predict's series: the fitted one where known, else fitted on the history given."""
@@ -280,10 +398,10 @@ class BaseForecaster(BaseEstimator):
             ]
         )
 
-    def _forecast_frame(self, ids, last_index, forecasts):
+    def _forecast_frame(self, ids, last_index, values, columns):
         def frame(position):
-            index = future_index(last_index[position], self.freq_, forecasts.shape[1]).rename(self.index_name_)
-            return pd.DataFrame(forecasts[position], index=index, columns=self.columns_)
+            index = future_index(last_index[position], self.freq_, values.shape[1]).rename(self.index_name_)
+            return pd.DataFrame(values[position], index=index, columns=columns)
 
         if ids is None:
             return frame(0)
@@ -311,7 +429,7 @@ class BaseForecaster(BaseEstimator):
             )
 
     def _check_windows(self, X, layout, future, times):
-        """``X`` as float64 windows (n, rows, C+P+F) in the model's input order, calendar features added."""
+        """``X`` as float64 windows (n, rows, C+P+F) in the model's input order, calendar features added, uncut."""
         check_is_fitted(self)
         X = np.asarray(X, dtype=np.float64)
         n_columns = len(self.data_columns_)
@@ -348,7 +466,7 @@ class BaseForecaster(BaseEstimator):
             past_times = np.asarray(times)[:, : X.shape[1]]
             features = np.stack([calendar_features(row, layout.calendar).to_numpy() for row in past_times])
             X = np.concatenate([X, features], axis=2)
-        return X[:, -self._context_rows() :]
+        return X
 
     def _layout(self):
         return InputLayout(self.columns_, self.past_covariates_, self.future_covariates_, self.calendar_)
@@ -379,8 +497,12 @@ def as_frame(y, name):
     """Turn a DataFrame, Series or array of shape (T,) or (T, C) into a checked float frame.
 
     A `DatetimeIndex` out of order is sorted; repeated timestamps are refused.
-    An index of date strings is parsed (ISO 8601) or refused.
+    An index of date strings is parsed (ISO 8601) or refused. A flat long
+    frame (``unique_id`` and ``ds`` columns, see `forecast.panel.from_long`)
+    becomes the ``(id, timestamp)``-indexed frame of many series.
     """
+    if is_flat_long(y):
+        y = from_long(y)
     if isinstance(y, pd.Series):
         y = y.to_frame(name=0 if y.name is None else y.name)
     if isinstance(y, pd.DataFrame):

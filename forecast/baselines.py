@@ -12,6 +12,7 @@ from sklearn.linear_model import Ridge
 
 from .base import BaseForecaster
 from .data import season_length_for
+from .intervals import calibration_rows
 from .params import COVARIATE_RULES, POSITIVE, Number, OneOf
 from .scaling import Scaling
 from .windows import make_windows
@@ -141,6 +142,13 @@ class LinearForecaster(BaseForecaster):
             scalings.append(scaling)
         self.scaling_ = Scaling.stack(scalings)  # (n_series, C+P+F)
         self.ridge_ = Ridge(alpha=self.alpha).fit(np.concatenate(inputs), np.concatenate(targets))
+
+    def _calibration_model(self, series_list):
+        """A refit without the last `forecast.intervals.CALIBRATION_FRACTION` of each series, and those row counts."""
+        tail_rows = calibration_rows([len(values) for values in series_list], self._min_rows())
+        earlier = self._unfitted_copy()
+        earlier._fit_series([values[: len(values) - rows] for values, rows in zip(series_list, tail_rows)])
+        return earlier, tail_rows
 
     def _forecast(self, windows, scaling, future):
         n_targets = self.n_channels_

@@ -1,10 +1,11 @@
-"""The ``forecast`` command line: fit, predict and compare, from a CSV file.
+"""The ``forecast`` command line: fit, predict, compare and backtest, from a CSV file.
 
 Only click is imported at start-up; pandas and torch are imported inside the
 commands, so ``forecast --help`` stays instant. Library errors become one
 ``Error: ...`` line on stderr with exit code 1 (2 for usage errors) and no
-traceback; ``forecast --debug ...`` shows the traceback instead. Every file is
-written atomically, so a failure or Ctrl-C leaves nothing half-written.
+traceback; ``forecast --debug ...`` shows the traceback instead. Warnings are
+``Warning: ...`` lines on stderr. Every file is written atomically, so a
+failure or Ctrl-C leaves nothing half-written.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import contextlib
 import os
 import signal
 import sys
+import textwrap
 import threading
 import time
+import warnings
 
 import click
 
@@ -30,7 +33,8 @@ class ForecastGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in args or bool(os.environ.get("FORECAST_DEBUG"))
-        with _termination_as_interrupt():
+        with _termination_as_interrupt(), warnings.catch_warnings():
+            warnings.showwarning = _show_warning
             try:
                 code = super().main(args, prog_name or "forecast", complete_var, standalone_mode=False, **extra)
             except click.UsageError as error:
@@ -68,6 +72,11 @@ def _termination_as_interrupt():
 
 def _interrupt(signal_number, frame):
     raise KeyboardInterrupt
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """Show a warning as one ``Warning:`` line on stderr, without the source line that raised it."""
+    click.echo(f"Warning: {' '.join(str(message).split())}", err=True)
 
 
 def _describe(error):
@@ -123,7 +132,15 @@ def cli(debug):
       forecast fit data.csv            train a model (saved to forecast-model.npz)
       forecast predict                 forecast the steps after the training data
       forecast compare data.csv        recurrent nets vs an MLP vs baselines, side by side
+      forecast backtest data.csv       rolling-origin backtest: refit, forecast, move on, score
     """
+
+
+def _with_options(command, options):
+    """``command`` with the click ``options``, listed by --help in the order given."""
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def data_options(command):
@@ -149,9 +166,7 @@ def data_options(command):
         click.option("--date-format", help="strftime format of every date, such as %d/%m/%Y (default: detected)."),
         click.option("--encoding", help="Text encoding of the file, such as latin-1 (default: detected)."),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return _with_options(command, options)
 
 
 def window_options(command):
@@ -171,9 +186,52 @@ def window_options(command):
             help="Steps per season for seasonal naive and MASE (default: from the frequency).",
         ),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    return _with_options(command, options)
+
+
+id_col_option = click.option(
+    "--id-col",
+    help="Long format: the column naming each series (e.g. unique_id); one global model is trained on all of them.",
+)
+epochs_option = click.option(
+    "--epochs", type=click.IntRange(min=1), help="Most training epochs of the neural models (default: 100)."
+)
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+
+
+def seed_options(command):
+    """--seed and --seeds, shared by compare and backtest."""
+    options = [
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="First random seed."),
+        click.option(
+            "--seeds",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Repeat each neural model over this many seeds and report mean ± std.",
+        ),
+    ]
+    return _with_options(command, options)
+
+
+def figure_options(plot_help):
+    """--plot (with ``plot_help``) and --report, shared by compare and backtest."""
+
+    def decorate(command):
+        options = [
+            click.option(
+                "--plot", type=click.Path(dir_okay=False), callback=_output_path, help=f"{plot_help} (PNG, SVG or PDF)."
+            ),
+            click.option(
+                "--report",
+                type=click.Path(dir_okay=False),
+                callback=_output_path,
+                help="Write the tables and the plot (beside the report unless --plot says where) as Markdown.",
+            ),
+        ]
+        return _with_options(command, options)
+
+    return decorate
 
 
 @cli.command()
@@ -205,11 +263,8 @@ def window_options(command):
     callback=_output_path,
     help="Where to write the model file.",
 )
-@click.option(
-    "--id-col",
-    help="Long format: the column naming each series (e.g. unique_id); one global model is trained on all of them.",
-)
-@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+@id_col_option
+@quiet_option
 def fit(
     data,
     date_col,
@@ -285,17 +340,30 @@ def fit(
 @click.option("--date-format", help="strftime format of DATA's dates, such as %d/%m/%Y (default: detected).")
 @click.option("--encoding", help="Text encoding of DATA, such as latin-1 (default: detected).")
 @click.option(
+    "--freq",
+    help="Read DATA at this pandas frequency (default: the model's); data at another frequency than the model's "
+    "is refused.",
+)
+@click.option(
     "--plot",
     type=click.Path(dir_okay=False),
     callback=_output_path,
     help="Also draw history and forecast to this PNG file.",
 )
-def predict(data, model_path, output, date_col, fill, date_format, encoding, plot):
+@click.option(
+    "--level",
+    type=click.FloatRange(0, 100, min_open=True, max_open=True),
+    multiple=True,
+    help="Add a prediction interval of this coverage in percent, e.g. 80 (repeatable).",
+)
+def predict(data, model_path, output, date_col, fill, date_format, encoding, freq, plot, level):
     """Forecast the steps after the training data, or after the end of DATA.
 
     Writes CSV: the future timestamps first (after the series id for a model
-    trained with --id-col), then one column per target. DATA must have the
-    columns the model was trained on. --plot draws the first series.
+    trained with --id-col), then one column per target, then with --level the
+    bounds TARGET-lo-LEVEL and TARGET-hi-LEVEL of each target and level. DATA
+    must have the columns the model was trained on. --plot draws the first
+    series, with the intervals as bands.
     """
     from .base import BaseForecaster
     from .data import read_csv
@@ -317,13 +385,14 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, plo
             data,
             date_col=date_col or estimator.index_name_,
             targets=estimator.columns_,
-            freq=estimator.freq_,
+            freq=freq or estimator.freq_,
             fill=fill,
             id_col=estimator.id_name_,
             date_format=date_format,
             encoding=encoding,
         )
-    forecast = estimator.predict(history)
+    levels = list(level) or None
+    forecast = estimator.predict(history, level=levels)
     index_label = None if estimator.id_name_ else estimator.index_name_ or "date"
     with staged_outputs():  # the CSV and the plot change together, or neither does
         if output is not None:
@@ -339,7 +408,7 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, plo
                 shown = history if series_id is None else history.loc[series_id]
             drawn = forecast if series_id is None else forecast.loc[series_id]
             title = f"Forecast by {type(estimator).__name__}" + ("" if series_id is None else f", series {series_id}")
-            plot_forecast(shown.iloc[-4 * len(drawn) :], drawn, plot, title=title)
+            plot_forecast(shown.iloc[-4 * len(drawn) :], drawn, plot, title=title, level=levels)
     if output is None:
         click.echo(forecast.to_csv(index_label=index_label), nl=False)
 
@@ -356,29 +425,12 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, plo
     show_default=True,
     help="Fraction of the rows held out at the end for scoring.",
 )
-@click.option("--epochs", type=click.IntRange(min=1), help="Most training epochs of the neural models (default: 100).")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="First random seed.")
-@click.option(
-    "--seeds",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Repeat each neural model over this many seeds and report mean ± std.",
-)
+@epochs_option
+@seed_options
 @click.option("--lookbacks", help="Comma-separated lookbacks to sweep for gru and mlp, e.g. 5,10,20,50.")
-@click.option(
-    "--plot",
-    type=click.Path(dir_okay=False),
-    callback=_output_path,
-    help="Draw forecasts against actuals and training curves to this PNG.",
-)
-@click.option(
-    "--report",
-    type=click.Path(dir_okay=False),
-    callback=_output_path,
-    help="Write the tables (and the plot) as a Markdown report.",
-)
-@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+@id_col_option
+@figure_options("Draw forecasts against actuals, and training curves (error by horizon step with --id-col)")
+@quiet_option
 def compare(
     data,
     date_col,
@@ -396,6 +448,7 @@ def compare(
     seed,
     seeds,
     lookbacks,
+    id_col,
     plot,
     report,
     quiet,
@@ -405,17 +458,24 @@ def compare(
     The table is sorted by MASE; MSE and MAE are on the series standardised
     with the training rows. Parameter sharing over time is what recurrence
     adds over the MLP: --lookbacks shows whether it pays on this data.
+
+    With --id-col (many series), one global model per kind is fitted on every
+    series up to its held-out tail and forecasts the tail in windows of the
+    horizon, as `forecast backtest --refit 0` does; MSE and MAE are then in
+    the data's units.
     """
     from . import comparison
-    from .files import atomic_write, check_output_paths, staged_outputs
+    from .data import season_length_for
+    from .files import check_output_paths
 
-    if report and not plot:
-        plot = os.path.splitext(report)[0] + ".png"
+    plot = _plot_beside_report(plot, report)
     check_output_paths({"--plot": plot, "--report": report}, {"DATA": data})
     names = _model_list(models)
     sweep = _int_list(lookbacks, "--lookbacks") if lookbacks else []
+    if sweep and id_col:
+        raise click.UsageError("--lookbacks sweeps the windows of a single series; leave it out with --id-col")
     frame, series_freq, lookback, horizon = _read(
-        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon
+        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col
     )
     click.echo(_summary(data, frame, series_freq, lookback, horizon, None))
 
@@ -423,18 +483,21 @@ def compare(
         if not quiet:
             click.echo(f"  fitting {model}" + ("" if run_seed is None else f" (seed {run_seed})"), err=True)
 
-    held_out, runs = comparison.compare(
-        frame,
-        lookback=lookback,
-        horizon=horizon,
-        models=names,
-        held_out_size=test_size,
-        season_length=season_length,
-        seeds=seeds,
-        seed=seed,
-        max_epochs=epochs,
-        on_run=announce,
-    )
+    settings = {"lookback": lookback, "horizon": horizon, "models": names, "held_out_size": test_size}
+    settings.update(seeds=seeds, seed=seed, max_epochs=epochs, on_run=announce)
+    if id_col:
+        season = season_length or season_length_for(series_freq)
+        results, rows, model_of = comparison.compare_many(frame, season_length=season, **settings)
+        n_windows = comparison.held_out_windows(frame, test_size, horizon)
+        description = (
+            f"held out: the last {n_windows * horizon} rows of each series, {_count(n_windows, 'window')} of "
+            f"{horizon} steps forecast by one fit on the rows before them; MSE and MAE in the data's units; "
+            f"MASE season {season}"
+        )
+        table = comparison.score_table(rows, ["mse", "mae", "mase", "relative_mase", "fit_seconds"])
+        _report_scores("compare", data, frame, results, model_of, description, table, plot=plot, report=report)
+        return
+    held_out, runs = comparison.compare(frame, season_length=season_length, **settings)
     table = comparison.format_table(comparison.summarise(runs), seeds > 1)
     click.echo(
         f"\nheld out: the last {len(frame) - held_out.train_rows} rows, {len(held_out.target_starts)} windows "
@@ -454,19 +517,231 @@ def compare(
             on_run=announce,
         )
         click.echo("\n" + sweep_table)
-    with staged_outputs():  # the plot and the report change together, or neither does
-        if plot:
-            from .plotting import plot_comparison
 
-            plot_comparison(frame, held_out, runs, plot)
-        if report:
-            plot_path = os.path.relpath(plot, os.path.dirname(os.path.abspath(report))) if plot else None
-            with atomic_write(report, "w") as handle:
-                handle.write(comparison.markdown_report(data, frame, held_out, table, sweep_table, plot_path))
-    if plot:
-        click.echo(f"\nplot saved to {plot}")
-    if report:
-        click.echo(f"report saved to {report}")
+    def draw(path):
+        from .plotting import plot_comparison
+
+        plot_comparison(frame, held_out, runs, path)
+
+    report_text = comparison.markdown_report(data, frame, held_out, table, sweep_table, _relative_plot(plot, report))
+    _write_outputs(
+        [
+            ("plot", plot, draw),
+            ("report", report, lambda path: _write_text(path, report_text)),
+        ]
+    )
+
+
+@cli.command("backtest")
+@click.argument("data", type=click.Path(dir_okay=False))
+@data_options
+@window_options
+@click.option(
+    "--model",
+    "model_names",
+    multiple=True,
+    type=click.Choice(MODEL_NAMES),
+    help="A model to backtest; repeat for several (default: every model).",
+)
+@click.option(
+    "--windows",
+    "n_windows",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Forecast origins; the last window ends at the last row.",
+)
+@click.option(
+    "--step",
+    type=click.IntRange(min=1),
+    help="Rows between consecutive origins (default: the horizon, so that the windows tile the end of the data).",
+)
+@click.option(
+    "--refit",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Fit afresh every K windows; 0 fits once, on the rows before the first window.",
+)
+@id_col_option
+@epochs_option
+@seed_options
+@click.option(
+    "--level",
+    "levels",
+    multiple=True,
+    type=click.FloatRange(0, 100, min_open=True, max_open=True),
+    help="Also forecast a P% prediction interval and score its coverage; repeat for several (--level 80 --level 95).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    callback=_output_path,
+    help="Write every forecast as CSV: [id,] cutoff, date, target, actual, one column per model.",
+)
+@figure_options("Draw the error by horizon step and the last window's forecasts of up to three series")
+@quiet_option
+def backtest_command(
+    data,
+    date_col,
+    targets,
+    freq,
+    fill,
+    date_format,
+    encoding,
+    lookback,
+    horizon,
+    season_length,
+    model_names,
+    n_windows,
+    step,
+    refit,
+    id_col,
+    epochs,
+    seed,
+    seeds,
+    levels,
+    output,
+    plot,
+    report,
+    quiet,
+):
+    """Rolling-origin backtest of models on DATA: fit on the past, forecast the next horizon, move on, repeat.
+
+    Window k of N forecasts the horizon rows after its cutoff with models
+    that saw only the rows up to it; the last window ends at the last row.
+    The table scores every model over all windows (and series): means of
+    MSE, MAE (in the data's units), MASE and sMAPE, the median MASE, MASE
+    relative to the seasonal naive forecast and how often the model beats it,
+    and OWA against M4's Naive2 for many series.
+    """
+    from . import comparison
+    from .data import season_length_for
+    from .evaluation import evaluate
+    from .files import check_output_paths
+
+    plot = _plot_beside_report(plot, report)
+    check_output_paths({"--output": output, "--plot": plot, "--report": report}, {"DATA": data})
+    frame, series_freq, lookback, horizon = _read(
+        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col
+    )
+    click.echo(_summary(data, frame, series_freq, lookback, horizon, None))
+    season = season_length or season_length_for(series_freq)
+    templates, model_of = comparison.backtest_models(
+        model_names or MODEL_NAMES,
+        lookback=lookback,
+        horizon=horizon,
+        season_length=season_length,
+        max_epochs=epochs,
+        seed=seed,
+        seeds=seeds,
+    )
+
+    def announce(column, window):
+        if not quiet:
+            click.echo(f"  fitting {column} for window {window + 1} of {n_windows}", err=True)
+
+    results, seconds = comparison.timed_backtest(
+        templates, frame, n_windows=n_windows, step=step, refit=refit, level=_levels(levels), on_fit=announce
+    )
+    rows = comparison.summarise_scores(evaluate(results, frame, season_length=season), model_of, seconds)
+    description = _backtest_description(rows[0], n_windows, horizon, step or horizon, refit, season, seeds)
+    table = comparison.score_table(rows, comparison.backtest_columns(rows))
+    _report_scores(
+        "backtest", data, frame, results, model_of, description, table, plot=plot, report=report, output=output
+    )
+
+
+def _backtest_description(row, n_windows, horizon, step, refit, season, seeds):
+    """What the backtest table scores, in a few sentences."""
+    fits = {0: "each model fitted once, before the first window", 1: "each model refitted at every window"}
+    spread = f", ± std over {seeds} seeds" if seeds > 1 else ""
+    owa = " OWA: sMAPE and MASE relative to M4's Naive2, averaged." if row["n_series"] > 1 else ""
+    return (
+        f"{_count(n_windows, 'window')} of {horizon} steps, {step} rows apart, the last ending at the last row; "
+        f"{fits.get(refit, f'each model refitted every {refit} windows')}. Means over {row['n_forecasts']} "
+        f"forecasts ({_count(row['n_series'], 'series')} × {_count(n_windows, 'window')}){spread}. MSE and MAE "
+        f"in the data's units; MASE scaled by the in-sample seasonal naive error (season {season}); wins: "
+        f"forecasts whose MASE beats the seasonal naive one's.{owa}"
+    )
+
+
+def _count(number, noun):
+    """``"1 window"``, ``"3 windows"`` (nouns ending in s stay as they are)."""
+    return f"{number} {noun}" + ("s" if number != 1 and not noun.endswith("s") else "")
+
+
+def _report_scores(command, data, frame, results, model_of, description, table, *, plot, report, output=None):
+    """Print a backtest's scores; write its rows (CSV), figure and report together."""
+    from .comparison import scores_report
+
+    click.echo("\n" + textwrap.fill(description, width=110) + "\n")
+    click.echo(table)
+    first_columns = {}  # each model's first results column (its first seed) is drawn
+    for column, model in model_of.items():
+        first_columns.setdefault(model, column)
+
+    def draw(path):
+        from .plotting import plot_backtest
+
+        plot_backtest(results, frame, path, models=first_columns)
+
+    title = f"forecast {command}: {os.path.basename(data)}"
+    report_text = scores_report(title, description, table, _relative_plot(plot, report))
+    _write_outputs(
+        [
+            ("results", output, lambda path: _write_csv(path, results)),
+            ("plot", plot, draw),
+            ("report", report, lambda path: _write_text(path, report_text)),
+        ]
+    )
+
+
+def _levels(levels):
+    """The --level values as the library names them: whole numbers as int (80, not 80.0); None when absent."""
+    return [int(level) if float(level).is_integer() else level for level in levels] or None
+
+
+def _plot_beside_report(plot, report):
+    """The figure's path: --plot, or beside --report with the same name, or None."""
+    if report and not plot:
+        return os.path.splitext(report)[0] + ".png"
+    return plot
+
+
+def _relative_plot(plot, report):
+    """The figure's path as the report links it: relative to the report's folder."""
+    return os.path.relpath(plot, os.path.dirname(os.path.abspath(report))) if plot and report else None
+
+
+def _write_text(path, text):
+    from .files import atomic_write
+
+    with atomic_write(path, "w") as handle:
+        handle.write(text)
+
+
+def _write_csv(path, frame):
+    from .files import atomic_write
+
+    with atomic_write(path, "w") as handle:
+        frame.to_csv(handle, index=False)
+
+
+def _write_outputs(outputs):
+    """Write the outputs given a path together, or none of them, then say where each went.
+
+    ``outputs`` is a list of ``(what, path or None, write)``, ``write(path)`` writing one file.
+    """
+    from .files import staged_outputs
+
+    given = [(what, path, write) for what, path, write in outputs if path]
+    with staged_outputs():
+        for _, path, write in given:
+            write(path)
+    for number, (what, path, _) in enumerate(given):
+        click.echo(("\n" if number == 0 else "") + f"{what} saved to {path}")
 
 
 def _read(data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col=None):

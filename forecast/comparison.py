@@ -6,19 +6,28 @@ standard deviation (so that channels weigh equally, as in the ETTh1
 protocol), and MASE against the in-sample seasonal naive forecast. The
 command line's ``fit`` report, ``compare`` tables, lookback sweep and Markdown
 report are built here, so they can be used and tested without the shell.
+
+Many series, and the ``backtest`` command, are scored by a rolling-origin
+backtest instead (`forecast.backtest`, `forecast.evaluate`): `backtest_models`
+names the forecasters (one column per neural model and seed), `timed_backtest`
+runs them, and `summarise_scores` and `score_table` make the table, one row
+per model with mean ± std over seeds.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import metrics
+from .backtesting import backtest
 from .data import season_length_for
 from .errors import DataError
+from .evaluation import evaluate
 from .registry import MODEL_NAMES, MODELS, make_forecaster
 from .scaling import Scaling
 from .windows import check_positive_int, chronological_split
@@ -286,4 +295,218 @@ def markdown_report(data_name, frame, held_out, table, sweep_table="", plot_path
         sections += ["## Lookback sweep\n", sweep_table + "\n"]
     if plot_path:
         sections += ["## Forecasts and training curves\n", f"![forecasts against actuals]({plot_path})\n"]
+    return "\n".join(sections)
+
+
+def backtest_models(names, *, lookback, horizon, season_length=None, max_epochs=None, seed=0, seeds=1):
+    """The forecasters of a backtest by results column, and the model each column belongs to.
+
+    Each model once; with ``seeds`` > 1, each neural model ``seeds`` times
+    (seeds ``seed``, ``seed + 1``, ...) in columns named ``<model>-seed-<seed>``.
+
+    Returns
+    -------
+    templates : dict of {str: forecaster}
+        Unfitted, as `forecast.backtest` takes them.
+    model_of : dict of {str: str}
+        The model name of each column.
+
+    Examples
+    --------
+    >>> templates, model_of = backtest_models(["gru", "naive"], lookback=24, horizon=12, seeds=2)
+    >>> model_of
+    {'gru-seed-0': 'gru', 'gru-seed-1': 'gru', 'naive': 'naive'}
+    """
+    check_positive_int(seeds, "seeds")
+    templates, model_of = {}, {}
+    for model in names:
+        run_seeds = range(seed, seed + seeds) if MODELS[model].neural else [None]
+        for run_seed in run_seeds:
+            column = model if len(run_seeds) == 1 else f"{model}-seed-{run_seed}"
+            templates[column] = make_forecaster(
+                model,
+                lookback=lookback,
+                horizon=horizon,
+                season_length=season_length,
+                max_epochs=max_epochs,
+                random_state=seed if run_seed is None else run_seed,
+            )
+            model_of[column] = model
+    return templates, model_of
+
+
+def summarise_scores(scores, model_of, fit_seconds=None):
+    """One row per model of `forecast.evaluate`'s scores: mean and standard deviation over its columns (seeds).
+
+    Parameters
+    ----------
+    scores : DataFrame
+        What `forecast.evaluate` returns, one row per results column.
+    model_of : dict of {str: str}
+        The model of each column, as `backtest_models` gives it.
+    fit_seconds : dict of {str: float}, optional
+        Seconds each column took, reported as the median over a model's columns.
+
+    Returns
+    -------
+    list of dict
+        Sorted by mean MASE; each holds ``model``, ``runs`` (its columns),
+        ``n_series``, ``n_forecasts``, every score of ``scores`` and its
+        ``<score>_std``.
+    """
+    counts = ("n_series", "n_forecasts")
+    numeric = [name for name in scores.columns if name not in ("model", *counts)]
+    rows = []
+    for model, group in scores.groupby(scores["model"].map(model_of), sort=False):
+        row = {"model": model, "runs": len(group), **{count: int(group[count].iloc[0]) for count in counts}}
+        for name in numeric:
+            values = group[name].to_numpy(dtype=np.float64)
+            row[name], row[f"{name}_std"] = float(np.mean(values)), float(np.std(values))
+        if fit_seconds is not None:
+            row["fit_seconds"] = float(np.median([fit_seconds[column] for column in group["model"]]))
+        rows.append(row)
+    return sorted(rows, key=lambda row: (np.isnan(row["mase"]), row["mase"]))
+
+
+def _significant_decimals(value, digits=4):
+    """Decimals that show ``value`` with ``digits`` significant digits (none for large numbers)."""
+    magnitude = int(np.floor(np.log10(abs(value)))) if value else 0
+    return max(digits - 1 - magnitude, 0)
+
+
+# How the score tables show a score: header, decimals (None: four significant digits), and a factor.
+SCORE_CELLS = {
+    "mse": ("MSE", None, 1),
+    "mae": ("MAE", None, 1),
+    "mase": ("MASE", 3, 1),
+    "mase_median": ("median MASE", 3, 1),
+    "smape": ("sMAPE %", 2, 1),
+    "relative_mase": ("MASE / seasonal naive", 2, 1),
+    "wins": ("wins vs seasonal naive %", 0, 100),
+    "owa": ("OWA", 3, 1),
+    "fit_seconds": ("fit s", 2, 1),
+}
+# Interval scores `forecast.evaluate` adds per level, such as "coverage-80".
+INTERVAL_SCORE = re.compile(r"(coverage|width|msis)-\d+(\.\d+)?")
+
+
+def backtest_columns(rows):
+    """The scores a backtest table shows: OWA for several series, every interval score the rows hold, fit seconds."""
+    columns = ["mse", "mae", "mase", "mase_median", "smape", "relative_mase", "wins"]
+    if rows[0]["n_series"] > 1:
+        columns.append("owa")
+    columns += [name for name in rows[0] if INTERVAL_SCORE.fullmatch(name)]
+    return columns + ["fit_seconds"] if "fit_seconds" in rows[0] else columns
+
+
+def score_table(rows, columns):
+    """`summarise_scores`' rows as a Markdown table of the given scores; ``± std`` where a model ran several times.
+
+    A score missing from `SCORE_CELLS` (an interval score such as ``coverage-80``) is headed by its own name.
+    """
+
+    def cell(row, name):
+        _, decimals, factor = SCORE_CELLS.get(name, (name, None, 1))
+        value = row[name] * factor
+        if np.isnan(value):
+            return ""
+        decimals = _significant_decimals(value) if decimals is None else decimals
+        spread = f" ± {row[name + '_std'] * factor:,.{decimals}f}" if row["runs"] > 1 and f"{name}_std" in row else ""
+        return f"{value:,.{decimals}f}{spread}"
+
+    headers = [SCORE_CELLS.get(name, (name,))[0] for name in columns]
+    lines = ["| model | " + " | ".join(headers) + " |", "| --- |" + " ---: |" * len(columns)]
+    lines += [f"| {row['model']} | " + " | ".join(cell(row, name) for name in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def timed_backtest(templates, y, *, on_fit=None, **options):
+    """`forecast.backtest` of ``{column: forecaster}``, and the seconds each column's fits and forecasts took.
+
+    ``options`` and ``on_fit`` are passed on to `forecast.backtest`.
+
+    Returns
+    -------
+    results : DataFrame
+        What `forecast.backtest` returns.
+    seconds : dict of {str: float}
+        Per column: from the start of its first fit to the start of the next column's (or the end).
+    """
+    starts = {}  # backtest fits the columns one after the other
+
+    def start(column, window):
+        starts.setdefault(column, time.perf_counter())
+        if on_fit is not None:
+            on_fit(column, window)
+
+    results = backtest(templates, y, on_fit=start, **options)
+    ends = [*list(starts.values())[1:], time.perf_counter()]
+    return results, {column: end - begun for (column, begun), end in zip(starts.items(), ends)}
+
+
+def held_out_windows(frame, held_out_size, horizon):
+    """Backtest windows, ``horizon`` rows apart, that cover the held-out tail of a typical (median-length) series.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"y": range(150)}, index=pd.MultiIndex.from_product([["a", "b"], range(75)]))
+    >>> held_out_windows(frame, 0.2, horizon=6)
+    3
+    """
+    lengths = frame.groupby(level=0, sort=False).size()
+    return max(1, int(np.ceil(held_out_size * float(lengths.median()) / horizon)))
+
+
+def compare_many(
+    frame,
+    *,
+    lookback,
+    horizon,
+    models=MODEL_NAMES,
+    held_out_size=0.2,
+    season_length=None,
+    seeds=1,
+    seed=0,
+    max_epochs=None,
+    on_run=None,
+):
+    """`compare` for a long-format frame of many series: one global model per kind, scored by a backtest.
+
+    Each model is fitted once on every series up to its held-out tail
+    (`held_out_windows` windows of ``horizon`` rows, ``refit=0``) and forecasts
+    the windows of the tail; `forecast.evaluate` scores them. Neural models run
+    ``seeds`` times. ``on_run(column, None)`` is called before each fit.
+
+    Returns
+    -------
+    results : DataFrame
+        The backtest's rows, one column per model (and seed).
+    rows : list of dict
+        `summarise_scores`' rows, with each model's ``fit_seconds`` (its fit and forecasts).
+    model_of : dict of {str: str}
+        The model of each results column.
+    """
+    n_windows = held_out_windows(frame, held_out_size, horizon)
+    templates, model_of = backtest_models(
+        models,
+        lookback=lookback,
+        horizon=horizon,
+        season_length=season_length,
+        max_epochs=max_epochs,
+        seed=seed,
+        seeds=seeds,
+    )
+    announce = None if on_run is None else (lambda column, window: on_run(column, None))
+    results, seconds = timed_backtest(templates, frame, n_windows=n_windows, refit=0, on_fit=announce)
+    rows = summarise_scores(evaluate(results, frame, season_length=season_length), model_of, seconds)
+    return results, rows, model_of
+
+
+def scores_report(title, description, table, plot_path=None):
+    """A Markdown report of a score table: a title, what was scored, the table and the figure (relative path)."""
+    sections = [f"# {title}\n", description + "\n", table + "\n"]
+    if plot_path:
+        sections += [
+            "## Error by horizon step and forecasts\n",
+            f"![error by horizon step and forecasts]({plot_path})\n",
+        ]
     return "\n".join(sections)

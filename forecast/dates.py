@@ -11,28 +11,51 @@ from __future__ import annotations
 
 import re
 import warnings
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
+from dateutil import parser as dateutil_parser
 from pandas.tseries.api import guess_datetime_format
 
 from .errors import DataError
 
-# Whole numbers that are dates, by range: (name, lowest, highest, how to parse).
+# Whole numbers that are dates, by range: (name, lowest, highest, how to parse). The first kind whose
+# range holds every value and that reads every value is taken: 2020010100 is a yyyymmddhh hour (weather
+# services write those), 1577836800 epoch seconds.
 _INTEGER_DATES = (
     ("years", 1000, 9999, {"format": "%Y"}),
+    ("yyyymm months", 100001, 999912, {"format": "%Y%m"}),
     ("yyyymmdd dates", 10000101, 99991231, {"format": "%Y%m%d"}),
+    ("yyyymmddhh hours", 1000010100, 9999123123, {"format": "%Y%m%d%H"}),
+    ("yyyymmddhhmm times", 100001010000, 999912312359, {"format": "%Y%m%d%H%M"}),
+    ("yyyymmddhhmmss times", 10000101000000, 99991231235959, {"format": "%Y%m%d%H%M%S"}),
     ("epoch seconds", 10**8, 5 * 10**9, {"unit": "s"}),  # 1973 to 2128
     ("epoch milliseconds", 10**11, 5 * 10**12, {"unit": "ms"}),
 )
 _WHOLE_NUMBER = re.compile(r"-?\d+")
-_QUARTER = re.compile(r"(\d{4})[- ]?[Qq]([1-4])")
+# Quarters, year first (2020Q1, 2020-Q1, 2020 Q1) or quarter first (Q1 2020, Q1/2020), with their normal form.
+_QUARTERS = (
+    (re.compile(r"(\d{4})[- /]?[Qq]([1-4])"), r"\1Q\2"),
+    (re.compile(r"[Qq]([1-4])[- /]?(\d{4})"), r"\2Q\1"),
+)
+_MONTH_NAMES = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    "|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+# A month and its year: Jan 2020, January 2020, Jan-20 (Excel's mmm-yy). "Jan 20" is refused: it may be a day.
+_MONTH_YEAR = re.compile(
+    rf"(?P<month>{_MONTH_NAMES})\.?(?:[- /]*(?P<year>\d{{4}})|[-/'’](?P<short_year>\d{{2}}))", re.IGNORECASE
+)
+# Two defaults that differ in every field: a value parsed alike under both has written that field.
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2))
 _ISO_WEEK = re.compile(r"(\d{4})-?W(\d{2})(?:-?([1-7]))?")
 # Day and month in either order, then the year: 01/02/2020, 1.2.20, 01-02-2020 13:45.
 _DAY_MONTH = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:([ T]+)(.+))?")
 _TIME_ONLY = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?")
 _AM_PM = re.compile(r"\s*[AaPp][Mm]$")
 _YEAR_DIRECTIVES = ("%Y", "%y", "%G")
+_SNIFF = 20
 
 
 def parse_date_column(column, where, date_format=None):
@@ -68,13 +91,19 @@ def parse_date_column(column, where, date_format=None):
         _refuse_times_of_day(text, where)
     if _WHOLE_NUMBER.fullmatch(first):
         return _parse_integer_dates(pd.to_numeric(_of_one_shape(text, _WHOLE_NUMBER, where)), where)
-    if _QUARTER.fullmatch(first):
-        return _parse_quarters(_of_one_shape(text, _QUARTER, where))
+    for shape, normal_form in _QUARTERS:
+        if shape.fullmatch(first):
+            return _parse_quarters(_of_one_shape(text, shape, where), shape, normal_form)
     if _ISO_WEEK.fullmatch(first):
         return _parse_iso_weeks(_of_one_shape(text, _ISO_WEEK, where), where)
+    if _MONTH_YEAR.fullmatch(first):
+        return _parse_month_years(_of_one_shape(text, _MONTH_YEAR, where), where)
     if _DAY_MONTH.fullmatch(first):
         text = _of_one_shape(text, _DAY_MONTH, where)
         return _parse_with_format(text, where, _day_month_format(text, where))
+    guessed = guess_datetime_format(first)
+    if guessed is None or not any(directive in guessed for directive in _YEAR_DIRECTIVES):
+        _refuse_dates_without_a_year(text, where)
     parsed = _quiet_to_datetime(text)  # one format, guessed by pandas from the first value
     if parsed.notna().all():
         return pd.DatetimeIndex(parsed)
@@ -83,6 +112,7 @@ def parse_date_column(column, where, date_format=None):
     day_month = text.str.fullmatch(_DAY_MONTH)
     if day_month.any():
         _refuse_mixed_shapes(text, ~day_month, where)
+    _refuse_dates_without_a_year(text, where)
     return _parse_inferred(column, text, where)
 
 
@@ -110,17 +140,24 @@ def _refuse_mixed_shapes(text, matches, where):
 
 
 def integer_dates_or_none(column):
-    """``column`` read as years, yyyymmdd dates or epoch seconds or milliseconds; None if it is none of them."""
-    kind = _integer_date_kind(column)
-    if kind is None:
-        return None
-    parsed = _parse_integers(column, kind)
-    return None if parsed.isna().any() else pd.DatetimeIndex(parsed)
+    """``column`` read as years, yyyymmdd dates or times, or epoch seconds or milliseconds; None if none of them."""
+    reading = _integer_reading(column)
+    return None if reading is None or reading[1].isna().any() else pd.DatetimeIndex(reading[1])
 
 
-def _integer_date_kind(column):
-    """The entry of `_INTEGER_DATES` whose range holds every value, or None."""
-    return next((kind for kind in _INTEGER_DATES if column.between(kind[1], kind[2]).all()), None)
+def _integer_reading(column):
+    """``(kind name, timestamps)`` by the first kind of `_INTEGER_DATES` that reads every value.
+
+    When none does, the first kind whose range holds every value, with NaT where it fails; None when no range does.
+    """
+    first = None
+    for kind in _INTEGER_DATES:
+        if column.between(kind[1], kind[2]).all():
+            parsed = _parse_integers(column, kind)
+            if parsed.notna().all():
+                return kind[0], parsed
+            first = first or (kind[0], parsed)
+    return first
 
 
 def _parse_integers(column, kind):
@@ -133,20 +170,39 @@ def looks_like_dates(column):
     text = column.astype(str).str.strip()
     if text.str.fullmatch(_TIME_ONLY).any():
         return False
-    if any(text.str.fullmatch(shape).all() for shape in (_QUARTER, _ISO_WEEK, _DAY_MONTH)):
+    shapes = (*(shape for shape, _ in _QUARTERS), _ISO_WEEK, _MONTH_YEAR, _DAY_MONTH)
+    if any(text.str.fullmatch(shape).all() for shape in shapes):
         return True
     return bool(_quiet_to_datetime(text).notna().all())
 
 
+def is_time_of_day(column):
+    """Whether every value of ``column`` is a time of day without a date (``13:45``, ``1:45 PM``)."""
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return False
+    text = column.dropna().astype(str).str.strip()
+    # The first values decide cheaply for most columns; the whole column must agree.
+    return len(text) > 0 and all(part.str.fullmatch(_TIME_ONLY).all() for part in (text.head(_SNIFF), text))
+
+
+def parse_times_of_day(column, where):
+    """The times of day of ``column`` (``13:45``, ``1:45 PM``) as offsets from midnight, a `TimedeltaIndex`."""
+    _refuse_missing_dates(column.isna(), where)
+    text = column.astype(str).str.strip()
+    clock = pd.Series(_checked(_quiet_to_datetime(text), text, where, " (a time of day)"))
+    return pd.TimedeltaIndex(clock - clock.dt.normalize())
+
+
 def _parse_integer_dates(column, where):
-    kind = _integer_date_kind(column)
-    if kind is None:
+    reading = _integer_reading(column)
+    if reading is None:
         kinds = ", ".join(f"{name} ({lowest} to {highest})" for name, lowest, highest, _ in _INTEGER_DATES)
         raise DataError(
             f"{where} holds numbers, not dates (whole numbers are read as {kinds}); "
             "pass the date column with date_col= (--date-col)"
         )
-    return _checked(_parse_integers(column, kind), column, where, f" (read as {kind[0]})")
+    name, parsed = reading
+    return _checked(parsed, column, where, f" (read as {name})")
 
 
 def _refuse_times_of_day(text, where):
@@ -159,9 +215,39 @@ def _refuse_times_of_day(text, where):
         )
 
 
-def _parse_quarters(text):
-    normalised = text.str.replace(_QUARTER, r"\1Q\2", regex=True)
+def _parse_quarters(text, shape, normal_form):
+    normalised = text.str.replace(shape, normal_form, regex=True)
     return pd.PeriodIndex(normalised, freq="Q").to_timestamp()
+
+
+def _parse_month_years(text, where):
+    """Month names with a year (Jan 2020, January 2020, Jan-20), read as the first day of the month."""
+    parts = text.str.extract(_MONTH_YEAR)
+    four_digits = parts["year"].notna()
+    if four_digits.any() and not four_digits.all():
+        _refuse_mixed_shapes(text, four_digits == four_digits.iloc[0], where)
+    year_format = "%Y" if four_digits.iloc[0] else "%y"
+    normalised = parts["month"].str[:3] + " " + parts["year"].fillna(parts["short_year"])
+    return _parse_with_format(normalised, where, f"%b {year_format}", shown=text)
+
+
+def _refuse_dates_without_a_year(text, where):
+    """Refuse values that name no year (``March``, ``18-Jan``): parsing them would make the year up."""
+    for row, value in text.reset_index(drop=True).drop_duplicates().items():
+        if _year_is_made_up(value):
+            raise DataError(
+                f"{where} has a date without a year, {value!r} in data row {row + 1}; write the year in every date "
+                "(2020-01-18), or pass the right column with date_col= (--date-col)"
+            )
+
+
+def _year_is_made_up(value):
+    """Whether dateutil, which pandas falls back on, takes the year of ``value`` from its default."""
+    try:
+        first, second = (dateutil_parser.parse(value, default=default) for default in _DEFAULTS)
+    except (ValueError, OverflowError):
+        return False
+    return first.year != second.year
 
 
 def _parse_iso_weeks(text, where):

@@ -8,6 +8,7 @@ import numpy as np
 
 from .base import BaseForecaster
 from .errors import DataError
+from .intervals import limit_calibration_rows
 from .neural import MLPNetwork, RecurrentNetwork
 from .params import COVARIATE_RULES, POSITIVE
 from .scaling import Scaling
@@ -37,9 +38,10 @@ TRAINING_PARAMETERS = """
         Largest global L2 norm of the gradients; 0 turns clipping off.
     validation_fraction : float, default=0.2
         Fraction of the rows, taken from the end (never shuffled), held out
-        for early stopping. Scaling is fitted on the rows before it. A series
-        too short for such a tail trains on all its rows; when no series has
-        one, training stops on the training loss (with a warning).
+        for early stopping and for calibrating prediction intervals. Scaling
+        is fitted on the rows before it. A series too short for such a tail
+        trains on all its rows; when no series has one, training stops on the
+        training loss (with a warning) and the model has no intervals.
     random_state : int, RandomState or None, default=None
         Seeds the initial weights, dropout and shuffling; an int makes CPU
         runs bit-identical.
@@ -131,6 +133,15 @@ class NeuralForecaster(BaseForecaster):
             future = scaling.channels(slice(-future.shape[2], None)).transform(future)  # (n, H, F), scaled
         scaled = self._predict_scaled(scaling.transform(windows), future)  # (n, H, C)
         return scaling.channels(slice(0, self.n_channels_)).inverse(scaled)
+
+    _calibration_hint = "fit it with validation_fraction > 0 on series long enough for a validation tail"
+
+    def _calibration_model(self, series_list):
+        """The network itself and its validation tails: it was trained without them."""
+        tails = [
+            len(values) - self._split(len(values), self.lookback, self.horizon).train_rows for values in series_list
+        ]
+        return self, limit_calibration_rows(tails)
 
 
 class RNNForecaster(RecurrentNetwork, NeuralForecaster):

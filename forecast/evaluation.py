@@ -7,6 +7,9 @@ target on its own). A model's row holds the mean and the median of these
 scores, and its standing against two references that this module forecasts
 itself from the data at every cutoff: the seasonal naive forecast (MASE
 relative to it, and how often the model beats it) and M4's Naive2 (OWA).
+Where the results hold a model's prediction intervals (``<model>-lo-80``,
+``<model>-hi-80``, ...), each level also gets its coverage, mean width and
+M4's MSIS (the interval score over the same scale as MASE).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from .backtesting import FIXED_COLUMNS
 from .baselines import naive2
 from .data import infer_frequency, season_length_for
 from .errors import DataError
+from .intervals import interval_column, parse_interval_column
 from .panel import as_panel
 from .windows import check_positive_int
 
@@ -35,7 +39,8 @@ def evaluate(results, y, *, season_length=None):
     ----------
     results : DataFrame
         What `forecast.backtest` returns: ``[id], cutoff, <timestamp>, target,
-        actual`` and one column of forecasts per model.
+        actual``, one column of forecasts per model, and any bounds of its
+        intervals (``<model>-lo-<level>``, ``<model>-hi-<level>``).
     y : DataFrame, Series or array-like
         The data the backtest ran on (as `forecast.backtest` takes it); the
         MASE scale and the references are computed from its rows up to each
@@ -55,7 +60,11 @@ def evaluate(results, y, *, season_length=None):
         forecast's), ``wins`` (the share of forecasts whose MASE is below the
         seasonal naive forecast's; ties are not wins) and ``owa`` (M4's
         overall weighted average: the mean of the model's sMAPE and MASE, each
-        over Naive2's; meant for many series). A forecast whose MASE scale is
+        over Naive2's; meant for many series). A model with intervals in the
+        results also has, for each level, ``coverage-<level>`` (the percentage
+        of actuals inside, to compare with the level), ``width-<level>`` (the
+        mean width, in the data's units) and ``msis-<level>`` (M4's mean
+        scaled interval score), each the mean over the forecasts. A forecast whose MASE scale is
         undefined (fewer than ``season_length + 1`` rows before the cutoff, or
         a history that does not change over a season) has no MASE; a warning
         names its series.
@@ -71,7 +80,7 @@ def evaluate(results, y, *, season_length=None):
     >>> bool(scores.loc[0, "relative_mase"] < 1)
     True
     """
-    id_col, time_col, model_cols = _layout(results)
+    id_col, time_col, model_cols, interval_cols = results_columns(results)
     panel = as_panel(y)
     season_length = _season_length(panel, season_length)
     located = _locate(results, id_col, time_col, panel)
@@ -80,6 +89,10 @@ def evaluate(results, y, *, season_length=None):
     forecasts = {name: results[name].to_numpy(dtype=np.float64) for name in model_cols}
     rows = list(_group_rows(located["series"], located["cutoff"]).values())  # of each (series, window) forecast
     scores = {name: _scores(actual, predicted, scale, rows) for name, predicted in forecasts.items()}
+    for name, levels in interval_cols.items():
+        for level in levels:
+            lower, upper = (results[interval_column(name, side, level)].to_numpy(np.float64) for side in ("lo", "hi"))
+            scores[name].update(_interval_scores(actual, lower, upper, level, scale, rows))
     seasonal_naive = _scores(actual, _seasonal_naive(panel, located, season_length), scale, rows)
     reference = _scores(actual, _naive2(panel, located, season_length), scale, rows)
     n_series = len(located["by_series"])
@@ -88,8 +101,8 @@ def evaluate(results, y, *, season_length=None):
     )
 
 
-def _layout(results):
-    """The id column (or None), the timestamp column and the model columns of backtest results."""
+def results_columns(results):
+    """The id column (or None), the timestamp column, the model columns and the interval levels of backtest results."""
     missing = [name for name in FIXED_COLUMNS if name not in results.columns]
     if missing:
         raise DataError(
@@ -105,10 +118,22 @@ def _layout(results):
             "results must start with [id], cutoff, timestamp, as forecast.backtest returns them; "
             f"these start with {', '.join(map(repr, columns[:3]))}"
         )
-    model_cols = [name for name in columns if name not in (id_col, time_col, *FIXED_COLUMNS)]
+    other_cols = [name for name in columns if name not in (id_col, time_col, *FIXED_COLUMNS)]
+    bounds = {column: parse_interval_column(column) for column in other_cols}
+    model_cols = [name for name in other_cols if bounds[name] is None or bounds[name][0] not in other_cols]
     if not model_cols:
         raise DataError("results hold no model column; pass what forecast.backtest returns")
-    return id_col, time_col, model_cols
+    return id_col, time_col, model_cols, _interval_levels(model_cols, bounds)
+
+
+def _interval_levels(model_cols, bounds):
+    """``{model: [level, ...]}``: the levels whose lower and upper bound columns the results hold for each model."""
+    found = [bound for bound in bounds.values() if bound is not None and bound[0] in model_cols]
+    levels = {}
+    for name, side, level in found:
+        if side == "lo" and (name, "hi", level) in found:
+            levels.setdefault(name, []).append(level)
+    return {name: sorted(model_levels) for name, model_levels in levels.items()}
 
 
 def _season_length(panel, season_length):
@@ -233,6 +258,22 @@ def _scores(actual, predicted, scale, forecasts):
     }
 
 
+def _interval_scores(actual, lower, upper, level, scale, forecasts):
+    """Coverage, width and MSIS of each (series, window) forecast's intervals of one level, as arrays."""
+
+    def per_forecast(score, *values, **options):
+        return np.array([score(*(value[rows] for value in values), **options) for rows in forecasts])
+
+    # Like MASE, MSIS is a plain score of the values divided by the scale.
+    return {
+        f"coverage-{level:g}": per_forecast(metrics.coverage, actual, lower, upper),
+        f"width-{level:g}": per_forecast(metrics.interval_width, lower, upper),
+        f"msis-{level:g}": per_forecast(
+            metrics.interval_score, actual / scale, lower / scale, upper / scale, level=level
+        ),
+    }
+
+
 def _summary(name, scores, seasonal_naive, reference, n_series):
     """One model's row: means and medians of its scores, and its standing against the two references."""
     row = {"model": name, "n_series": n_series, "n_forecasts": len(scores["mse"])}
@@ -244,6 +285,7 @@ def _summary(name, scores, seasonal_naive, reference, n_series):
         float(np.mean(scores["mase"][compared] < seasonal_naive["mase"][compared])) if compared.any() else np.nan
     )
     row["owa"] = 0.5 * (_ratio(row["smape"], _mean(reference["smape"])) + _ratio(row["mase"], _mean(reference["mase"])))
+    row.update({score: _mean(values) for score, values in scores.items() if score not in SCORES})
     return row
 
 

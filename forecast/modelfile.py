@@ -78,6 +78,8 @@ def read(path, classes):
         The file is missing, corrupt, or not a forecast model file.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ModelFileError(f"{path}: a folder, not a model file; pass the path of a file written by `forecast fit`")
     if not path.is_file():
         raise ModelFileError(f"{path}: no such model file; train one with `forecast fit` or pass --model")
     with open(path, "rb") as handle:

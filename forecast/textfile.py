@@ -5,7 +5,8 @@ compressed file reads whatever its name. Text is decoded by its byte-order
 mark (UTF-8, UTF-16 LE or BE), else as UTF-8, else as cp1252 (Windows'
 Western European code page, a superset of Latin-1's printable characters);
 ``encoding=`` overrides all of this. Lines whose first non-blank character is
-``#`` are comments and are removed; a ``#`` inside a value is data.
+``#`` are comments and are removed; a ``#`` inside a value is data. Excel
+workbooks, OpenDocument spreadsheets and Parquet files are named as such.
 """
 
 from __future__ import annotations
@@ -24,6 +25,15 @@ from dataclasses import dataclass
 from .errors import DataError
 
 _MAGIC_BYTES = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz"), (b"PK\x03\x04", "zip"))
+# Files often passed for a CSV, by their first bytes, or (zip archives) by a member they always hold.
+_OTHER_FORMATS = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls)"),
+    (b"PAR1", "a Parquet file"),
+)
+_OTHER_FORMAT_MEMBERS = (
+    ("xl/workbook.xml", "an Excel workbook (.xlsx)"),
+    ("content.xml", "an OpenDocument spreadsheet"),
+)
 _OPENERS = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
 _BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 FALLBACK_ENCODING = "cp1252"
@@ -78,9 +88,19 @@ def open_csv_text(path, encoding=None):
 
 
 def _compression(path):
-    with open(path, "rb") as handle:
-        start = handle.read(8)
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(8)
+    except OSError as error:  # no read permission, say: the first read of the file tells
+        raise DataError(f"{path}: cannot read the file ({error.strerror}); check its permissions") from None
+    for magic, kind in _OTHER_FORMATS:
+        if start.startswith(magic):
+            _refuse_another_format(path, kind)
     return next((name for magic, name in _MAGIC_BYTES if start.startswith(magic)), None)
+
+
+def _refuse_another_format(path, kind):
+    raise DataError(f"{path}: {kind}, not a CSV file; save or export it as CSV and pass that file")
 
 
 @contextlib.contextmanager
@@ -104,6 +124,10 @@ def _open_binary(path, compression):
         return _OPENERS[compression](path, "rb")
     archive = zipfile.ZipFile(path)
     names = [name for name in archive.namelist() if not name.endswith("/")]
+    for member, kind in _OTHER_FORMAT_MEMBERS:
+        if member in names:
+            archive.close()
+            _refuse_another_format(path, kind)
     if len(names) != 1:
         archive.close()
         raise DataError(

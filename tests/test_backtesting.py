@@ -177,7 +177,7 @@ def test_a_season_length_read_from_the_data_counts_in_the_rows_needed():
 @pytest.mark.parametrize(
     "models, options, message",
     [
-        (NaiveForecaster(horizon=2), {"level": [80]}, "intervals are not available in backtests yet"),
+        (NaiveForecaster(horizon=2), {"level": [80, 100]}, r"level must be a number in \(0, 100\)"),
         (NaiveForecaster(horizon=2), {"refit": -1}, "refit must be a whole number >= 0"),
         (NaiveForecaster(horizon=2), {"n_windows": 0}, "n_windows must be a whole number >= 1"),
         ({"a": NaiveForecaster(horizon=2), "b": NaiveForecaster(horizon=3)}, {}, "different horizons .*a 2, b 3"),
@@ -189,3 +189,52 @@ def test_a_season_length_read_from_the_data_counts_in_the_rows_needed():
 def test_bad_arguments_are_refused_with_what_to_pass(models, options, message):
     with pytest.raises(ValueError, match=message):
         backtest(models, AIRLINE, **options)
+
+
+def test_on_fit_is_called_before_every_fit_with_the_model_and_its_first_window():
+    fits = []
+    backtest(
+        {"naive": NaiveForecaster(horizon=3), "linear": LinearForecaster(6, 3)},
+        AIRLINE,
+        n_windows=5,
+        refit=2,
+        on_fit=lambda name, window: fits.append((name, window)),
+    )
+    assert fits == [("naive", 0), ("naive", 2), ("naive", 4), ("linear", 0), ("linear", 2), ("linear", 4)]
+
+
+def test_fit_predict_and_backtest_take_a_flat_long_frame():
+    frame = long_frame([30, 40])
+    flat = frame.reset_index().sample(frac=1, random_state=1)  # unique_id, ds, y in any order
+    model = LinearForecaster(lookback=6, horizon=3)
+    expected = LinearForecaster(lookback=6, horizon=3).fit(frame)
+    model.fit(flat)
+    assert model.series_ids_ == ["a", "b"]
+    pd.testing.assert_frame_equal(model.predict(), expected.predict())
+    pd.testing.assert_frame_equal(model.predict(flat), expected.predict(frame))
+    pd.testing.assert_frame_equal(backtest(model, flat), backtest(model, frame))
+
+
+def test_interval_columns_follow_every_model_and_match_a_model_fitted_by_hand():
+    models = {"linear": LinearForecaster(lookback=24, horizon=12), "naive": NaiveForecaster(horizon=12)}
+    results = backtest(models, AIRLINE, n_windows=2, level=[95, 80])
+    bounds = [f"{name}-{side}-{level}" for name in models for level in (80, 95) for side in ("lo", "hi")]
+    assert list(results.columns) == ["cutoff", "date", "target", "actual", "linear", "naive", *bounds]
+    for cutoff in cutoffs(144, 12, 2, 12):
+        rows = window(results, AIRLINE.index[cutoff - 1])
+        expected = LinearForecaster(lookback=24, horizon=12).fit(AIRLINE.iloc[:cutoff]).predict(level=[80, 95])
+        for level in (80, 95):
+            for side in ("lo", "hi"):
+                np.testing.assert_allclose(rows[f"linear-{side}-{level}"], expected[f"passengers-{side}-{level}"])
+
+
+def test_interval_columns_of_long_frames_use_each_series_own_scale():
+    frame = long_frame([60, 45, 80])
+    results = backtest(LinearForecaster(lookback=8, horizon=3), frame, n_windows=2, step=5, refit=0, level=80)
+    assert list(results.columns[-2:]) == ["LinearForecaster-lo-80", "LinearForecaster-hi-80"]
+    cut = {sid: frame.loc[sid].iloc[: cutoffs(length, 3, 2, 5)[0]] for sid, length in zip("abc", (60, 45, 80))}
+    expected = LinearForecaster(lookback=8, horizon=3).fit(pd.concat(cut, names=["unique_id", "ds"])).predict(level=80)
+    for series_id, history in cut.items():
+        rows = results[(results["unique_id"] == series_id) & (results["cutoff"] == history.index[-1])]
+        np.testing.assert_allclose(rows["LinearForecaster-lo-80"], expected.loc[series_id, "y-lo-80"])
+        np.testing.assert_allclose(rows["LinearForecaster-hi-80"], expected.loc[series_id, "y-hi-80"])

@@ -134,7 +134,7 @@ def test_compare_refuses_unknown_models(run):
         ),
         ("\x00\x01\x02garbage", "not a text CSV file"),
         ("date,value\n2020-01-01,\n2020-01-02,\n", "no numeric column besides 'date'"),
-        ('date,value\n2020-01-01,"1,200"\n2020-01-02,"1,300"\n', "column 'value' holds '1,200'"),
+        ('date,value\n2020-01-01,"1,5"\n2020-01-02,"1.5"\n', "column 'value' writes numbers two ways"),
     ],
 )
 def test_fit_on_bad_files_fails_cleanly_and_writes_nothing(run, tmp_path, text, fragment):
@@ -197,7 +197,8 @@ def test_debug_shows_the_traceback(run):
 def test_help_is_instant_and_imports_neither_torch_nor_pandas():
     code = (
         "import sys\nfrom forecast.cli import cli\n"
-        "for args in (['--help'], ['fit', '--help'], ['predict', '--help'], ['compare', '--help']):\n"
+        "for args in (['--help'], ['fit', '--help'], ['predict', '--help'], ['compare', '--help'],\n"
+        "             ['backtest', '--help']):\n"
         "    try:\n        cli.main(args)\n    except SystemExit as done:\n        assert done.code == 0\n"
         "print('heavy:', sorted(m for m in ('torch', 'pandas') if m in sys.modules))"
     )
@@ -292,3 +293,145 @@ def test_the_command_line_offers_exactly_the_registry_models():
 
     fit_choices = next(param for param in cli.commands["fit"].params if param.name == "model_name").type.choices
     assert tuple(fit_choices) == MODEL_NAMES
+
+
+def write_long_csv(path, lengths=(("A", 60), ("B", 75))):
+    """Daily series of the given lengths in long format (unique_id, ds, y), each at its own level."""
+    rows = ["unique_id,ds,y"] + [
+        f"{series_id},{pd.Timestamp('2022-01-01') + pd.Timedelta(days=day):%Y-%m-%d},"
+        f"{10 * (number + 1) + np.sin(2 * np.pi * day / 7) + day / 20:.3f}"
+        for number, (series_id, length) in enumerate(lengths)
+        for day in range(length)
+    ]
+    path.write_text("\n".join(rows) + "\n")
+
+
+def table_rows(stdout):
+    """The rows of the Markdown table in ``stdout`` as lists of cells, the header first."""
+    lines = [line for line in stdout.splitlines() if line.startswith("| ") and "---" not in line]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+
+
+def test_backtest_prints_scores_and_writes_the_rows_of_forecast_backtest(run, tmp_path):
+    from forecast import LinearForecaster, NaiveForecaster, backtest, read_csv
+
+    options = "--model linear --model naive --windows 2 --step 6 -o rows.csv --report report.md"
+    result = run("backtest", AIRLINE, *options.split())
+    assert result.exit_code == 0, result.output
+    header, *rows = table_rows(result.stdout)
+    scores = ["MSE", "MAE", "MASE", "median MASE", "sMAPE %", "MASE / seasonal naive", "wins vs seasonal naive %"]
+    assert header == ["model", *scores, "fit s"]
+    assert "OWA" not in header  # one series
+    assert sorted(row[0] for row in rows) == ["linear", "naive"]
+    assert [float(row[3]) for row in rows] == sorted(float(row[3]) for row in rows)
+    assert result.stderr.splitlines() == [
+        "  fitting linear for window 1 of 2",
+        "  fitting linear for window 2 of 2",
+        "  fitting naive for window 1 of 2",
+        "  fitting naive for window 2 of 2",
+    ]
+    expected = backtest(
+        {"linear": LinearForecaster(lookback=24, horizon=12), "naive": NaiveForecaster(horizon=12)},
+        read_csv(AIRLINE),
+        n_windows=2,
+        step=6,
+    )
+    written = pd.read_csv(tmp_path / "rows.csv", parse_dates=["cutoff", "date"])
+    pd.testing.assert_frame_equal(written, expected, check_dtype=False)
+    report = (tmp_path / "report.md").read_text()
+    assert report.startswith("# forecast backtest: airline.csv") and "| linear |" in report
+    assert "![error by horizon step and forecasts](report.png)" in report
+    assert (tmp_path / "report.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_backtest_of_many_series_fits_once_with_refit_zero(run, tmp_path):
+    write_long_csv(tmp_path / "long.csv")
+    models = "--model linear --model seasonal-naive --model mlp --epochs 2 --seeds 2"
+    outputs = "-o rows.csv --plot figure.svg"
+    result = run(
+        "backtest", "long.csv", "--id-col", "unique_id", *models.split(), "--windows", 3, "--refit", 0, *outputs.split()
+    )
+    assert result.exit_code == 0, result.output
+    assert "(2 series × 3 windows), ± std over 2 seeds" in " ".join(result.stdout.split())
+    header, *rows = table_rows(result.stdout)
+    assert header[-2:] == ["OWA", "fit s"]
+    spread = {row[0]: "±" in row[3] for row in rows}
+    assert spread == {"linear": False, "seasonal-naive": False, "mlp": True}
+    fits = result.stderr.splitlines()
+    assert fits == [
+        f"  fitting {column} for window 1 of 3" for column in ("linear", "seasonal-naive", "mlp-seed-0", "mlp-seed-1")
+    ]
+    written = pd.read_csv(tmp_path / "rows.csv")
+    columns = ["linear", "seasonal-naive", "mlp-seed-0", "mlp-seed-1"]
+    assert list(written.columns) == ["unique_id", "cutoff", "ds", "target", "actual", *columns]
+    assert len(written) == 2 * 3 * 7 and written.groupby("unique_id")["cutoff"].nunique().tolist() == [3, 3]
+    assert (tmp_path / "figure.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_backtest_with_too_many_windows_is_one_error_and_writes_nothing(run, tmp_path):
+    result = run("backtest", AIRLINE, "--model", "linear", "--windows", "20", "-o", "rows.csv", "--report", "r.md")
+    assert_one_error_line(result, 1, "too few: 20 backtest window(s)", "use n_windows=9 or fewer")
+    assert os.listdir(tmp_path) == []
+
+
+def test_backtest_usage_errors(run, tmp_path):
+    assert_one_error_line(run("backtest", AIRLINE, "--model", "prophet"), 2, "'prophet' is not one of")
+    assert_one_error_line(run("backtest", AIRLINE, "--refit", "-1"), 2, "--refit")
+    assert_one_error_line(run("backtest", AIRLINE, "--level", "100"), 2, "--level")
+    assert_one_error_line(run("backtest", AIRLINE, "-o", str(AIRLINE)), 1, "same file as DATA")
+    assert os.listdir(tmp_path) == []
+
+
+def test_backtest_passes_levels_on_and_shows_the_interval_scores_evaluate_gives(run, monkeypatch):
+    import forecast.comparison
+    import forecast.evaluation
+
+    levels, backtest, evaluate = [], forecast.comparison.backtest, forecast.evaluation.evaluate
+
+    def backtest_recording_level(*args, level=None, **kwargs):
+        levels.append(level)
+        return backtest(*args, **kwargs)
+
+    def evaluate_with_coverage(*args, **kwargs):
+        return evaluate(*args, **kwargs).assign(**{"coverage-80": 0.75, "width-80": 42.0})
+
+    monkeypatch.setattr(forecast.comparison, "backtest", backtest_recording_level)
+    monkeypatch.setattr(forecast.evaluation, "evaluate", evaluate_with_coverage)
+    result = run("backtest", AIRLINE, "--model", "naive", "--level", "80", "--level", "97.5", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert levels == [[80, 97.5]]
+    header, row = table_rows(result.stdout)
+    assert header[-3:-1] == ["coverage-80", "width-80"] and row[-3:-1] == ["0.7500", "42.00"]
+
+
+def test_compare_many_series_scores_global_models_on_the_held_out_tail(run, tmp_path):
+    write_long_csv(tmp_path / "long.csv", (("A", 80), ("B", 70), ("C", 90)))
+    options = "--id-col unique_id --models linear,naive,seasonal-naive --report report.md --quiet"
+    result = run("compare", "long.csv", *options.split())
+    assert result.exit_code == 0, result.output
+    # A fifth of the median series (80 rows) is 16 rows: covered by 3 windows of 7.
+    assert "held out: the last 21 rows of each series, 3 windows of 7 steps" in " ".join(result.stdout.split())
+    header, *rows = table_rows(result.stdout)
+    assert header == ["model", "MSE", "MAE", "MASE", "MASE / seasonal naive", "fit s"]
+    assert [row[0] for row in rows][-1] == "naive" and len(rows) == 3
+    seasonal = next(row for row in rows if row[0] == "seasonal-naive")
+    assert seasonal[4] == "1.00"
+    assert (tmp_path / "report.png").read_bytes()[:4] == b"\x89PNG"
+    assert "# forecast compare: long.csv" in (tmp_path / "report.md").read_text()
+    assert_one_error_line(
+        run("compare", "long.csv", "--id-col", "unique_id", "--lookbacks", "6,12"), 2, "leave it out with --id-col"
+    )
+
+
+def test_predict_refuses_data_at_another_frequency_than_the_model(run, tmp_path):
+    daily = tmp_path / "daily.csv"
+    daily.write_text("date,y\n" + "".join(f"2020-01-{day:02d},{day % 7 + 1}.0\n" for day in range(1, 31)))
+    assert run("fit", daily, "--model", "naive", "--horizon", "3", "-o", "model.npz").exit_code == 0
+    monthly = tmp_path / "monthly.csv"
+    monthly.write_text("date,y\n" + "".join(f"2020-{month:02d}-01,{month}.0\n" for month in range(1, 13)))
+    assert_one_error_line(run("predict", monthly, "--model", "model.npz"), 1, "--freq MS")
+    assert_one_error_line(
+        run("predict", monthly, "--model", "model.npz", "--freq", "MS"),
+        1,
+        "frequency is 'MS' but the model was trained at 'D'",
+    )

@@ -49,7 +49,7 @@ def test_explicit_date_column_and_targets(write_csv):
         ("date,value\n2020-01-01,1\n2020-01-02,2\n2020-01-04,4\n2020-01-05,5\n", "1 missing timestamp(s)"),
         ("value,other\n1,2\n3,4\n", "no date column found"),
         ("date,label\n2020-01-01,a\n2020-01-02,b\n", "no numeric column besides 'date' (column 'label' holds 'a')"),
-        ('date,value\n2020-01-01,"1,200"\n2020-01-02,"1,300"\n', "holds '1,200'); add a column of plain numbers"),
+        ('date,value\n2020-01-01,"1,5"\n2020-01-02,"1.5"\n', "writes numbers two ways: '1,5' (data row 1)"),
         ("date\n2020-01-01\n2020-01-02\n", "no numeric column besides 'date'; add"),
         ("date,value\n2020-01-01,\n2020-01-02,\n", "no numeric column besides 'date'; add"),
         (

@@ -16,6 +16,7 @@ from forecast import (
     mse,
     smape,
 )
+from forecast.metrics import coverage, interval_width, msis
 
 # Naive2, by hand: M4's definitions written out as loops.
 
@@ -198,3 +199,41 @@ def test_evaluate_refuses_results_that_do_not_fit_the_data():
         evaluate(results, frame.loc["a"])
     with pytest.raises(DataError, match="not rows of y after their cutoff"):
         evaluate(results, frame.groupby(level=0).head(25))
+
+
+def test_evaluate_scores_interval_columns_by_hand():
+    y = np.array([1.0, 3, 2, 4, 3, 5, 4, 6, 5, 8])
+    results = backtest({"naive": NaiveForecaster(horizon=2)}, y, n_windows=3)  # cutoffs 4, 6, 8
+    # Naive forecasts 4, 5, 6 for actuals (3, 5), (4, 6), (5, 8); bounds 1 below and 0.5 above.
+    results["naive-lo-80"] = results["naive"] - 1
+    results["naive-hi-80"] = results["naive"] + 0.5
+    results["naive-lo-50"] = results["naive"] - 1  # a lower bound without its upper one is not an interval
+    scores = evaluate(results, y, season_length=3).set_index("model")
+    assert scores.index.tolist() == ["naive"]
+    # Each window: its first actual on the lower bound (inside), its second above the interval,
+    # by 0.5, 0.5 and 1.5; level 80 charges 2 / 0.2 = 10 per unit outside. Scales 3, 2 and 1.8.
+    interval_scores = [(1.5 + 1.5 + 10 * 0.5) / 2, (1.5 + 1.5 + 10 * 0.5) / 2, (1.5 + 1.5 + 10 * 1.5) / 2]
+    assert scores.loc["naive", "coverage-80"] == pytest.approx(50.0)
+    assert scores.loc["naive", "width-80"] == pytest.approx(1.5)
+    assert scores.loc["naive", "msis-80"] == pytest.approx(np.mean(np.array(interval_scores) / [3, 2, 1.8]))
+    assert "coverage-50" not in scores.columns
+
+
+def test_evaluate_interval_scores_of_a_backtest_match_the_metrics_per_series_and_window():
+    frame = long_frame([70, 56, 90])
+    results = backtest({"linear": LinearForecaster(lookback=14, horizon=7)}, frame, n_windows=3, level=[90, 60])
+    scores = evaluate(results, frame).set_index("model")  # season 7, from the daily frequency
+    expected = {"coverage-90": [], "width-60": [], "msis-90": [], "msis-60": []}
+    for (series_id, cutoff), rows in results.groupby(["unique_id", "cutoff"]):
+        history = frame.loc[series_id, "y"].loc[:cutoff].to_numpy()
+        actual = rows["actual"].to_numpy()
+        bounds = {level: (rows[f"linear-lo-{level}"], rows[f"linear-hi-{level}"]) for level in (60, 90)}
+        expected["coverage-90"].append(coverage(actual, *bounds[90]))
+        expected["width-60"].append(interval_width(*bounds[60]))
+        for level in (60, 90):
+            expected[f"msis-{level}"].append(
+                msis(actual, *bounds[level], y_train=history, season_length=7, level=level)
+            )
+    for score, values in expected.items():
+        assert scores.loc["linear", score] == pytest.approx(np.mean(values))
+    assert scores.loc["linear", "msis-90"] != pytest.approx(scores.loc["linear", "msis-60"])

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from forecast import DataError, mae, mase, mse, rmse, smape
+from forecast import DataError, ParameterError, mae, mase, mse, rmse, smape
+from forecast.metrics import coverage, interval_score, interval_width, msis
 
 
 def test_error_metrics_on_known_values():
@@ -35,3 +36,28 @@ def test_metrics_refuse_mismatched_shapes_and_flat_training_series():
         mae([1.0, 2.0], [1.0])
     with pytest.raises(DataError, match="does not change"):
         mase([1.0], [1.0], y_train=[2.0, 2.0, 2.0])
+
+
+def test_coverage_and_width_of_intervals():
+    y_true, lo, hi = np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.0, 2.5, 3.0, 1.0]), np.array([2.0, 3.0, 3.0, 4.0])
+    assert coverage(y_true, lo, hi) == pytest.approx(75.0)  # bounds count as inside; 2 is below [2.5, 3]
+    assert interval_width(lo, hi) == pytest.approx((2 + 0.5 + 0 + 3) / 4)
+
+
+def test_msis_is_m4s_interval_score_over_the_seasonal_naive_scale():
+    y_train = np.array([1.0, 3.0, 2.0, 4.0, 3.0, 5.0])  # season 2: in-sample MAE 1; season 1: 1.6
+    y_true, lo, hi = np.array([6.0, 8.0, 5.0]), np.array([5.0, 9.0, 1.0]), np.array([7.0, 10.0, 4.0])
+    # Level 80: alpha 0.2, so a miss costs 2 / 0.2 = 10 per unit. Widths 2, 1, 3; misses 0, 1 below, 1 above.
+    scores = [2, 1 + 10 * 1, 3 + 10 * 1]
+    assert interval_score(y_true, lo, hi, level=80) == pytest.approx(np.mean(scores))
+    assert msis(y_true, lo, hi, y_train=y_train, season_length=2, level=80) == pytest.approx(np.mean(scores))
+    assert msis(y_true, lo, hi, y_train=y_train, level=80) == pytest.approx(np.mean(scores) / 1.6)
+    # Level 95: a miss costs 2 / 0.05 = 40.
+    assert msis(y_true, lo, hi, y_train=y_train, season_length=2, level=95) == pytest.approx(np.mean([2, 41, 43]))
+
+
+def test_interval_metrics_refuse_bad_levels_and_shapes():
+    with pytest.raises(ParameterError, match=r"level must be a number in \(0, 100\)"):
+        msis([1.0], [0.0], [2.0], y_train=[1.0, 2.0], level=0.95 * 100 + 5)
+    with pytest.raises(DataError, match="shape"):
+        coverage([1.0, 2.0], [0.0], [2.0, 3.0])

@@ -1,0 +1,183 @@
+import math
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import DATASETS, QUICK, every_forecaster
+
+import forecast
+from forecast import (
+    DataError,
+    LinearForecaster,
+    MLPForecaster,
+    NaiveForecaster,
+    ParameterError,
+    make_windows,
+    read_csv,
+)
+from forecast.cli import cli
+from forecast.intervals import conformal_quantiles, half_widths, noise_level
+from forecast.metrics import coverage
+
+AIRLINE = read_csv(DATASETS / "airline.csv")  # 144 monthly rows, column "passengers"
+BOUNDS = ["passengers-lo-80", "passengers-hi-80", "passengers-lo-95", "passengers-hi-95"]
+
+
+def noisy_sine(length, noise, seed):
+    """A sine of period 12 with Gaussian noise of the given standard deviation."""
+    rng = np.random.default_rng(seed)
+    return 10 + np.sin(2 * np.pi * np.arange(length) / 12) + rng.normal(0, noise, length)
+
+
+@pytest.mark.parametrize("make", every_forecaster(lookback=24, horizon=12))
+def test_every_forecaster_gives_nested_intervals_named_as_nixtla_does(make, tmp_path):
+    model = make().fit(AIRLINE)
+    forecast_frame = model.predict(level=[95, 80])
+    assert list(forecast_frame.columns) == ["passengers", *BOUNDS]
+    point, lo80, hi80, lo95, hi95 = (forecast_frame[column].to_numpy() for column in forecast_frame.columns)
+    assert (lo95 <= lo80).all() and (lo80 <= point).all() and (point <= hi80).all() and (hi80 <= hi95).all()
+    assert (hi95 - lo95 > hi80 - lo80).any()
+    pd.testing.assert_frame_equal(forecast_frame[["passengers"]], model.predict())
+    # The bounds survive the model file and pickle.
+    model.save(tmp_path / "model.npz")
+    pd.testing.assert_frame_equal(forecast.load(tmp_path / "model.npz").predict(level=[80, 95]), forecast_frame)
+    pd.testing.assert_frame_equal(pickle.loads(pickle.dumps(model)).predict(level=[80, 95]), forecast_frame)
+
+
+def test_intervals_are_the_conformal_quantiles_of_a_refit_without_the_tail():
+    model = LinearForecaster(lookback=24, horizon=12).fit(AIRLINE)
+    values = AIRLINE["passengers"].to_numpy()
+    tail = 29  # 20% of 144 rows
+    earlier = LinearForecaster(lookback=24, horizon=12).fit(AIRLINE.iloc[:-tail])
+    scores = np.empty((tail, 12))
+    for row in range(144 - tail, 144):
+        for step in range(12):
+            origin = row - step  # the forecast of `row` made `step + 1` rows before it, from the rows before `origin`
+            error = values[row] - earlier.predict(AIRLINE.iloc[:origin])["passengers"].iloc[step]
+            noise = np.mean(np.abs(np.diff(values[origin - 24 : origin])))  # over the 24 rows before the origin
+            scores[row - (144 - tail), step] = abs(error) / noise
+    rank = math.ceil((tail + 1) * 0.8)  # the finite-sample conformal quantile: the 24th of 29
+    expected = np.sort(scores, axis=0)[rank - 1] * np.mean(np.abs(np.diff(values[-24:])))
+    predicted = model.predict(level=80)
+    np.testing.assert_allclose(predicted["passengers-hi-80"] - predicted["passengers"], expected)
+    np.testing.assert_allclose(predicted["passengers"] - predicted["passengers-lo-80"], expected)
+
+
+def test_coverage_is_near_nominal_on_a_long_series_with_gaussian_noise():
+    values = noisy_sine(6000, noise=1.0, seed=0)
+    model = LinearForecaster(lookback=24, horizon=6).fit(values[:4000])  # calibrated on its last 800 rows
+    X, Y = make_windows(values[4000 - 24 :], lookback=24, horizon=6)  # every window whose targets are new
+    forecasts, lower, upper = model.predict_windows(X, level=[80, 95])
+    assert forecasts.shape == Y.shape and lower.shape == upper.shape == (2, *Y.shape)
+    assert abs(coverage(Y, lower[0], upper[0]) - 80) < 5
+    assert abs(coverage(Y, lower[1], upper[1]) - 95) < 5
+
+
+def test_a_series_with_twice_the_noise_gets_about_twice_the_width_in_one_global_model():
+    series = {"calm": noisy_sine(400, 0.5, seed=1), "noisy": noisy_sine(400, 1.0, seed=2)}
+    index = pd.date_range("2000-01-01", periods=300)
+    frame = pd.concat(
+        {name: pd.DataFrame({"y": values[:300]}, index=index) for name, values in series.items()},
+        names=["unique_id", "ds"],
+    )
+    model = LinearForecaster(lookback=24, horizon=6).fit(frame)
+    predicted = model.predict(level=80)
+    assert predicted.index.nlevels == 2 and list(predicted.columns) == ["y", "y-lo-80", "y-hi-80"]
+    # A width follows the noise of the rows just before its forecast: compare the mean over many forecasts.
+    widths = {}
+    for name, values in series.items():
+        X, _ = make_windows(values[300 - 24 :], lookback=24, horizon=6)
+        _, lower, upper = model.predict_windows(X, series_ids=[name] * len(X), level=80)
+        widths[name] = np.mean(upper - lower)
+    assert 1.6 <= widths["noisy"] / widths["calm"] <= 2.4
+
+
+def test_a_series_unseen_at_fit_gets_intervals_from_its_own_history():
+    frame = pd.concat({"a": AIRLINE, "b": AIRLINE * 0.5 + 20}, names=["unique_id", "date"])
+    model = LinearForecaster(lookback=24, horizon=12).fit(frame)
+    history = pd.concat({"a": AIRLINE, "tenfold": AIRLINE * 10}, names=["unique_id", "date"])
+    predicted = model.predict(history, level=80)
+    width = predicted["passengers-hi-80"] - predicted["passengers-lo-80"]
+    np.testing.assert_allclose(width.loc["tenfold"], 10 * width.loc["a"])
+
+
+def test_a_neural_model_calibrates_on_its_validation_tail_and_without_one_has_no_intervals():
+    model = MLPForecaster(lookback=24, horizon=12, **QUICK).fit(AIRLINE)
+    assert model.interval_count_ == 29  # the validation tail: 20% of 144 rows
+    assert model.interval_quantiles_.shape == (len(model.interval_levels_), 12, 1)
+    untailed = MLPForecaster(lookback=24, horizon=12, validation_fraction=0.0, **QUICK).fit(AIRLINE)
+    with pytest.raises(DataError, match="no rows out of sample .* validation_fraction > 0"):
+        untailed.predict(level=80)
+
+
+def test_model_files_of_earlier_releases_refuse_intervals_with_the_fix():
+    model = forecast.load(DATASETS.parent / "tests" / "model_files" / "v1" / "linear.npz")
+    assert list(model.predict().columns) == ["passengers"]
+    with pytest.raises(DataError, match="fitted by a release of forecast without prediction intervals; fit it again"):
+        model.predict(level=[80])
+
+
+@pytest.mark.parametrize("level", [0, 100, -5, 120, "80", [], [80, None], True, float("nan")])
+def test_levels_outside_0_to_100_are_refused(level):
+    model = LinearForecaster(lookback=24, horizon=12).fit(AIRLINE)
+    with pytest.raises(ParameterError, match=r"level must be a number .*\(0, 100\)"):
+        model.predict(level=level)
+    with pytest.raises(ParameterError, match="level must be"):
+        model.predict_windows(AIRLINE.to_numpy()[None, -24:], level=level)
+
+
+def test_a_level_beyond_what_the_tail_calibrates_says_the_highest_available():
+    model = LinearForecaster(lookback=24, horizon=12).fit(AIRLINE)  # a tail of 29 rows: up to 29/30
+    model.predict(level=96.6)
+    with pytest.raises(DataError, match="level 99 needs at least 99 calibration rows .* kept 29 .* at most 96.6"):
+        model.predict(level=[80, 99])
+
+
+def test_intervals_need_two_rows_before_a_forecast_to_read_its_noise_level():
+    model = NaiveForecaster(horizon=3).fit(AIRLINE)
+    windows = AIRLINE.to_numpy()[None, -24:]  # the naive forecast reads one row; the intervals read all 24
+    forecasts, lower, upper = model.predict_windows(windows, level=80)
+    np.testing.assert_array_equal(forecasts, model.predict_windows(windows[:, -1:]))
+    assert (lower < forecasts).all() and (forecasts < upper).all()
+    with pytest.raises(DataError, match="one row is not enough; pass two rows or more"):
+        model.predict_windows(windows[:, -1:], level=80)
+    with pytest.raises(DataError, match="one row is not enough"):
+        model.predict(AIRLINE.iloc[-1:], level=80)
+
+
+def test_levels_between_the_stored_ones_are_interpolated_and_stay_nested():
+    scores = np.abs(np.random.default_rng(0).normal(size=(500, 3, 2)))
+    quantiles = conformal_quantiles(scores)
+    grid = np.append(np.arange(1, 200) / 2, 99.9)
+    widths = half_widths(quantiles, grid, 500, [10.2, 80.0, 80.25, 80.5, 99.7])
+    np.testing.assert_allclose(widths[1], np.sort(scores, axis=0)[math.ceil(501 * 0.8) - 1])
+    np.testing.assert_allclose(widths[2], (widths[1] + widths[3]) / 2)
+    assert (np.diff(widths, axis=0) >= 0).all()
+
+
+def test_the_noise_level_is_the_mean_absolute_change_over_the_last_24_rows_and_one_where_that_is_zero():
+    values = np.array([[1.0, 5.0], [3.0, 5.0], [2.0, 5.0]])
+    np.testing.assert_allclose(noise_level(values), [1.5, 1.0])
+    np.testing.assert_allclose(noise_level(values[:1]), [1.0, 1.0])
+    ramp = np.arange(100.0)[:, None] ** 2  # changes 1, 3, 5, ...: the last 24 rows hold 23 of them
+    np.testing.assert_allclose(noise_level(ramp), [np.mean(np.diff(ramp[-24:, 0]))])
+
+
+def test_predict_on_the_command_line_writes_bounds_and_draws_bands(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    LinearForecaster(lookback=24, horizon=12).fit(AIRLINE).save("model.npz")
+    runner = CliRunner()
+    arguments = ["predict", "--model", "model.npz", "--level", "95", "--level", "80", "-o", "out.csv"]
+    result = runner.invoke(cli, [*arguments, "--plot", "out.png"])
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(tmp_path / "out.csv")
+    assert list(written.columns) == ["date", "passengers", *BOUNDS]
+    assert (written["passengers-lo-95"] < written["passengers-lo-80"]).all()
+    assert (tmp_path / "out.png").stat().st_size > 0
+    refused = runner.invoke(cli, ["predict", "--model", "model.npz", "--level", "99", "-o", "again.csv"])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("Error: level 99 needs") and len(refused.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "again.csv").exists()
+    assert runner.invoke(cli, ["predict", "--model", "model.npz", "--level", "100"]).exit_code == 2
