@@ -115,3 +115,25 @@ def test_many_series_with_covariates():
     assert predicted.index.nlevels == 2 and len(predicted) == 6
     with pytest.raises(DataError, match="no rows of series 'b'"):
         model.predict(future=future.loc[["a"]])
+
+
+@pytest.mark.parametrize("make", every_forecaster(lookback=7, horizon=3, season_length=7))
+def test_intervals_of_a_model_with_covariates_cover_the_targets_only(make):
+    frame = driven_frame(160)
+    model = make().set_params(**COVARIATES).fit(frame)
+    future = pd.DataFrame({"price": [0.5, -0.5, 1.0]}, index=pd.date_range("2020-06-09", periods=3, freq="D"))
+    predicted = model.predict(future=future, level=[80, 95])
+    assert list(predicted.columns) == ["demand", "demand-lo-80", "demand-hi-80", "demand-lo-95", "demand-hi-95"]
+    values = predicted.to_numpy()
+    assert (values[:, 3] <= values[:, 1]).all() and (values[:, 1] <= values[:, 0]).all()
+    assert (values[:, 0] <= values[:, 2]).all() and (values[:, 2] <= values[:, 4]).all()
+    assert model.interval_scale_.shape == (1, 1)  # the target's noise level, not the covariates'
+
+
+def test_a_backtest_with_covariates_and_levels_covers_about_as_promised():
+    frame = driven_frame(400, seed=3)
+    results = backtest(LinearForecaster(14, 3, **COVARIATES), frame, n_windows=60, level=80)
+    inside = (results["LinearForecaster-lo-80"] <= results["actual"]) & (
+        results["actual"] <= results["LinearForecaster-hi-80"]
+    )
+    assert 0.65 <= inside.mean() <= 0.95
