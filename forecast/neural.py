@@ -1,7 +1,8 @@
 """The one fitting path of every neural estimator, and the two networks' parameter sets.
 
 `NeuralMixin` turns an estimator's parameters into a `TrainingConfig`, seeds,
-builds the network, trains it and predicts with it. `RecurrentNetwork` and
+builds the network, trains it and predicts with it, each on the number of
+torch threads that `forecast.threads` picks for the work. `RecurrentNetwork` and
 `MLPNetwork` only say which `nn.Module` to build from the parameters and which
 values each parameter accepts; the series-level forecasters
 (`forecast.estimators`) and the window-level regressors
@@ -21,11 +22,13 @@ from sklearn.utils import check_random_state
 from .errors import ParameterError
 from .models import CELLS, INSTANCE_NORMS, SUPERVISION, MLPNet, RecurrentNet
 from .params import FLAG, POSITIVE, RANDOM_STATE, Device, Number, OneOf
-from .training import LR_SCHEDULES, TrainingConfig, WindowData, predict_last_step, train
+from .threads import torch_threads
+from .training import LR_SCHEDULES, TrainingConfig, WindowData, forward_multiply_adds, predict_last_step, train
 
 # segment_length=None: four recurrent steps, but no segment longer than this many rows. On ETTh1's
 # validation split, lookback 336 scored 0.678 MSE with 84-row segments and 0.645 with 48-row ones.
 MAX_AUTO_SEGMENT_LENGTH = 48
+PREDICTION_BATCH_SIZE = 256  # windows per forward pass when predicting
 
 TRAINING_RULES = {
     "max_epochs": POSITIVE,
@@ -82,7 +85,8 @@ class NeuralMixin:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(config.seed)
             module = self._build_module(n_channels, lookback, horizon, n_past, n_future)
-            self.history_ = train(module, data, config, on_epoch_end)
+            with torch_threads(forward_multiply_adds(module, config.batch_size)):
+                self.history_ = train(module, data, config, on_epoch_end)
         self.module_ = module.to("cpu")
         self.device_ = config.device
         self.n_epochs_ = len(self.history_)
@@ -100,7 +104,9 @@ class NeuralMixin:
         module = copy.deepcopy(self.module_).to(device, dtype)
         inputs = torch.as_tensor(np.ascontiguousarray(windows), dtype=dtype)
         ahead = None if future is None else torch.as_tensor(np.ascontiguousarray(future), dtype=dtype)
-        return predict_last_step(module, inputs, batch_size=256, future=ahead).numpy().astype(np.float64)
+        with torch_threads(forward_multiply_adds(module, min(len(inputs), PREDICTION_BATCH_SIZE))):
+            forecasts = predict_last_step(module, inputs, PREDICTION_BATCH_SIZE, future=ahead)
+        return forecasts.numpy().astype(np.float64)
 
     def _training_config(self, n_train_windows):
         return TrainingConfig(

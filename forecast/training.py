@@ -42,6 +42,7 @@ class TrainingConfig:
     lr_schedule: str | None = "plateau"  # "plateau" halves the rate when validation stalls; "cosine" anneals to 0
     seed: int = 0  # shuffling order
     device: str = "cpu"  # a torch device string
+    validation_windows: int = 8_192  # early stopping scores at most this many validation windows, evenly spaced
 
 
 @dataclass
@@ -95,8 +96,9 @@ def train(module, data, config, on_epoch_end=None):
     sampler = DistributedSampler(
         range(len(data.train_starts)), num_replicas=world_size, rank=rank, shuffle=True, seed=config.seed
     )
+    validation_starts = _evenly_spaced(data.validation_starts, config.validation_windows)
     batch_size = max(1, config.batch_size // world_size)
-    has_validation = len(data.validation_starts) > 0
+    has_validation = len(validation_starts) > 0
     best_loss, best_state, epochs_since_best = math.inf, None, 0
     history = []
     for epoch in range(1, config.max_epochs + 1):
@@ -112,7 +114,7 @@ def train(module, data, config, on_epoch_end=None):
         validation_loss = None
         if has_validation:
             validation_loss = distributed.from_primary(
-                evaluate(module, data, data.validation_starts, config.batch_size), device
+                evaluate(module, data, validation_starts, config.batch_size), device
             )
         record = {
             "epoch": epoch,
@@ -186,6 +188,25 @@ def _train_epoch(module, trained, optimizer, data, order, batch_size, config):
         total += loss.detach() * len(batch)
     total, count = distributed.sum_across(total.item(), len(order), device=data.series.device)
     return total / count
+
+
+def _evenly_spaced(starts, most):
+    """``starts`` when there are at most ``most`` of them, else ``most`` of them evenly spaced from first to last."""
+    if len(starts) <= most:
+        return starts
+    return starts[torch.arange(most, device=starts.device) * len(starts) // most]
+
+
+def forward_multiply_adds(module, n_windows):
+    """About how many multiply-adds a forward pass of ``module`` over ``n_windows`` windows takes.
+
+    Each parameter is used once per row the network runs on: one row per
+    window and recurrent step, times the channels when they are forecast
+    one at a time (``channel_independent``).
+    """
+    n_parameters = sum(parameter.numel() for parameter in module.parameters())
+    rows_per_window = len(module.step_ends) * (module.n_channels if module.channel_independent else 1)
+    return n_parameters * n_windows * rows_per_window
 
 
 def _make_scheduler(optimizer, config):

@@ -65,3 +65,16 @@ def test_fitting_leaves_the_global_torch_rng_alone():
     RNNForecaster(lookback=6, horizon=2, max_epochs=2, random_state=0).fit(np.arange(60.0))
     assert torch.equal(torch.rand(3), expected)
     assert math.isfinite(expected.sum().item())
+
+
+def test_early_stopping_scores_an_evenly_spaced_sample_of_many_validation_windows():
+    from forecast.training import evaluate
+
+    torch.manual_seed(0)
+    net = MLPNet(1, 8, 4, hidden_size=16)
+    data = _sine_data()  # 39 validation windows
+    history = train(net, data, TrainingConfig(max_epochs=3, validation_windows=4))
+    best = min(record["validation_loss"] for record in history)
+    sample = data.validation_starts[[0, 9, 19, 29]]  # window i * 39 // 4
+    assert evaluate(net, data, sample, 64) == pytest.approx(best, rel=1e-5)
+    assert evaluate(net, data, data.validation_starts, 64) != pytest.approx(best, rel=1e-3)
