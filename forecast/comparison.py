@@ -33,16 +33,21 @@ from .scaling import Scaling
 from .windows import check_positive_int, chronological_split
 
 
-def default_window(freq, lookback=None, horizon=None):
-    """``(lookback, horizon)``: the given ones, else one season ahead (2 to 24 steps, else 5) from twice that.
+# The longest season that is the default horizon: a day of half-hours.
+MAX_DEFAULT_HORIZON = 48
 
-    Monthly data gives (24, 12), hourly (48, 24), daily (14, 7), quarterly (8, 4), other (10, 5).
+
+def default_window(freq, lookback=None, horizon=None):
+    """``(lookback, horizon)``: the given ones, else one season ahead (2 to 48 steps, else 5) from twice that.
+
+    Monthly data gives (24, 12), hourly (48, 24), half-hourly (96, 48), daily
+    (14, 7), quarterly (8, 4), other (10, 5).
 
     >>> default_window("MS"), default_window("h", horizon=6)
     ((24, 12), (12, 6))
     """
     season = season_length_for(freq)
-    horizon = horizon or (season if 2 <= season <= 24 else 5)
+    horizon = horizon or (season if 2 <= season <= MAX_DEFAULT_HORIZON else 5)
     return lookback or 2 * horizon, horizon
 
 

@@ -667,24 +667,33 @@ def _names(columns):
 
 # Seasonal period of the common pandas frequencies, in steps of that frequency.
 _SEASON_LENGTHS = {"s": 60, "min": 60, "h": 24, "D": 7, "B": 5, "W": 52, "SM": 24, "M": 12, "Q": 4, "Y": 1}
+# Data at steps under an hour takes a day as its season when a day holds at most this many steps (minutes).
+_MAX_STEPS_PER_DAY = 1440
 
 
 def season_length_for(freq):
     """The usual seasonal period for a frequency alias: 24 for hourly, 7 daily, 12 monthly, 4 quarterly.
 
-    Multiples divide the period when they can (``"2h"`` gives 12); anything
+    Steps under an hour that divide a day take the day (``"30min"`` gives
+    48, ``"5min"`` 288, ``"min"`` 1440): sub-hourly series of demand, traffic
+    or visits repeat daily, rarely hourly. Seconds take the minute. Other
+    multiples divide the period when they can (``"2h"`` gives 12); anything
     else, yearly data included, gives 1, which makes a seasonal naive forecast
     a plain naive one. An `ObservedCalendar` gives its slots in one observed
     day (or in a week, when its days differ).
 
-    >>> season_length_for("MS"), season_length_for("h"), season_length_for("YS-JAN")
-    (12, 24, 1)
+    >>> season_length_for("MS"), season_length_for("h"), season_length_for("30min"), season_length_for("YS-JAN")
+    (12, 24, 48, 1)
     """
     if freq is None:
         return 1
     if isinstance(freq, ObservedCalendar):
         return freq.season_length
     offset = pd.tseries.frequencies.to_offset(freq)
+    if offset.rule_code == "min":
+        steps_per_day, remainder = divmod(24 * 60, offset.n)
+        if remainder == 0 and steps_per_day <= _MAX_STEPS_PER_DAY:
+            return steps_per_day
     base = offset.rule_code.split("-")[0]
     if base not in _SEASON_LENGTHS and base[:-1] in _SEASON_LENGTHS and base[-1] in "SE":
         base = base[:-1]  # "MS", "ME", "QS", "YE", "BMS"... name their period by its start or end

@@ -171,6 +171,10 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         step per row, and segments over 48 rows worse than 48.
     supervision : {{"dense", "last"}}, default="dense"
         "dense" trains every step's forecast; "last" only the final one.
+    skip : {{"linear", None}}, default=None
+        "linear" adds a linear path from each step's last ``lookback`` rows
+        to its forecast, which the recurrent head corrects (see
+        `forecast.models.RecurrentNet`).
     dropout : float, default=0.5
         Dropout on the hidden states before the head (and between stacked
         layers). A wide, heavily regularised state forecast best on the
@@ -207,6 +211,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         instance_norm="last",
         channel_independent=True,
         supervision="dense",
+        skip=None,
         max_epochs=100,
         batch_size="auto",
         learning_rate=1e-3,
@@ -231,6 +236,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         self.instance_norm = instance_norm
         self.channel_independent = channel_independent
         self.supervision = supervision
+        self.skip = skip
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate

@@ -52,6 +52,8 @@ _FITTED_NAME = re.compile(r"[a-z][a-z0-9_]*_")
 # Fitted attributes of forecasters added after files of these formats were first written, with the
 # value that means what those files meant: no covariates, and inputs in the order of the targets.
 _LATER_FITTED = {"past_covariates_": list, "future_covariates_": list, "calendar_": list}
+# Parameters added later whose default changed what a fit builds, with the value those files were fitted with.
+_LATER_PARAMS = {"skip": None}
 
 
 def write(estimator, path):
@@ -170,10 +172,12 @@ class _Decoder:
         cls = classes.get(encoded["class"])
         if cls is None:
             raise ValueError(f"unknown estimator class {encoded['class']!r}")
-        unknown = set(encoded["params"]) - set(cls._get_param_names())
+        names = cls._get_param_names()
+        unknown = set(encoded["params"]) - set(names)
         if unknown:
             raise ValueError(f"{cls.__name__} has no parameter {sorted(unknown)[0]!r}")
-        estimator = cls(**encoded["params"])
+        earlier = {name: value for name, value in _LATER_PARAMS.items() if name in names}
+        estimator = cls(**{**earlier, **encoded["params"]})
         if hasattr(cls, "_parameter_rules"):
             check_parameters(estimator)
         for name, value in encoded["fitted"].items():

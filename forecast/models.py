@@ -45,6 +45,7 @@ from torch import nn
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 INSTANCE_NORMS = ("last", "standardize", None)
 SUPERVISION = ("dense", "last")
+SKIPS = ("linear", None)
 
 
 class InstanceNorm(nn.Module):
@@ -109,6 +110,14 @@ class RecurrentNet(nn.Module):
     multiple of ``segment_length`` the window is padded at the front by
     repeating its first row. ``supervision="dense"`` trains every step's
     forecast, ``"last"`` only the final one.
+
+    ``skip="linear"`` adds a linear path that the recurrent head corrects: each
+    step's forecast is also a linear map of the ``lookback`` rows up to that
+    step (padded at the front by repeating the first row), taken relative to
+    the last of them, as NLinear does, and that value added back. It starts at
+    zero weights, so an untrained network forecasts the last value, and the
+    linear path can learn seasonal naive or any autoregression, which the
+    recurrent state then only has to correct. Channels share its weights.
     """
 
     def __init__(
@@ -127,6 +136,7 @@ class RecurrentNet(nn.Module):
         supervision="dense",
         n_past_covariates=0,
         n_future_covariates=0,
+        skip=None,
     ):
         super().__init__()
         self.init_args = dict(
@@ -143,6 +153,7 @@ class RecurrentNet(nn.Module):
             supervision=supervision,
             n_past_covariates=n_past_covariates,
             n_future_covariates=n_future_covariates,
+            skip=skip,
         )
         self.supervision = supervision
         self.covariates = Covariates(n_channels, n_past_covariates, n_future_covariates)
@@ -164,6 +175,11 @@ class RecurrentNet(nn.Module):
         )
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size + horizon * n_future_covariates, horizon * per_step_channels)
+        self.skip = None
+        if skip == "linear":
+            self.skip = nn.Linear(lookback, horizon)
+            nn.init.zeros_(self.skip.weight)
+            nn.init.zeros_(self.skip.bias)
         ends = torch.arange(1, self.n_segments + 1) * segment_length - 1 - self.padding
         self.register_buffer("step_ends", ends, persistent=False)  # (S,) last input row seen by each step
 
@@ -176,6 +192,7 @@ class RecurrentNet(nn.Module):
             targets = targets.transpose(1, 2).reshape(B * C, L, 1)  # (B*C, L, 1)
             covariates = Covariates.per_channel(covariates, C)  # (B*C, L, P+F)
             ahead = None if ahead is None else Covariates.per_channel(ahead, C)  # (B*C, L+H, F)
+        skipped = None if self.skip is None else self._linear_path(targets)  # (B', S, c, H)
         x = torch.cat([targets, covariates], dim=2)  # (B', L, c+P+F)
         if self.padding:
             x = torch.cat([x[:, :1].expand(-1, self.padding, -1), x], dim=1)  # (B', S*seg, c+P+F)
@@ -187,11 +204,20 @@ class RecurrentNet(nn.Module):
             ahead = ahead.unfold(1, self.horizon, 1)[:, self.step_ends + 1]  # (B', S, F, H)
             states = torch.cat([states, ahead.flatten(2)], dim=2)  # (B', S, hidden + F*H)
         out = self.head(states)  # (B', S, H*c)
+        if skipped is not None:
+            out = out + skipped.transpose(2, 3).reshape(out.shape)  # (B', S, H*c)
         if self.channel_independent:
             out = out.reshape(B, C, self.n_segments, self.horizon).permute(0, 2, 3, 1)  # (B, S, H, C)
         else:
             out = out.reshape(B, self.n_segments, self.horizon, C)  # (B, S, H, C)
         return self.norm.inverse(out, stats)  # (B, S, H, C)
+
+    def _linear_path(self, targets):
+        """The skip path's forecasts (B', S, c, H) of each step, from normalised targets (B', L, c)."""
+        padded = torch.cat([targets[:, :1].expand(-1, self.lookback - 1, -1), targets], dim=1)  # (B', 2L-1, c)
+        windows = padded.unfold(1, self.lookback, 1)[:, self.step_ends]  # (B', S, c, L): rows up to each step
+        last = windows[..., -1:]  # (B', S, c, 1)
+        return self.skip(windows - last) + last
 
     def inputs(self, windows):
         """The arguments of `forward` cut from training windows (B, L+H, C+P+F): ``(x,)`` or ``(x, future)``."""

@@ -20,7 +20,7 @@ import torch
 from sklearn.utils import check_random_state
 
 from .errors import ParameterError
-from .models import CELLS, INSTANCE_NORMS, SUPERVISION, MLPNet, RecurrentNet
+from .models import CELLS, INSTANCE_NORMS, SKIPS, SUPERVISION, MLPNet, RecurrentNet
 from .params import FLAG, POSITIVE, RANDOM_STATE, Device, Number, OneOf
 from .threads import torch_threads
 from .training import LR_SCHEDULES, TrainingConfig, WindowData, forward_multiply_adds, predict_last_step, train
@@ -136,6 +136,7 @@ class RecurrentNetwork(NeuralMixin):
         **NETWORK_RULES,
         "segment_length": (OneOf((None,)), POSITIVE),
         "supervision": OneOf(SUPERVISION),
+        "skip": OneOf(SKIPS),
         **TRAINING_RULES,
     }
 
@@ -154,6 +155,7 @@ class RecurrentNetwork(NeuralMixin):
             supervision=self.supervision,
             n_past_covariates=n_past_covariates,
             n_future_covariates=n_future_covariates,
+            skip=self.skip,
         )
 
     def _segment_length(self, lookback):

@@ -124,6 +124,8 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
     segment_length : int or None, default=None
         Rows per recurrent step; None gives ``min(ceil(lookback / 4), 48)`` rows.
     supervision : {{"dense", "last"}}, default="dense"
+    skip : {{"linear", None}}, default=None
+        "linear" adds a linear path that the recurrent head corrects.
     dropout : float, default=0.5
 {NETWORK_PARAMETERS}{training_parameters(5)}
     Examples
@@ -150,6 +152,7 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
         instance_norm="last",
         channel_independent=True,
         supervision="dense",
+        skip=None,
         max_epochs=100,
         batch_size="auto",
         learning_rate=1e-3,
@@ -169,6 +172,7 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
         self.instance_norm = instance_norm
         self.channel_independent = channel_independent
         self.supervision = supervision
+        self.skip = skip
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate

@@ -25,6 +25,8 @@ def airline():
 def test_default_window_is_one_season_ahead_from_two():
     assert default_window("MS") == (24, 12)
     assert default_window("h") == (48, 24)
+    assert default_window("30min") == (96, 48)
+    assert default_window("15min") == (10, 5)
     assert default_window("YS-JAN") == (10, 5)
     assert default_window("D", lookback=30) == (30, 7)
 

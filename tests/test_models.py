@@ -127,3 +127,44 @@ def test_losses_score_the_targets_only():
     windows = torch.arange(12.0).reshape(1, 6, 2)  # channel 0 target, channel 1 a past covariate
     perfect = windows[:, None, 4:, :1]  # (B, 1, H, C)
     assert net.loss(perfect, windows) == 0
+
+
+@pytest.mark.parametrize("channel_independent", [True, False])
+def test_linear_skip_path_starts_at_the_last_value_and_follows_its_weights(channel_independent):
+    torch.manual_seed(0)
+    net = RecurrentNet(
+        2,
+        6,
+        3,
+        hidden_size=8,
+        segment_length=2,
+        skip="linear",
+        instance_norm=None,
+        channel_independent=channel_independent,
+    ).eval()
+    for parameter in net.head.parameters():
+        torch.nn.init.zeros_(parameter)  # only the skip path speaks
+    x = torch.randn(4, 6, 2)
+    out = net(x)  # (4, 3 steps, 3, 2)
+    ends = net.step_ends.tolist()  # [1, 3, 5]
+    for step, end in enumerate(ends):
+        torch.testing.assert_close(out[:, step], x[:, end : end + 1].expand(-1, 3, -1))  # the last value seen
+    with torch.no_grad():
+        net.skip.weight.zero_()
+        net.skip.weight[:, 4] = 1.0  # each forecast: the value one row before the last seen
+    out = net(x)
+    torch.testing.assert_close(out[:, -1], x[:, 4:5].expand(-1, 3, -1))
+    torch.testing.assert_close(out[:, 1], x[:, 2:3].expand(-1, 3, -1))
+    # The first step's window starts before row 0: padded with row 0.
+    torch.testing.assert_close(out[:, 0], x[:, 0:1].expand(-1, 3, -1))
+
+
+def test_linear_skip_path_reads_no_row_after_its_step():
+    torch.manual_seed(0)
+    net = RecurrentNet(1, 8, 3, hidden_size=8, segment_length=2, skip="linear", instance_norm=None).eval()
+    torch.nn.init.normal_(net.skip.weight)
+    x = torch.randn(1, 8, 1)
+    changed = x.clone()
+    changed[:, 6:] += 10.0
+    before, after = net(x), net(changed)
+    torch.testing.assert_close(before[:, :3], after[:, :3])
