@@ -114,10 +114,12 @@ class RecurrentNet(nn.Module):
     ``skip="linear"`` adds a linear path that the recurrent head corrects: each
     step's forecast is also a linear map of the ``lookback`` rows up to that
     step (padded at the front by repeating the first row), taken relative to
-    the last of them, as NLinear does, and that value added back. It starts at
-    zero weights, so an untrained network forecasts the last value, and the
-    linear path can learn seasonal naive or any autoregression, which the
-    recurrent state then only has to correct. Channels share its weights.
+    the last of them, as NLinear does, and that value added back. Its weights
+    start as the seasonal naive forecast of ``season_length`` rows (the last
+    value with 1, or a season longer than the lookback) and the head's at
+    zero, so an untrained network forecasts exactly that; training then moves
+    the linear path (any autoregression) and the recurrent state corrects it.
+    Channels share its weights.
     """
 
     def __init__(
@@ -137,6 +139,7 @@ class RecurrentNet(nn.Module):
         n_past_covariates=0,
         n_future_covariates=0,
         skip=None,
+        season_length=1,
     ):
         super().__init__()
         self.init_args = dict(
@@ -154,6 +157,7 @@ class RecurrentNet(nn.Module):
             n_past_covariates=n_past_covariates,
             n_future_covariates=n_future_covariates,
             skip=skip,
+            season_length=season_length,
         )
         self.supervision = supervision
         self.covariates = Covariates(n_channels, n_past_covariates, n_future_covariates)
@@ -178,8 +182,7 @@ class RecurrentNet(nn.Module):
         self.skip = None
         if skip == "linear":
             self.skip = nn.Linear(lookback, horizon)
-            nn.init.zeros_(self.skip.weight)
-            nn.init.zeros_(self.skip.bias)
+            self._start_at_seasonal_naive(season_length if season_length <= lookback else 1)
         ends = torch.arange(1, self.n_segments + 1) * segment_length - 1 - self.padding
         self.register_buffer("step_ends", ends, persistent=False)  # (S,) last input row seen by each step
 
@@ -211,6 +214,16 @@ class RecurrentNet(nn.Module):
         else:
             out = out.reshape(B, self.n_segments, self.horizon, C)  # (B, S, H, C)
         return self.norm.inverse(out, stats)  # (B, S, H, C)
+
+    @torch.no_grad()
+    def _start_at_seasonal_naive(self, season_length):
+        """Skip weights that repeat the last ``season_length`` rows, and a silent head."""
+        self.skip.weight.zero_()
+        self.skip.bias.zero_()
+        steps = torch.arange(self.horizon)
+        self.skip.weight[steps, self.lookback - season_length + steps % season_length] = 1.0
+        self.head.weight.zero_()
+        self.head.bias.zero_()
 
     def _linear_path(self, targets):
         """The skip path's forecasts (B', S, c, H) of each step, from normalised targets (B', L, c)."""

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
+from .data import season_length_for
 from .errors import ParameterError
 from .models import CELLS, INSTANCE_NORMS, SKIPS, SUPERVISION, MLPNet, RecurrentNet
 from .params import FLAG, POSITIVE, RANDOM_STATE, Device, Number, OneOf
@@ -156,6 +157,7 @@ class RecurrentNetwork(NeuralMixin):
             n_past_covariates=n_past_covariates,
             n_future_covariates=n_future_covariates,
             skip=self.skip,
+            season_length=season_length_for(getattr(self, "freq_", None)),
         )
 
     def _segment_length(self, lookback):

@@ -100,6 +100,9 @@ def train(module, data, config, on_epoch_end=None):
     batch_size = max(1, config.batch_size // world_size)
     has_validation = len(validation_starts) > 0
     best_loss, best_state, epochs_since_best = math.inf, None, 0
+    if has_validation:  # training must beat the network it starts from (a seasonal naive one, say)
+        best_loss = distributed.from_primary(evaluate(module, data, validation_starts, config.batch_size), device)
+        best_state = copy.deepcopy(module.state_dict())
     history = []
     for epoch in range(1, config.max_epochs + 1):
         started = time.perf_counter()

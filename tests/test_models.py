@@ -168,3 +168,12 @@ def test_linear_skip_path_reads_no_row_after_its_step():
     changed[:, 6:] += 10.0
     before, after = net(x), net(changed)
     torch.testing.assert_close(before[:, :3], after[:, :3])
+
+
+def test_linear_skip_path_starts_as_the_seasonal_naive_forecast():
+    torch.manual_seed(0)
+    net = RecurrentNet(1, 8, 6, hidden_size=8, segment_length=4, skip="linear", season_length=4).eval()
+    x = torch.randn(3, 8, 1)
+    torch.testing.assert_close(net(x)[:, -1, :, 0], x[:, [4, 5, 6, 7, 4, 5], 0])
+    longer_than_the_window = RecurrentNet(1, 8, 6, hidden_size=8, skip="linear", season_length=12).eval()
+    torch.testing.assert_close(longer_than_the_window(x)[:, -1, :, 0], x[:, [7] * 6, 0])

@@ -25,16 +25,30 @@ def test_history_has_one_dict_per_epoch_and_the_callback_sees_each():
 
 
 def test_early_stopping_restores_the_best_weights():
+    from forecast.training import evaluate
+
     torch.manual_seed(0)
     net = MLPNet(1, 8, 4, hidden_size=16)
     data = _sine_data()
-    # A learning rate this large makes the validation loss wander, so patience ends training early.
-    history = train(net, data, TrainingConfig(max_epochs=200, patience=3, learning_rate=0.5, lr_schedule=None))
+    history = train(net, data, TrainingConfig(max_epochs=200, patience=3, learning_rate=0.05, lr_schedule=None))
     assert len(history) < 200
     best = min(record["validation_loss"] for record in history)
+    assert best < history[-1]["validation_loss"]
+    assert evaluate(net, data, data.validation_starts, 64) == pytest.approx(best, rel=1e-5)
+
+
+def test_training_that_never_beats_the_starting_network_keeps_it():
     from forecast.training import evaluate
 
-    assert evaluate(net, data, data.validation_starts, 64) == pytest.approx(best, rel=1e-5)
+    torch.manual_seed(0)
+    net = MLPNet(1, 8, 4, hidden_size=16)
+    data = _sine_data()
+    start = evaluate(net, data, data.validation_starts, 64)
+    # A learning rate this large makes every epoch worse than the random start.
+    history = train(net, data, TrainingConfig(max_epochs=200, patience=3, learning_rate=0.5, lr_schedule=None))
+    assert min(record["validation_loss"] for record in history) > start
+    assert len(history) == 3
+    assert evaluate(net, data, data.validation_starts, 64) == pytest.approx(start, rel=1e-5)
 
 
 def test_diverging_loss_is_reported():
