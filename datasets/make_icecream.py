@@ -1,10 +1,10 @@
 """Write the synthetic ice-cream sales of ``icecream.csv`` and the next week's drivers, ``icecream_future.csv``.
 
-Daily units sold by one shop over 2023, with two drivers: the planned price
-(known ahead: price rises and promotion weeks are decided in advance) and the
-day's mean temperature (known ahead through the weather forecast). Sales rise
-with temperature above 12 °C, fall with the price, and are higher on
-weekends. The numbers are made up, seeded, and rewritten identically by
+Daily units sold by one shop in Melbourne over 2023, with two drivers: the
+planned price (known ahead: price rises and promotion weeks are decided in
+advance) and the day's mean temperature (known ahead through the weather
+forecast). Sales rise with temperature above 15 °C, fall with the price, and
+are higher on weekends. The numbers are made up, seeded, and rewritten identically by
 
     python datasets/make_icecream.py
 """
@@ -20,8 +20,8 @@ FOLDER = Path(__file__).resolve().parent
 
 
 def temperatures(days, rng):
-    """Daily mean temperature (°C): a yearly cycle peaking in late July, plus weather that persists for days."""
-    season = 11 - 9 * np.cos(2 * np.pi * (days.day_of_year - 22) / 365.25)
+    """Daily mean temperature (°C): a southern yearly cycle peaking in late January, plus weather that persists."""
+    season = 15 + 6 * np.cos(2 * np.pi * (days.day_of_year - 25) / 365.25)
     weather = np.zeros(len(days))
     for day in range(1, len(days)):
         weather[day] = 0.75 * weather[day - 1] + rng.normal(0, 1.8)
@@ -38,7 +38,7 @@ def prices(days, rng):
 
 def units_sold(days, price, temperature, rng):
     """Sales: a base level, warm-weather demand, a price response, busier weekends, and noise."""
-    warmth = np.maximum(temperature - 12, 0)
+    warmth = np.maximum(temperature - 15, 0)
     weekend = days.day_of_week >= 5
     expected = 60 + 9 * warmth + 40 * weekend - 45 * (price - 3.0)
     return np.maximum(np.round(expected + rng.normal(0, 8, len(days))), 0)
