@@ -11,6 +11,7 @@ failure or Ctrl-C leaves nothing half-written.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import sys
@@ -169,6 +170,52 @@ def data_options(command):
     return _with_options(command, options)
 
 
+# The forecasters' covariate keywords and the options that set them.
+COVARIATE_OPTIONS = {"past_covariates": "--past-covariate", "future_covariates": "--future-covariate"}
+
+
+def covariate_options(command):
+    """--future-covariate, --past-covariate and --calendar, shared by fit, compare and backtest.
+
+    The command receives them as one ``covariates`` dict of the forecasters'
+    keywords ``past_covariates``, ``future_covariates`` and ``calendar``.
+    """
+
+    @functools.wraps(command)
+    def with_covariates(*args, past_covariates, future_covariates, calendar, **kwargs):
+        covariates = {
+            "past_covariates": list(past_covariates),
+            "future_covariates": list(future_covariates),
+            "calendar": "auto" if calendar else None,
+        }
+        return command(*args, covariates=covariates, **kwargs)
+
+    options = [
+        click.option(
+            "--future-covariate",
+            "future_covariates",
+            multiple=True,
+            metavar="COL",
+            help="A column known ahead for the forecast rows too (a planned price, a holiday flag, a weather "
+            "forecast): read as an input, never forecast; repeat for several. predict then needs --future.",
+        ),
+        click.option(
+            "--past-covariate",
+            "past_covariates",
+            multiple=True,
+            metavar="COL",
+            help="A column known up to the forecast origin only: read as an input, never forecast; repeat for several.",
+        ),
+        click.option(
+            "--calendar",
+            is_flag=True,
+            help="Add calendar features of the data's frequency (hour of day, day of week, day or month of year) "
+            "as inputs known ahead.",
+        ),
+    ]
+    return _with_options(with_covariates, options)
+
+
 def window_options(command):
     """--lookback, --horizon and --season-length, shared by fit and compare."""
     options = [
@@ -237,6 +284,7 @@ def figure_options(plot_help):
 @cli.command()
 @click.argument("data", type=click.Path(dir_okay=False))
 @data_options
+@covariate_options
 @window_options
 @click.option(
     "--model",
@@ -273,6 +321,7 @@ def fit(
     fill,
     date_format,
     encoding,
+    covariates,
     lookback,
     horizon,
     season_length,
@@ -286,7 +335,8 @@ def fit(
     """Train a model on DATA and save it, with everything `forecast predict` needs.
 
     The last 20% of the rows are a validation tail: neural models stop early
-    on it, and the metrics printed at the end are measured on it.
+    on it, and the metrics printed at the end are measured on it (on the
+    targets only: covariates are inputs, never forecast).
     """
     from .comparison import validation_report
     from .distributed import is_primary
@@ -297,13 +347,18 @@ def fit(
     echo = click.echo if is_primary() else (lambda *args, **kwargs: None)
     quiet = quiet or not is_primary()
     frame, series_freq, lookback, horizon = _read(
-        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col
+        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates
     )
     spec = MODELS[model_name]
     estimator = spec.build(
-        lookback=lookback, horizon=horizon, season_length=season_length, max_epochs=epochs, random_state=seed
+        lookback=lookback,
+        horizon=horizon,
+        season_length=season_length,
+        max_epochs=epochs,
+        random_state=seed,
+        **covariates,
     )
-    echo(_summary(data, frame, series_freq, lookback, horizon, model_name))
+    echo(_summary(data, frame, series_freq, lookback, horizon, model_name, covariates))
     started = time.perf_counter()
     if spec.neural:
         with _EpochPrinter(estimator.max_epochs, quiet) as on_epoch_end:
@@ -336,7 +391,11 @@ def fit(
     help="CSV file to write (default: standard output).",
 )
 @click.option("--date-col", help="DATA's date column (default: the one the model was trained with).")
-@click.option("--fill", type=click.Choice(FILL_CHOICES), help="Fill missing values in DATA instead of refusing them.")
+@click.option(
+    "--fill",
+    type=click.Choice(FILL_CHOICES),
+    help="Fill missing values in DATA and the --future file instead of refusing them.",
+)
 @click.option("--date-format", help="strftime format of DATA's dates, such as %d/%m/%Y (default: detected).")
 @click.option("--encoding", help="Text encoding of DATA, such as latin-1 (default: detected).")
 @click.option(
@@ -356,13 +415,22 @@ def fit(
     multiple=True,
     help="Add a prediction interval of this coverage in percent, e.g. 80 (repeatable).",
 )
-def predict(data, model_path, output, date_col, fill, date_format, encoding, freq, plot, level):
+@click.option(
+    "--future",
+    "future_path",
+    type=click.Path(dir_okay=False),
+    help="CSV of the future-known covariates at the forecast timestamps: the date column (and the id column of "
+    "many series) and the model's --future-covariate columns, one row per forecast step.",
+)
+def predict(data, model_path, output, date_col, fill, date_format, encoding, freq, plot, level, future_path):
     """Forecast the steps after the training data, or after the end of DATA.
 
     Writes CSV: the future timestamps first (after the series id for a model
     trained with --id-col), then one column per target, then with --level the
     bounds TARGET-lo-LEVEL and TARGET-hi-LEVEL of each target and level. DATA
-    must have the columns the model was trained on. --plot draws the first
+    must have the columns the model was trained on, covariates included. A
+    model trained with --future-covariate needs their values at the forecast
+    timestamps from --future FUTURE.csv. --plot draws the targets of the first
     series, with the intervals as bands.
     """
     from .base import BaseForecaster
@@ -371,7 +439,9 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, fre
     from .files import atomic_write, check_output_paths, staged_outputs
     from .io import load
 
-    check_output_paths({"--output": output, "--plot": plot}, {"DATA": data, "--model": model_path})
+    check_output_paths(
+        {"--output": output, "--plot": plot}, {"DATA": data, "--model": model_path, "--future": future_path}
+    )
     estimator = load(model_path)
     if not isinstance(estimator, BaseForecaster):
         raise ModelFileError(
@@ -384,15 +454,16 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, fre
         history = read_csv(
             data,
             date_col=date_col or estimator.index_name_,
-            targets=estimator.columns_,
+            targets=estimator.data_columns_,
             freq=freq or estimator.freq_,
             fill=fill,
             id_col=estimator.id_name_,
             date_format=date_format,
             encoding=encoding,
         )
+    future = _future_covariates(estimator, future_path, date_col, fill, date_format, encoding)
     levels = list(level) or None
-    forecast = estimator.predict(history, level=levels)
+    forecast = estimator.predict(history, future=future, level=levels)
     index_label = None if estimator.id_name_ else estimator.index_name_ or "date"
     with staged_outputs():  # the CSV and the plot change together, or neither does
         if output is not None:
@@ -413,9 +484,32 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, fre
         click.echo(forecast.to_csv(index_label=index_label), nl=False)
 
 
+def _future_covariates(estimator, future_path, date_col, fill, date_format, encoding):
+    """The --future file's future-known covariates, read as the model's data was; None without --future."""
+    from .data import read_csv
+
+    if future_path is None:
+        return None
+    if not estimator.future_covariates_:
+        raise click.BadParameter(
+            "the model was trained without --future-covariate, so it needs no future values; leave --future out",
+            param_hint="--future",
+        )
+    return read_csv(
+        future_path,
+        date_col=date_col or estimator.index_name_,
+        targets=estimator.future_covariates_,
+        fill=fill,
+        id_col=estimator.id_name_,
+        date_format=date_format,
+        encoding=encoding,
+    )
+
+
 @cli.command()
 @click.argument("data", type=click.Path(dir_okay=False))
 @data_options
+@covariate_options
 @window_options
 @click.option("--models", default=",".join(MODEL_NAMES), show_default=True, help="Comma-separated models to compare.")
 @click.option(
@@ -439,6 +533,7 @@ def compare(
     fill,
     date_format,
     encoding,
+    covariates,
     lookback,
     horizon,
     season_length,
@@ -475,16 +570,16 @@ def compare(
     if sweep and id_col:
         raise click.UsageError("--lookbacks sweeps the windows of a single series; leave it out with --id-col")
     frame, series_freq, lookback, horizon = _read(
-        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col
+        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates
     )
-    click.echo(_summary(data, frame, series_freq, lookback, horizon, None))
+    click.echo(_summary(data, frame, series_freq, lookback, horizon, None, covariates))
 
     def announce(model, run_seed):
         if not quiet:
             click.echo(f"  fitting {model}" + ("" if run_seed is None else f" (seed {run_seed})"), err=True)
 
     settings = {"lookback": lookback, "horizon": horizon, "models": names, "held_out_size": test_size}
-    settings.update(seeds=seeds, seed=seed, max_epochs=epochs, on_run=announce)
+    settings.update(seeds=seeds, seed=seed, max_epochs=epochs, on_run=announce, covariates=covariates)
     if id_col:
         season = season_length or season_length_for(series_freq)
         results, rows, model_of = comparison.compare_many(frame, season_length=season, **settings)
@@ -515,6 +610,7 @@ def compare(
             max_epochs=epochs,
             seed=seed,
             on_run=announce,
+            covariates=covariates,
         )
         click.echo("\n" + sweep_table)
 
@@ -535,6 +631,7 @@ def compare(
 @cli.command("backtest")
 @click.argument("data", type=click.Path(dir_okay=False))
 @data_options
+@covariate_options
 @window_options
 @click.option(
     "--model",
@@ -590,6 +687,7 @@ def backtest_command(
     fill,
     date_format,
     encoding,
+    covariates,
     lookback,
     horizon,
     season_length,
@@ -624,9 +722,9 @@ def backtest_command(
     plot = _plot_beside_report(plot, report)
     check_output_paths({"--output": output, "--plot": plot, "--report": report}, {"DATA": data})
     frame, series_freq, lookback, horizon = _read(
-        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col
+        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates
     )
-    click.echo(_summary(data, frame, series_freq, lookback, horizon, None))
+    click.echo(_summary(data, frame, series_freq, lookback, horizon, None, covariates))
     season = season_length or season_length_for(series_freq)
     templates, model_of = comparison.backtest_models(
         model_names or MODEL_NAMES,
@@ -636,6 +734,7 @@ def backtest_command(
         max_epochs=epochs,
         seed=seed,
         seeds=seeds,
+        covariates=covariates,
     )
 
     def announce(column, window):
@@ -744,34 +843,75 @@ def _write_outputs(outputs):
         click.echo(("\n" if number == 0 else "") + f"{what} saved to {path}")
 
 
-def _read(data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col=None):
-    """The data file as a frame, its frequency (or observed calendar), and the window: given, or the default."""
+def _read(data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates):
+    """The data file as a frame, its frequency (or observed calendar), and the window: given, or the default.
+
+    With --target, the frame holds the targets and the covariates' columns; without, every numeric column.
+    """
     from .base import frequency_of
     from .comparison import default_window
     from .data import read_csv
 
+    named = _covariate_columns(covariates)
+    both = [name for name in targets if name in named]
+    if both:
+        raise click.UsageError(
+            f"column {both[0]!r} is named by both --target and {named[both[0]]}; a covariate is an input, "
+            "never forecast: name each column once"
+        )
     frame = read_csv(
         data,
         date_col=date_col,
-        targets=list(targets) or None,
+        targets=[*targets, *named] if targets else None,
         freq=freq,
         fill=fill,
         id_col=id_col,
         date_format=date_format,
         encoding=encoding,
     )
+    _check_covariates_read(data, frame, named)
     series_freq = frequency_of(frame)
     return (frame, series_freq, *default_window(series_freq, lookback, horizon))
 
 
-def _summary(path, frame, freq, lookback, horizon, model_name):
+def _covariate_columns(covariates):
+    """``{column: option}`` of the covariates named on the command line, in the order given."""
+    return {name: option for key, option in COVARIATE_OPTIONS.items() for name in covariates[key]}
+
+
+def _check_covariates_read(data, frame, named):
+    """Refuse a covariate that is not a numeric column of the file (read without --target)."""
+    from .errors import DataError
+
+    missing = [name for name in named if name not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{data}: {named[missing[0]]} {missing[0]!r} is not a numeric column of the file; the numeric "
+            f"columns are {', '.join(map(repr, frame.columns))}: name one of them"
+        )
+
+
+def _summary(path, frame, freq, lookback, horizon, model_name, covariates):
     n_series = frame.index.get_level_values(0).nunique() if frame.index.nlevels == 2 else None
     series = f"{n_series} series, " if n_series else ""
     model = f", model {model_name}" if model_name else ""
     return (
         f"{path}: {series}{len(frame)} rows × {frame.shape[1]} column(s) ({', '.join(map(str, frame.columns))}), "
         f"frequency {freq or 'irregular'}; lookback {lookback}, horizon {horizon}{model}"
+        f"{_covariates_summary(covariates)}"
     )
+
+
+def _covariates_summary(covariates):
+    """``"; future-known inputs: price; calendar features"``, or nothing for a model without covariates."""
+    parts = [
+        f"{kind} inputs: {', '.join(map(str, covariates[key]))}"
+        for kind, key in (("past", "past_covariates"), ("future-known", "future_covariates"))
+        if covariates[key]
+    ]
+    if covariates["calendar"]:
+        parts.append("calendar features")
+    return "".join(f"; {part}" for part in parts)
 
 
 class _EpochPrinter:

@@ -3,7 +3,9 @@
 Scores are computed on every stride-1 window whose targets lie in the held-out
 rows: MSE and MAE on the series standardised with the training rows' mean and
 standard deviation (so that channels weigh equally, as in the ETTh1
-protocol), and MASE against the in-sample seasonal naive forecast. The
+protocol), and MASE against the in-sample seasonal naive forecast. Models
+with covariates are scored on their targets only, and read the future-known
+covariates of each window's forecast rows from the data. The
 command line's ``fit`` report, ``compare`` tables, lookback sweep and Markdown
 report are built here, so they can be used and tested without the shell.
 
@@ -79,20 +81,28 @@ class Run:
     score: Score
     n_parameters: int
     fit_seconds: float
-    forecasts: np.ndarray  # (n_windows, horizon, C) in the data's units
+    forecasts: np.ndarray  # (n_windows, horizon, K) of the model's K targets, in the data's units
+    targets: list  # the columns the model forecasts: every column but its covariates
     history: list = field(default_factory=list)
 
 
 @dataclass
 class HeldOut:
-    """The held-out windows of a series: targets start at ``target_starts``, inputs end just before."""
+    """The held-out windows of a series: targets start at ``target_starts``, inputs end just before.
 
-    values: np.ndarray  # (T, C)
+    ``columns`` and ``timestamps`` name the columns and rows of ``values``, so
+    that a model with covariates gets the future-known values and timestamps
+    of each window's forecast rows, and is scored on its targets only.
+    """
+
+    values: np.ndarray  # (T, C): every column of the frame, covariates included
     train_rows: int
     target_starts: np.ndarray  # (n,)
     horizon: int
     season_length: int
     width: int  # input rows each window offers: max(lookback, season_length)
+    columns: list  # the names of the columns of values
+    timestamps: object  # the frame's index, (T,)
 
     def windows(self, width=None):
         """Inputs (n, width, C) and targets (n, horizon, C) of every held-out window (``width`` at most train_rows)."""
@@ -101,26 +111,49 @@ class HeldOut:
         targets = self.values[self.target_starts[:, None] + np.arange(self.horizon)]
         return inputs, targets
 
-    def score(self, forecasts, targets):
-        scaling = Scaling.fit(self.values[: self.train_rows])
+    def score(self, forecasts, targets, columns=None):
+        """The `Score` of forecasts (n, horizon, K) of ``targets`` (n, horizon, K), the given columns (default all).
+
+        MSE and MAE are on those columns standardised with the training rows; MASE is scaled by their in-sample
+        seasonal naive error.
+        """
+        history = self.values[: self.train_rows][:, self._positions(columns)]
+        scaling = Scaling.fit(history)
         standardised_targets, standardised_forecasts = scaling.transform(targets), scaling.transform(forecasts)
         return Score(
             mse=metrics.mse(standardised_targets, standardised_forecasts),
             mae=metrics.mae(standardised_targets, standardised_forecasts),
-            mase=metrics.mase(
-                targets, forecasts, y_train=self.values[: self.train_rows], season_length=self.season_length
-            ),
+            mase=metrics.mase(targets, forecasts, y_train=history, season_length=self.season_length),
             n_windows=len(targets),
         )
 
     def score_model(self, estimator):
-        """The `Score` and forecasts (n, horizon, C) of a fitted forecaster on every held-out window.
+        """The `Score` and forecasts (n, horizon, K) of a fitted forecaster on every held-out window.
 
-        Each window offers the model as many rows as it reads (Naive2 reads its whole history).
+        Each window offers the model as many rows as it reads (Naive2 reads its
+        whole history), and the future-known inputs of its forecast rows; only
+        the model's targets (``columns_``) are scored.
         """
-        inputs, targets = self.windows(max(self.width, estimator._context_rows()))
-        forecasts = estimator.predict_windows(inputs)
-        return self.score(forecasts, targets), forecasts
+        width = max(self.width, estimator._context_rows())
+        inputs, actuals = self.windows(width)
+        forecasts = estimator.predict_windows(inputs, **self._known_ahead(estimator, width))
+        targets = actuals[:, :, self._positions(estimator.columns_)]
+        return self.score(forecasts, targets, estimator.columns_), forecasts
+
+    def _known_ahead(self, estimator, width):
+        """`predict_windows`' ``future`` and ``times`` for windows of ``width`` rows, where the model reads them."""
+        known = {}
+        if estimator.future_covariates_:
+            rows = self.target_starts[:, None] + np.arange(self.horizon)  # (n, H)
+            known["future"] = self.values[rows][:, :, self._positions(estimator.future_covariates_)]  # (n, H, F)
+        if estimator.calendar_:
+            rows = self.target_starts[:, None] + np.arange(-width, self.horizon)  # (n, width + H)
+            known["times"] = np.asarray(self.timestamps)[rows]
+        return known
+
+    def _positions(self, columns):
+        """Positions in ``values`` of the named columns (None: every column)."""
+        return slice(None) if columns is None else [self.columns.index(name) for name in columns]
 
 
 def hold_out(frame, lookback, horizon, held_out_size, season_length=None):
@@ -134,12 +167,23 @@ def hold_out(frame, lookback, horizon, held_out_size, season_length=None):
             "hold out more rows or use a shorter horizon"
         )
     return HeldOut(
-        frame.to_numpy(dtype=np.float64), split.train_rows, split.test + width, horizon, season_length, width
+        frame.to_numpy(dtype=np.float64),
+        split.train_rows,
+        split.test + width,
+        horizon,
+        season_length,
+        width,
+        list(frame.columns),
+        frame.index,
     )
 
 
-def fit_and_score(model, frame, held_out, *, lookback, max_epochs=None, seed=None):
-    """Fit ``model`` (a name) on the training rows of ``frame`` and score it on ``held_out``."""
+def fit_and_score(model, frame, held_out, *, lookback, max_epochs=None, seed=None, covariates=None):
+    """Fit ``model`` (a name) on the training rows of ``frame`` and score it on ``held_out``.
+
+    ``covariates`` holds the forecaster's covariate settings (``past_covariates``, ``future_covariates``,
+    ``calendar``), as `backtest_models` takes them.
+    """
     estimator = make_forecaster(
         model,
         lookback=lookback,
@@ -147,13 +191,21 @@ def fit_and_score(model, frame, held_out, *, lookback, max_epochs=None, seed=Non
         season_length=held_out.season_length,
         max_epochs=max_epochs,
         random_state=seed,
+        **(covariates or {}),
     )
     started = time.perf_counter()
     estimator.fit(frame.iloc[: held_out.train_rows])
     fit_seconds = time.perf_counter() - started
     score, forecasts = held_out.score_model(estimator)
     return Run(
-        model, seed, score, count_parameters(estimator), fit_seconds, forecasts, getattr(estimator, "history_", [])
+        model,
+        seed,
+        score,
+        count_parameters(estimator),
+        fit_seconds,
+        forecasts,
+        estimator.columns_,
+        getattr(estimator, "history_", []),
     )
 
 
@@ -169,12 +221,15 @@ def compare(
     seed=0,
     max_epochs=None,
     on_run=None,
+    covariates=None,
 ):
     """Fit every model on the same training rows and score all on the same held-out windows.
 
     Neural models run ``seeds`` times (seeds ``seed``, ``seed + 1``, ...);
     baselines once. Returns the `HeldOut` and the list of `Run`.
     ``on_run(model, seed)`` is called before each fit, for progress display.
+    ``covariates`` are every model's covariate settings, as `backtest_models`
+    takes them; only the targets are scored.
     """
     check_positive_int(seeds, "seeds")
     held_out = hold_out(frame, lookback, horizon, held_out_size, season_length)
@@ -183,7 +238,17 @@ def compare(
         for run_seed in range(seed, seed + seeds) if MODELS[model].neural else [None]:
             if on_run is not None:
                 on_run(model, run_seed)
-            runs.append(fit_and_score(model, frame, held_out, lookback=lookback, max_epochs=max_epochs, seed=run_seed))
+            runs.append(
+                fit_and_score(
+                    model,
+                    frame,
+                    held_out,
+                    lookback=lookback,
+                    max_epochs=max_epochs,
+                    seed=run_seed,
+                    covariates=covariates,
+                )
+            )
     return held_out, runs
 
 
@@ -228,12 +293,21 @@ def format_table(rows, with_spread):
 
 
 def lookback_sweep(
-    frame, lookbacks, horizon, *, held_out_size, season_length=None, max_epochs=None, seed=0, on_run=None
+    frame,
+    lookbacks,
+    horizon,
+    *,
+    held_out_size,
+    season_length=None,
+    max_epochs=None,
+    seed=0,
+    on_run=None,
+    covariates=None,
 ):
     """A Markdown table of the GRU's and the MLP's MASE and parameter count at each lookback.
 
     Every lookback is scored on one held-out set, placed by the longest lookback.
-    ``on_run(description, seed)`` is called before each fit.
+    ``on_run(description, seed)`` is called before each fit; ``covariates`` as `compare` takes them.
     """
     lines = [
         "| lookback | gru MASE | gru parameters | mlp MASE | mlp parameters |",
@@ -245,7 +319,9 @@ def lookback_sweep(
         for model in ("gru", "mlp"):
             if on_run is not None:
                 on_run(f"{model} with lookback {lookback}", seed)
-            run = fit_and_score(model, frame, held_out, lookback=lookback, max_epochs=max_epochs, seed=seed)
+            run = fit_and_score(
+                model, frame, held_out, lookback=lookback, max_epochs=max_epochs, seed=seed, covariates=covariates
+            )
             cells += [f"{run.score.mase:.3f}", f"{run.n_parameters:,}"]
         lines.append(f"| {lookback} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -303,11 +379,15 @@ def markdown_report(data_name, frame, held_out, table, sweep_table="", plot_path
     return "\n".join(sections)
 
 
-def backtest_models(names, *, lookback, horizon, season_length=None, max_epochs=None, seed=0, seeds=1):
+def backtest_models(names, *, lookback, horizon, season_length=None, max_epochs=None, seed=0, seeds=1, covariates=None):
     """The forecasters of a backtest by results column, and the model each column belongs to.
 
     Each model once; with ``seeds`` > 1, each neural model ``seeds`` times
     (seeds ``seed``, ``seed + 1``, ...) in columns named ``<model>-seed-<seed>``.
+    ``covariates`` holds every forecaster's covariate settings, such as
+    ``{"future_covariates": ["price"], "calendar": "auto"}`` (the keywords
+    ``past_covariates``, ``future_covariates`` and ``calendar`` of the
+    forecasters); the naive baselines take them and forecast without them.
 
     Returns
     -------
@@ -335,6 +415,7 @@ def backtest_models(names, *, lookback, horizon, season_length=None, max_epochs=
                 season_length=season_length,
                 max_epochs=max_epochs,
                 random_state=seed if run_seed is None else run_seed,
+                **(covariates or {}),
             )
             model_of[column] = model
     return templates, model_of
@@ -473,6 +554,7 @@ def compare_many(
     seed=0,
     max_epochs=None,
     on_run=None,
+    covariates=None,
 ):
     """`compare` for a long-format frame of many series: one global model per kind, scored by a backtest.
 
@@ -480,6 +562,7 @@ def compare_many(
     (`held_out_windows` windows of ``horizon`` rows, ``refit=0``) and forecasts
     the windows of the tail; `forecast.evaluate` scores them. Neural models run
     ``seeds`` times. ``on_run(column, None)`` is called before each fit.
+    ``covariates`` as `backtest_models` takes them.
 
     Returns
     -------
@@ -499,6 +582,7 @@ def compare_many(
         max_epochs=max_epochs,
         seed=seed,
         seeds=seeds,
+        covariates=covariates,
     )
     announce = None if on_run is None else (lambda column, window: on_run(column, None))
     results, seconds = timed_backtest(templates, frame, n_windows=n_windows, refit=0, on_fit=announce)

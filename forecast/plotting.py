@@ -26,9 +26,10 @@ def plot_forecast(history, forecast, path, *, title="Forecast", level=None):
     Parameters
     ----------
     history : DataFrame
-        Recent rows of the series; one panel per column.
+        Recent rows of the series; one panel per column that ``forecast``
+        holds (covariates, which are not forecast, are not drawn).
     forecast : DataFrame
-        The forecast of each of ``history``'s columns, and for each level in
+        The forecast of the target columns of ``history``, and for each level in
         ``level`` its ``<column>-lo-<level>`` and ``<column>-hi-<level>``
         bounds (as `predict(level=...)` returns them).
     path : str or path-like
@@ -37,7 +38,7 @@ def plot_forecast(history, forecast, path, *, title="Forecast", level=None):
     level : list of float, optional
         The levels whose bounds are drawn as bands, the widest lightest.
     """
-    columns = list(history.columns)
+    columns = [column for column in history.columns if column in forecast.columns]
     figure = Figure(figsize=(10, 2.6 * len(columns) + 0.6), layout="constrained")
     axes = figure.subplots(len(columns), 1, squeeze=False)[:, 0]
     for axis, column in zip(axes, columns):
@@ -73,11 +74,11 @@ def plot_comparison(frame, held_out, runs, path, *, channel=0, context=None):
     runs : list of forecast.comparison.Run
         The first run of each model is drawn.
     channel : int
-        Which column to draw.
+        Which of the models' targets to draw (covariates are not forecast).
     context : int, optional
         History rows shown before the window; by default three horizons.
     """
-    column = frame.columns[channel]
+    column = runs[0].targets[channel]
     start = int(held_out.target_starts[-1])
     horizon = held_out.horizon
     context = context or 3 * horizon

@@ -32,6 +32,9 @@ class ModelSpec:
 
         ``settings`` may hold ``lookback``, ``horizon``, ``season_length``,
         ``max_epochs``, ``random_state``: each class takes the ones it has.
+        Every class takes the covariate settings ``past_covariates``,
+        ``future_covariates`` and ``calendar`` (the naive baselines forecast
+        without reading them).
         """
         accepted = self.cls._get_param_names()
         chosen = {name: value for name, value in settings.items() if name in accepted and value is not None}

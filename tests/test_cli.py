@@ -435,3 +435,99 @@ def test_predict_refuses_data_at_another_frequency_than_the_model(run, tmp_path)
         1,
         "frequency is 'MS' but the model was trained at 'D'",
     )
+
+
+def write_sales(folder, days=120, future_days=7):
+    """Daily units sold that follow the day's price (planned ahead) and weekends; the history and the next prices.
+
+    Writes ``sales.csv`` (date, units, price, and a ``note`` column with a gap that --target leaves unread) and
+    ``future.csv`` (date, price of the ``future_days`` after); returns the whole frame.
+    """
+    rng = np.random.default_rng(1)
+    dates = pd.date_range("2023-01-01", periods=days + future_days, freq="D", name="date")
+    price = rng.choice([2.5, 3.0, 3.5], size=len(dates))
+    units = 100 - 20 * price + 15 * (dates.day_of_week >= 5) + rng.normal(0, 1, len(dates))
+    frame = pd.DataFrame({"units": units.round(2), "price": price}, index=dates)
+    history = frame.iloc[:days].assign(note=[np.nan] + [1.0] * (days - 1))
+    history.to_csv(folder / "sales.csv")
+    frame.iloc[days:][["price"]].to_csv(folder / "future.csv")
+    return frame
+
+
+def test_fit_and_predict_with_future_covariates_from_files(run, tmp_path):
+    from forecast import load, read_csv
+
+    write_sales(tmp_path)
+    options = ["--model", "linear", "--target", "units", "--future-covariate", "price", "--calendar"]
+    fitted = run("fit", "sales.csv", *options, "-o", "m.npz")
+    assert fitted.exit_code == 0, fitted.output
+    assert "(units, price)" in fitted.stdout and "future-known inputs: price; calendar features" in fitted.stdout
+    assert "validation (" in fitted.stdout
+    result = run("predict", "sales.csv", "--model", "m.npz", "--future", "future.csv", "--level", "80")
+    result_with_files = run(
+        "predict",
+        "sales.csv",
+        "--model",
+        "m.npz",
+        "--future",
+        "future.csv",
+        "--level",
+        "80",
+        "-o",
+        "out.csv",
+        "--plot",
+        "out.png",
+    )
+    assert result.exit_code == 0 and result_with_files.exit_code == 0, result.output + result_with_files.output
+    written = pd.read_csv(tmp_path / "out.csv", index_col="date", parse_dates=True)
+    model = load(tmp_path / "m.npz")
+    assert (model.columns_, model.future_covariates_) == (["units"], ["price"])
+    history = read_csv(tmp_path / "sales.csv", targets=["units", "price"])
+    expected = model.predict(history, future=read_csv(tmp_path / "future.csv"), level=[80])
+    pd.testing.assert_frame_equal(written, expected, check_freq=False, check_names=False)
+    assert list(written.columns) == ["units", "units-lo-80", "units-hi-80"]
+    assert result.stdout == (tmp_path / "out.csv").read_text()
+    assert (tmp_path / "out.png").read_bytes()[:4] == b"\x89PNG"
+    from_context = run("predict", "--model", "m.npz", "--future", "future.csv", "--plot", "context.png")
+    assert from_context.exit_code == 0, from_context.output
+    assert from_context.stdout.splitlines()[1].startswith("2023-05-01,")
+    assert (tmp_path / "context.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_backtest_with_covariates_scores_the_target_only(run, tmp_path):
+    from forecast import LinearForecaster, SeasonalNaiveForecaster, backtest, read_csv
+
+    write_sales(tmp_path)
+    options = "--target units --future-covariate price --calendar --model linear --model seasonal-naive --windows 2"
+    result = run("backtest", "sales.csv", *options.split(), "-o", "rows.csv", "-q")
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(tmp_path / "rows.csv", parse_dates=["cutoff", "date"])
+    assert set(written["target"]) == {"units"}
+    drivers = {"future_covariates": ["price"], "calendar": "auto"}
+    models = {
+        "linear": LinearForecaster(lookback=14, horizon=7, **drivers),
+        "seasonal-naive": SeasonalNaiveForecaster(horizon=7, **drivers),
+    }
+    expected = backtest(models, read_csv(tmp_path / "sales.csv", targets=["units", "price"]), n_windows=2)
+    pd.testing.assert_frame_equal(written, expected, check_dtype=False)
+    linear, seasonal = (float(row[3]) for row in table_rows(result.stdout)[1:])
+    assert linear < seasonal  # the price of the forecast days reaches the model
+
+
+def test_compare_with_covariates_scores_the_target_only(run, tmp_path):
+    write_sales(tmp_path)
+    options = ["--models", "linear,seasonal-naive", "-q"]
+    drivers = ["--future-covariate", "price", "--past-covariate", "note", "--calendar"]
+    with_drivers = run("compare", "sales.csv", "--target", "units", *drivers[:2], *options, "--plot", "c.png")
+    alone = run("compare", "sales.csv", "--target", "units", *options)
+    all_columns = run("compare", "sales.csv", "--fill", "ffill", *drivers, *options)
+    assert with_drivers.exit_code == alone.exit_code == all_columns.exit_code == 0, with_drivers.output
+    scores = {
+        name: {row[0]: row[1:4] for row in table_rows(result.stdout)[1:]}
+        for name, result in (("drivers", with_drivers), ("alone", alone), ("all", all_columns))
+    }
+    # seasonal naive takes the covariates and ignores them: the same scores when only the target is scored
+    assert scores["drivers"]["seasonal-naive"] == scores["alone"]["seasonal-naive"]
+    assert scores["all"]["seasonal-naive"] == scores["alone"]["seasonal-naive"]
+    assert float(scores["drivers"]["linear"][2]) < float(scores["alone"]["linear"][2])
+    assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"

@@ -34,3 +34,16 @@ def test_model_files_may_hold_every_forecaster_and_the_window_regressors():
     assert {spec.class_name for spec in MODELS.values()} <= set(classes)
     assert {"RNNRegressor", "MLPRegressor"} <= set(classes)
     assert all(name == cls.__name__ for name, cls in classes.items())
+
+
+def test_every_model_takes_the_covariate_settings():
+    settings = {
+        "lookback": 4,
+        "horizon": 2,
+        "past_covariates": ["stock"],
+        "future_covariates": ["price"],
+        "calendar": "auto",
+    }
+    for name in MODEL_NAMES:
+        model = make_forecaster(name, **settings)
+        assert (model.past_covariates, model.future_covariates, model.calendar) == (["stock"], ["price"], "auto"), name

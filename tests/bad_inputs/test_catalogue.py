@@ -666,6 +666,20 @@ def trained(model):
     return make
 
 
+# Thirty days of units sold and the price, a future-known covariate, then the prices of the three days after.
+SALES_FRAME = pd.DataFrame(
+    {"units": [10.0 + day % 7 for day in range(30)], "price": [2.0 + day % 3 for day in range(30)]},
+    index=pd.date_range("2020-01-01", periods=30, name="date"),
+)
+SALES = SALES_FRAME.to_csv()
+NEXT_PRICES = ["2020-01-31,3", "2020-02-01,2", "2020-02-02,4"]
+
+
+def priced(path):
+    """A linear model of units that reads the price of the forecast days, fitted on the sales, saved at ``path``."""
+    LinearForecaster(lookback=5, horizon=3, future_covariates=["price"]).fit(SALES_FRAME).save(path)
+
+
 def truncated(path):
     trained(NaiveForecaster(horizon=3))(path)
     content = path.read_bytes()
@@ -1228,6 +1242,63 @@ REFUSED = [
         COMPARE,
         1,
         ["writes numbers two ways"],
+    ),
+    # Covariates.
+    (
+        "a covariate that is not a column",
+        {"data.csv": SALES},
+        ["fit", "data.csv", "--model", "linear", "--future-covariate", "cost", "-o", "m.npz", "-q"],
+        1,
+        ["data.csv: --future-covariate 'cost' is not a numeric column", "'units', 'price'"],
+    ),
+    (
+        "a covariate that is not a column, with --target",
+        {"data.csv": SALES},
+        ["backtest", "data.csv", "--model", "naive", "--target", "units", "--past-covariate", "cost", "-q"],
+        1,
+        ["data.csv: no column 'cost'", "'date', 'units', 'price'"],
+    ),
+    (
+        "a column named as target and covariate",
+        {"data.csv": SALES},
+        [*COMPARE, "--target", "units", "--future-covariate", "units"],
+        2,
+        ["'units' is named by both --target and --future-covariate"],
+    ),
+    (
+        "a model with future covariates, predicted without --future",
+        {"data.csv": SALES, "m.npz": priced},
+        ["predict", "--model", "m.npz", "-o", "out.csv"],
+        1,
+        ["'price'", "2020-01-31", "--future FUTURE.csv"],
+    ),
+    (
+        "a future file without its last day",
+        {"m.npz": priced, "future.csv": csv("date,price", NEXT_PRICES[:2])},
+        ["predict", "--model", "m.npz", "--future", "future.csv", "-o", "out.csv"],
+        1,
+        ["'price'", "2020-02-02"],
+    ),
+    (
+        "a future file without a day in the middle",
+        {"m.npz": priced, "future.csv": csv("date,price", NEXT_PRICES[::2])},
+        ["predict", "--model", "m.npz", "--future", "future.csv", "-o", "out.csv"],
+        1,
+        ["'price'", "2020-02-01"],
+    ),
+    (
+        "a future file without the covariate",
+        {"m.npz": priced, "future.csv": csv("date,cost", NEXT_PRICES)},
+        ["predict", "--model", "m.npz", "--future", "future.csv", "-o", "out.csv"],
+        1,
+        ["future.csv: no column 'price'"],
+    ),
+    (
+        "--future for a model without future covariates",
+        {"m.npz": LINEAR, "future.csv": csv("date,price", NEXT_PRICES)},
+        ["predict", "--model", "m.npz", "--future", "future.csv", "-o", "out.csv"],
+        2,
+        ["--future", "trained without --future-covariate"],
     ),
 ]
 
