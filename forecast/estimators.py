@@ -148,9 +148,13 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
     __doc__ = f"""Recurrent forecaster (Elman RNN, LSTM or GRU): ``lookback`` rows in, ``horizon`` rows out.
 
     A many-to-many network: after each recurrent step a linear head forecasts
-    the next ``horizon`` rows, training minimises MSE over every step whose
-    target is known (``supervision="dense"``), and the forecast from the last
-    step is the prediction. See `forecast.models.RecurrentNet`.
+    the next ``horizon`` rows, and the forecast from the last step is the
+    prediction. By default a linear path from the window, started as the
+    seasonal naive forecast of the data's frequency, carries the forecast and
+    the recurrent head corrects it (``skip="linear"``), and training minimises
+    the MSE of the final forecast (``supervision="last"``); early stopping
+    keeps the starting network unless training beats it on the validation
+    tail. See `forecast.models.RecurrentNet`.
 
     Parameters
     ----------
@@ -169,12 +173,17 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         (so lookback 336 takes seven steps of 48). On validation periods of
         the bundled series, a few long segments forecast better than one
         step per row, and segments over 48 rows worse than 48.
-    supervision : {{"dense", "last"}}, default="dense"
+    supervision : {{"dense", "last"}}, default="last"
         "dense" trains every step's forecast; "last" only the final one.
-    skip : {{"linear", None}}, default=None
+    skip : {{"linear", None}}, default="linear"
         "linear" adds a linear path from each step's last ``lookback`` rows
         to its forecast, which the recurrent head corrects (see
-        `forecast.models.RecurrentNet`).
+        `forecast.models.RecurrentNet`); None leaves the recurrent head alone.
+        On the validation periods of 20 public real series
+        (``benchmarks/real_series.py``) the GRU's geometric mean MASE relative
+        to seasonal naive went from 0.876 (None, dense) to 0.770 with both
+        defaults (0.834 with the skip path and dense supervision); on ETTh1 S
+        validation from 0.1031 to 0.1091 MSE (``benchmarks/README.md``).
     dropout : float, default=0.5
         Dropout on the hidden states before the head (and between stacked
         layers). A wide, heavily regularised state forecast best on the
@@ -210,8 +219,8 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         segment_length=None,
         instance_norm="last",
         channel_independent=True,
-        supervision="dense",
-        skip=None,
+        supervision="last",
+        skip="linear",
         max_epochs=100,
         batch_size="auto",
         learning_rate=1e-3,
