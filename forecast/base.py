@@ -79,7 +79,7 @@ class BaseForecaster(BaseEstimator):
         pieces = split_series(frame)
         self.freq_ = frequency_of(frame)
         reads_calendar = self.calendar == "auto" and self._reads_covariates
-        calendar = calendar_periods(self.freq_) if reads_calendar else []
+        calendar = calendar_periods(self.freq_, _time_span(pieces)) if reads_calendar else []
         layout = InputLayout.of(
             frame.columns, past=self.past_covariates, future=self.future_covariates, calendar=calendar
         )
@@ -579,6 +579,12 @@ def future_index(last_index, freq, horizon):
             )
         return future_timestamps(last_index, freq, horizon)
     return pd.RangeIndex(int(last_index) + 1, int(last_index) + 1 + horizon)
+
+
+def _time_span(pieces):
+    """The longest time any of the ``(id, frame)`` pieces covers, or None without timestamps."""
+    spans = [piece.index[-1] - piece.index[0] for _, piece in pieces if isinstance(piece.index, pd.DatetimeIndex)]
+    return max(spans) if spans else None
 
 
 def _same_frequency(first, second):

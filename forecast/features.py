@@ -6,7 +6,10 @@ to the first. Which periods are encoded follows the data's step: a period is
 used when it spans at least two steps (hour of day, day of week and day of
 year for hourly data; day of week and day of year for daily data; day of year
 for weekly data; month of year for monthly and quarterly data; none for
-yearly data).
+yearly data), and when the fit data spans at least two of it: with less, a
+position in the period names one stretch of the data rather than a recurring
+pattern (on half-hourly electricity demand, 11 months long, day of year took
+a recurrent network's MASE from 0.60 to 0.77).
 pandas only: nothing here imports torch.
 """
 
@@ -27,15 +30,20 @@ _PERIODS = (
 )
 
 
-def calendar_periods(freq):
-    """The calendar periods worth encoding for data at ``freq`` (an alias, offset or `ObservedCalendar`)."""
+def calendar_periods(freq, span=None):
+    """The calendar periods worth encoding for data at ``freq`` (an alias, offset or `ObservedCalendar`).
+
+    ``span`` (a `pandas.Timedelta`), the time the fit data covers, drops the
+    periods it does not hold twice; None keeps them all.
+    """
     step = _typical_step(freq)
     if step is None:
         return []
     chosen = [name for name, length, _ in _PERIODS if 2 * step <= length and name != "month_of_year"]
     if step >= 28 * _DAY:  # monthly or quarterly rows: the month (or quarter) of the year
         chosen = ["month_of_year"] if step < 365 * _DAY else []
-    return chosen
+    lengths = {name: length for name, length, _ in _PERIODS}
+    return [name for name in chosen if span is None or span >= 2 * lengths[name]]
 
 
 def calendar_features(index, periods):

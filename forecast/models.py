@@ -114,7 +114,9 @@ class RecurrentNet(nn.Module):
     ``skip="linear"`` adds a linear path that the recurrent head corrects: each
     step's forecast is also a linear map of the ``lookback`` rows up to that
     step (padded at the front by repeating the first row), taken relative to
-    the last of them, as NLinear does, and that value added back. Its weights
+    the last of them, as NLinear does, and that value added back; with
+    covariates it also reads their rows and the step's future-known values,
+    as `forecast.LinearForecaster` does. Its weights
     start as the seasonal naive forecast of ``season_length`` rows (the last
     value with 1, or a season longer than the lookback) and the head's at
     zero, so an untrained network forecasts exactly that; training then moves
@@ -181,7 +183,7 @@ class RecurrentNet(nn.Module):
         self.head = nn.Linear(hidden_size + horizon * n_future_covariates, horizon * per_step_channels)
         self.skip = None
         if skip == "linear":
-            self.skip = nn.Linear(lookback, horizon)
+            self.skip = nn.Linear(lookback * (1 + self.covariates.count) + horizon * n_future_covariates, horizon)
             self._start_at_seasonal_naive(season_length if season_length <= lookback else 1)
         ends = torch.arange(1, self.n_segments + 1) * segment_length - 1 - self.padding
         self.register_buffer("step_ends", ends, persistent=False)  # (S,) last input row seen by each step
@@ -195,17 +197,18 @@ class RecurrentNet(nn.Module):
             targets = targets.transpose(1, 2).reshape(B * C, L, 1)  # (B*C, L, 1)
             covariates = Covariates.per_channel(covariates, C)  # (B*C, L, P+F)
             ahead = None if ahead is None else Covariates.per_channel(ahead, C)  # (B*C, L+H, F)
-        skipped = None if self.skip is None else self._linear_path(targets)  # (B', S, c, H)
+        if ahead is not None:
+            # Step s forecasts rows step_ends[s]+1 ... step_ends[s]+H and reads their future-known covariates.
+            ahead = ahead.unfold(1, self.horizon, 1)[:, self.step_ends + 1].flatten(2)  # (B', S, F*H)
         x = torch.cat([targets, covariates], dim=2)  # (B', L, c+P+F)
+        skipped = None if self.skip is None else self._linear_path(x, targets.shape[2], ahead)  # (B', S, c, H)
         if self.padding:
             x = torch.cat([x[:, :1].expand(-1, self.padding, -1), x], dim=1)  # (B', S*seg, c+P+F)
         segments = x.reshape(x.shape[0], self.n_segments, -1)  # (B', S, seg*(c+P+F))
         states, _ = self.rnn(self.embed(segments))  # (B', S, hidden)
         states = self.dropout(states)
         if ahead is not None:
-            # Step s forecasts rows step_ends[s]+1 ... step_ends[s]+H and reads their future-known covariates.
-            ahead = ahead.unfold(1, self.horizon, 1)[:, self.step_ends + 1]  # (B', S, F, H)
-            states = torch.cat([states, ahead.flatten(2)], dim=2)  # (B', S, hidden + F*H)
+            states = torch.cat([states, ahead], dim=2)  # (B', S, hidden + F*H)
         out = self.head(states)  # (B', S, H*c)
         if skipped is not None:
             out = out + skipped.transpose(2, 3).reshape(out.shape)  # (B', S, H*c)
@@ -225,12 +228,23 @@ class RecurrentNet(nn.Module):
         self.head.weight.zero_()
         self.head.bias.zero_()
 
-    def _linear_path(self, targets):
-        """The skip path's forecasts (B', S, c, H) of each step, from normalised targets (B', L, c)."""
-        padded = torch.cat([targets[:, :1].expand(-1, self.lookback - 1, -1), targets], dim=1)  # (B', 2L-1, c)
-        windows = padded.unfold(1, self.lookback, 1)[:, self.step_ends]  # (B', S, c, L): rows up to each step
-        last = windows[..., -1:]  # (B', S, c, 1)
-        return self.skip(windows - last) + last
+    def _linear_path(self, x, n_targets, ahead):
+        """The skip path's forecasts (B', S, c, H) of each step.
+
+        ``x`` (B', L, c+P+F) holds the normalised targets and the covariates,
+        ``ahead`` (B', S, F*H) each step's future-known covariates, or None.
+        Each target channel reads its own rows, relative to its last value,
+        then every covariate's rows and future values.
+        """
+        padded = torch.cat([x[:, :1].expand(-1, self.lookback - 1, -1), x], dim=1)  # (B', 2L-1, c+P+F)
+        windows = padded.unfold(1, self.lookback, 1)[:, self.step_ends]  # (B', S, c+P+F, L): rows up to each step
+        own = windows[:, :, :n_targets]  # (B', S, c, L)
+        last = own[..., -1:]  # (B', S, c, 1)
+        shared = [windows[:, :, n_targets:].flatten(2)]  # (B', S, (P+F)*L)
+        if ahead is not None:
+            shared.append(ahead)  # (B', S, F*H)
+        shared = torch.cat(shared, dim=2)[:, :, None].expand(-1, -1, n_targets, -1)  # (B', S, c, ...)
+        return self.skip(torch.cat([own - last, shared], dim=3)) + last
 
     def inputs(self, windows):
         """The arguments of `forward` cut from training windows (B, L+H, C+P+F): ``(x,)`` or ``(x, future)``."""

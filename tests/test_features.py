@@ -46,3 +46,10 @@ def test_encodings_are_periodic_and_on_the_unit_circle():
     np.testing.assert_allclose(same_hour[1], same_hour[25], atol=1e-12)  # midnight, a day apart
     assert features.loc["2024-01-01 00:00", "day_of_week_cos"] == pytest.approx(1.0)  # Monday 00:00
     assert features.loc["2024-01-01 00:00", "month_of_year_cos"] == pytest.approx(1.0)  # January
+
+
+def test_a_period_the_data_does_not_hold_twice_is_left_out():
+    assert calendar_periods("h", pd.Timedelta(days=300)) == ["hour_of_day", "day_of_week"]
+    assert calendar_periods("h", pd.Timedelta(days=800)) == ["hour_of_day", "day_of_week", "day_of_year"]
+    assert calendar_periods("h", pd.Timedelta(days=10)) == ["hour_of_day"]
+    assert calendar_periods("MS", pd.Timedelta(days=600)) == []
