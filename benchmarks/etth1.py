@@ -13,6 +13,7 @@ the baselines on the training rows, and every model is scored with
     python benchmarks/etth1.py --setting S --lookback 336 --models gru,linear
     python benchmarks/etth1.py --split validation    # score on the validation split instead
     python benchmarks/etth1.py --setting S --models gru --params '{"segment_length": 48}'
+    python benchmarks/etth1.py --setting S --calendar   # every model with calendar features (calendar="auto")
 """
 
 import argparse
@@ -22,6 +23,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from forecast import mae, make_windows, mse, read_csv
 from forecast.comparison import count_parameters
@@ -44,7 +46,7 @@ PUBLISHED = {
 }
 
 
-def run(setting, lookback, horizon, models, seeds, split, params):
+def run(setting, lookback, horizon, models, seeds, split, params, calendar=False):
     frame = read_csv(DATA)
     if setting == "S":
         frame = frame[["OT"]]
@@ -53,6 +55,10 @@ def run(setting, lookback, horizon, models, seeds, split, params):
     first_target = TRAIN_ROWS + (VALIDATION_ROWS if split == "test" else 0)
     scored_rows = values[first_target - lookback : first_target + TEST_ROWS]
     X, Y = make_windows(scored_rows, lookback, horizon)  # (n, L, C), (n, H, C)
+    window_options = {}
+    if calendar:  # the timestamps of each window's rows and forecast rows, (n, L + H)
+        stamps = frame.index.to_numpy()[first_target - lookback : first_target + TEST_ROWS]
+        window_options["times"] = sliding_window_view(stamps, lookback + horizon)[: len(X)]
     if split == "test":  # early stopping on exactly the validation split
         fit_data, validation_fraction = frame.iloc[: TRAIN_ROWS + VALIDATION_ROWS], 0.25
     else:  # the validation split is scored, so early stopping uses the last 20% of the training rows
@@ -64,11 +70,13 @@ def run(setting, lookback, horizon, models, seeds, split, params):
             estimator = make_forecaster(model, lookback=lookback, horizon=horizon, season_length=24, random_state=seed)
             if model in NEURAL_MODELS:
                 estimator.set_params(validation_fraction=validation_fraction, **params)
+            if calendar:
+                estimator.set_params(calendar="auto")
             started = time.perf_counter()
             estimator.fit(fit_data if model in NEURAL_MODELS else frame.iloc[:TRAIN_ROWS])
             fit_seconds = time.perf_counter() - started
             started = time.perf_counter()
-            forecasts = estimator.predict_windows(X)
+            forecasts = estimator.predict_windows(X, **window_options)
             predict_seconds = time.perf_counter() - started
             targets, forecasts = scaling.transform(Y), scaling.transform(forecasts)
             results.append(
@@ -104,15 +112,19 @@ def main():
         default={},
         help="JSON of parameters set on every neural model, e.g. '{\"dropout\": 0.3}'",
     )
+    parser.add_argument("--calendar", action="store_true", help="every model with calendar features")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
     models = args.models.split(",")
     for setting in ["M", "S"] if args.setting == "both" else [args.setting]:
-        rows, n_windows = run(setting, args.lookback, args.horizon, models, args.seeds, args.split, args.params)
+        rows, n_windows = run(
+            setting, args.lookback, args.horizon, models, args.seeds, args.split, args.params, args.calendar
+        )
         print(
             f"\n### ETTh1 {setting}, lookback {args.lookback}, horizon {args.horizon}: "
             f"{args.split} MSE / MAE over {n_windows} windows (standardised)"
             + (f"; neural models with {json.dumps(args.params)}" if args.params else "")
+            + ("; calendar features" if args.calendar else "")
             + "\n"
         )
         print("| model | MSE | MAE | parameters | epochs | fit s | predict s |")
