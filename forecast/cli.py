@@ -244,6 +244,13 @@ epochs_option = click.option(
     "--epochs", type=click.IntRange(min=1), help="Most training epochs of the neural models (default: 100)."
 )
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+level_option = click.option(
+    "--level",
+    "levels",
+    multiple=True,
+    type=click.FloatRange(0, 100, min_open=True, max_open=True),
+    help="Also forecast a P% prediction interval and score its coverage; repeat for several (--level 80 --level 95).",
+)
 
 
 def seed_options(command):
@@ -522,6 +529,7 @@ def _future_covariates(estimator, future_path, date_col, fill, date_format, enco
 @epochs_option
 @seed_options
 @click.option("--lookbacks", help="Comma-separated lookbacks to sweep for gru and mlp, e.g. 5,10,20,50.")
+@level_option
 @id_col_option
 @figure_options("Draw forecasts against actuals, and training curves (error by horizon step with --id-col)")
 @quiet_option
@@ -543,6 +551,7 @@ def compare(
     seed,
     seeds,
     lookbacks,
+    levels,
     id_col,
     plot,
     report,
@@ -553,6 +562,12 @@ def compare(
     The table is sorted by MASE; MSE and MAE are on the series standardised
     with the training rows. Parameter sharing over time is what recurrence
     adds over the MLP: --lookbacks shows whether it pays on this data.
+
+    --level P adds, per level, the percentage of held-out values inside the
+    P% intervals (coverage-P), their mean width in the data's units (width-P)
+    and M4's MSIS, scaled like MASE (msis-P). A model that kept too few rows
+    out of sample to calibrate a level stops the comparison with an error that
+    names it and the highest level it can give, rather than a blank cell.
 
     With --id-col (many series), one global model per kind is fitted on every
     series up to its held-out tail and forecasts the tail in windows of the
@@ -580,6 +595,7 @@ def compare(
 
     settings = {"lookback": lookback, "horizon": horizon, "models": names, "held_out_size": test_size}
     settings.update(seeds=seeds, seed=seed, max_epochs=epochs, on_run=announce, covariates=covariates)
+    settings["level"] = _levels(levels)
     if id_col:
         season = season_length or season_length_for(series_freq)
         results, rows, model_of = comparison.compare_many(frame, season_length=season, **settings)
@@ -589,7 +605,7 @@ def compare(
             f"{horizon} steps forecast by one fit on the rows before them; MSE and MAE in the data's units; "
             f"MASE season {season}"
         )
-        table = comparison.score_table(rows, ["mse", "mae", "mase", "relative_mase", "fit_seconds"])
+        table = comparison.score_table(rows, comparison.compare_many_columns(rows))
         _report_scores("compare", data, frame, results, model_of, description, table, plot=plot, report=report)
         return
     held_out, runs = comparison.compare(frame, season_length=season_length, **settings)
@@ -663,13 +679,7 @@ def compare(
 @id_col_option
 @epochs_option
 @seed_options
-@click.option(
-    "--level",
-    "levels",
-    multiple=True,
-    type=click.FloatRange(0, 100, min_open=True, max_open=True),
-    help="Also forecast a P% prediction interval and score its coverage; repeat for several (--level 80 --level 95).",
-)
+@level_option
 @click.option(
     "--output",
     "-o",

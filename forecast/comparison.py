@@ -3,7 +3,12 @@
 Scores are computed on every stride-1 window whose targets lie in the held-out
 rows: MSE and MAE on the series standardised with the training rows' mean and
 standard deviation (so that channels weigh equally, as in the ETTh1
-protocol), and MASE against the in-sample seasonal naive forecast. Models
+protocol), and MASE against the in-sample seasonal naive forecast; with
+prediction intervals, each level's coverage (percent of actuals inside),
+mean width (in the data's units) and M4's MSIS (over the scale of MASE),
+each window forecast from at least `forecast.intervals.SCALE_ROWS` rows
+where the training rows allow, since widths follow the noise level of the
+rows before the origin. Models
 with covariates are scored on their targets only, and read the future-known
 covariates of each window's forecast rows from the data. The
 command line's ``fit`` report, ``compare`` tables, lookback sweep and Markdown
@@ -30,10 +35,10 @@ from .backtesting import backtest
 from .data import season_length_for
 from .errors import DataError
 from .evaluation import evaluate
+from .intervals import SCALE_ROWS, check_levels
 from .registry import MODEL_NAMES, MODELS, make_forecaster
 from .scaling import Scaling
 from .windows import check_positive_int, chronological_split
-
 
 # The longest season that is the default horizon: a day of half-hours.
 MAX_DEFAULT_HORIZON = 48
@@ -70,6 +75,8 @@ class Score:
     mae: float  # on the standardised scale
     mase: float
     n_windows: int
+    # Per level asked for, named as `forecast.evaluate` names them: {"coverage-80": ..., "width-80": ..., "msis-80": ...}
+    intervals: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -111,34 +118,56 @@ class HeldOut:
         targets = self.values[self.target_starts[:, None] + np.arange(self.horizon)]
         return inputs, targets
 
-    def score(self, forecasts, targets, columns=None):
+    def score(self, forecasts, targets, columns=None, bounds=None):
         """The `Score` of forecasts (n, horizon, K) of ``targets`` (n, horizon, K), the given columns (default all).
 
         MSE and MAE are on those columns standardised with the training rows; MASE is scaled by their in-sample
-        seasonal naive error.
+        seasonal naive error. ``bounds``, ``(levels, lower, upper)`` with bounds of shape (L, n, horizon, K), adds
+        each level's coverage, mean width and MSIS (over the scale of MASE).
         """
         history = self.values[: self.train_rows][:, self._positions(columns)]
         scaling = Scaling.fit(history)
         standardised_targets, standardised_forecasts = scaling.transform(targets), scaling.transform(forecasts)
+        intervals = {}
+        for level, lower, upper in zip(*bounds) if bounds is not None else ():
+            intervals[f"coverage-{level:g}"] = metrics.coverage(targets, lower, upper)
+            intervals[f"width-{level:g}"] = metrics.interval_width(lower, upper)
+            intervals[f"msis-{level:g}"] = metrics.msis(
+                targets, lower, upper, y_train=history, season_length=self.season_length, level=level
+            )
         return Score(
             mse=metrics.mse(standardised_targets, standardised_forecasts),
             mae=metrics.mae(standardised_targets, standardised_forecasts),
             mase=metrics.mase(targets, forecasts, y_train=history, season_length=self.season_length),
             n_windows=len(targets),
+            intervals=intervals,
         )
 
-    def score_model(self, estimator):
+    def score_model(self, estimator, levels=None):
         """The `Score` and forecasts (n, horizon, K) of a fitted forecaster on every held-out window.
 
         Each window offers the model as many rows as it reads (Naive2 reads its
         whole history), and the future-known inputs of its forecast rows; only
-        the model's targets (``columns_``) are scored.
+        the model's targets (``columns_``) are scored. With ``levels`` (a list
+        of percentages) its prediction intervals are scored too.
+
+        Raises
+        ------
+        DataError
+            The model cannot give a level asked for (it kept too few rows out
+            of sample to calibrate it).
         """
         width = max(self.width, estimator._context_rows())
+        if levels is not None:  # intervals read the noise level from up to SCALE_ROWS rows before the origin
+            width = max(width, min(SCALE_ROWS, int(self.target_starts.min())))
         inputs, actuals = self.windows(width)
-        forecasts = estimator.predict_windows(inputs, **self._known_ahead(estimator, width))
+        known = self._known_ahead(estimator, width)
         targets = actuals[:, :, self._positions(estimator.columns_)]
-        return self.score(forecasts, targets, estimator.columns_), forecasts
+        if levels is None:
+            forecasts = estimator.predict_windows(inputs, **known)
+            return self.score(forecasts, targets, estimator.columns_), forecasts
+        forecasts, lower, upper = estimator.predict_windows(inputs, level=levels, **known)
+        return self.score(forecasts, targets, estimator.columns_, (levels, lower, upper)), forecasts
 
     def _known_ahead(self, estimator, width):
         """`predict_windows`' ``future`` and ``times`` for windows of ``width`` rows, where the model reads them."""
@@ -178,11 +207,12 @@ def hold_out(frame, lookback, horizon, held_out_size, season_length=None):
     )
 
 
-def fit_and_score(model, frame, held_out, *, lookback, max_epochs=None, seed=None, covariates=None):
+def fit_and_score(model, frame, held_out, *, lookback, max_epochs=None, seed=None, covariates=None, levels=None):
     """Fit ``model`` (a name) on the training rows of ``frame`` and score it on ``held_out``.
 
     ``covariates`` holds the forecaster's covariate settings (``past_covariates``, ``future_covariates``,
-    ``calendar``), as `backtest_models` takes them.
+    ``calendar``), as `backtest_models` takes them; ``levels`` the prediction intervals to score, as
+    `HeldOut.score_model` takes them. A `DataError` of the fit or the scores names the model.
     """
     estimator = make_forecaster(
         model,
@@ -194,9 +224,12 @@ def fit_and_score(model, frame, held_out, *, lookback, max_epochs=None, seed=Non
         **(covariates or {}),
     )
     started = time.perf_counter()
-    estimator.fit(frame.iloc[: held_out.train_rows])
-    fit_seconds = time.perf_counter() - started
-    score, forecasts = held_out.score_model(estimator)
+    try:
+        estimator.fit(frame.iloc[: held_out.train_rows])
+        fit_seconds = time.perf_counter() - started
+        score, forecasts = held_out.score_model(estimator, levels)
+    except DataError as error:
+        raise _naming_model(model, error) from error
     return Run(
         model,
         seed,
@@ -207,6 +240,11 @@ def fit_and_score(model, frame, held_out, *, lookback, max_epochs=None, seed=Non
         estimator.columns_,
         getattr(estimator, "history_", []),
     )
+
+
+def _naming_model(name, error):
+    """A `DataError` of ``error``'s message led by the model (or results column) it concerns."""
+    return DataError(f"model {name}: {error}")
 
 
 def compare(
@@ -222,6 +260,7 @@ def compare(
     max_epochs=None,
     on_run=None,
     covariates=None,
+    level=None,
 ):
     """Fit every model on the same training rows and score all on the same held-out windows.
 
@@ -229,9 +268,18 @@ def compare(
     baselines once. Returns the `HeldOut` and the list of `Run`.
     ``on_run(model, seed)`` is called before each fit, for progress display.
     ``covariates`` are every model's covariate settings, as `backtest_models`
-    takes them; only the targets are scored.
+    takes them; only the targets are scored. ``level`` (a percentage or a
+    list, such as ``[80, 95]``) also scores every model's prediction
+    intervals: each `Score` then holds their coverage, width and MSIS.
+
+    A model that cannot give a level (one that kept too few rows out of sample
+    to calibrate it, as on a short series) stops the comparison with a
+    `DataError` that names the model and the highest level it can give,
+    rather than leaving that model's cells blank: a table whose rows were
+    scored on different levels would not compare like with like.
     """
     check_positive_int(seeds, "seeds")
+    levels = check_levels(level)
     held_out = hold_out(frame, lookback, horizon, held_out_size, season_length)
     runs = []
     for model in models:
@@ -247,13 +295,18 @@ def compare(
                     max_epochs=max_epochs,
                     seed=run_seed,
                     covariates=covariates,
+                    levels=levels,
                 )
             )
     return held_out, runs
 
 
 def summarise(runs):
-    """One row per model (mean and standard deviation over seeds), sorted by MASE, as a list of dicts."""
+    """One row per model (mean and standard deviation over seeds), sorted by MASE, as a list of dicts.
+
+    Each row holds ``mse``, ``mae``, ``mase``, the interval scores of its runs (``coverage-80``, ...), each
+    with its ``<score>_std``, and ``relative_mase``, ``parameters``, ``fit_seconds``.
+    """
     by_model = {}
     for run in runs:
         by_model.setdefault(run.model, []).append(run)
@@ -262,8 +315,12 @@ def summarise(runs):
     rows = []
     for model, model_runs in by_model.items():
         row = {"model": model, "runs": len(model_runs)}
-        for metric in ("mse", "mae", "mase"):
-            values = [getattr(run.score, metric) for run in model_runs]
+        scores = [
+            {"mse": run.score.mse, "mae": run.score.mae, "mase": run.score.mase, **run.score.intervals}
+            for run in model_runs
+        ]
+        for metric in scores[0]:
+            values = [score[metric] for score in scores]
             row[metric], row[f"{metric}_std"] = float(np.mean(values)), float(np.std(values))
         row["relative_mase"] = row["mase"] / baseline_mase if baseline_mase else None
         row["parameters"] = model_runs[0].n_parameters
@@ -273,22 +330,26 @@ def summarise(runs):
 
 
 def format_table(rows, with_spread):
-    """`summarise`'s rows as a Markdown table; ``with_spread`` adds ``± std`` over seeds."""
+    """`summarise`'s rows as a Markdown table; ``with_spread`` adds ``± std`` over seeds.
 
-    def cell(row, metric, digits):
+    Interval scores (``coverage-80``, ...) follow MASE / seasonal naive, headed by their names, with four
+    significant digits as in `score_table`.
+    """
+
+    def cell(row, metric, digits=None):
+        digits = _significant_decimals(row[metric]) if digits is None else digits
         spread = f" ± {row[metric + '_std']:.{digits}f}" if with_spread and row["runs"] > 1 else ""
         return f"{row[metric]:.{digits}f}{spread}"
 
-    lines = [
-        "| model | MSE | MAE | MASE | MASE / seasonal naive | parameters | fit s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
+    intervals = interval_columns(rows[0])
+    headers = ["model", "MSE", "MAE", "MASE", "MASE / seasonal naive", *intervals, "parameters", "fit s"]
+    lines = ["| " + " | ".join(headers) + " |", "| --- |" + " ---: |" * (len(headers) - 1)]
     for row in rows:
         relative = "" if row["relative_mase"] is None else f"{row['relative_mase']:.2f}"
-        lines.append(
-            f"| {row['model']} | {cell(row, 'mse', 4)} | {cell(row, 'mae', 4)} | {cell(row, 'mase', 3)} | "
-            f"{relative} | {row['parameters']:,} | {row['fit_seconds']:.2f} |"
-        )
+        scores = [cell(row, "mse", 4), cell(row, "mae", 4), cell(row, "mase", 3), relative]
+        scores += [cell(row, name) for name in intervals]
+        cells = [row["model"], *scores, f"{row['parameters']:,}", f"{row['fit_seconds']:.2f}"]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -476,13 +537,23 @@ SCORE_CELLS = {
 INTERVAL_SCORE = re.compile(r"(coverage|width|msis)-\d+(\.\d+)?")
 
 
+def interval_columns(row):
+    """The interval scores (``coverage-80``, ``width-80``, ``msis-80``, ...) a summary row holds, in its order."""
+    return [name for name in row if INTERVAL_SCORE.fullmatch(name)]
+
+
 def backtest_columns(rows):
     """The scores a backtest table shows: OWA for several series, every interval score the rows hold, fit seconds."""
     columns = ["mse", "mae", "mase", "mase_median", "smape", "relative_mase", "wins"]
     if rows[0]["n_series"] > 1:
         columns.append("owa")
-    columns += [name for name in rows[0] if INTERVAL_SCORE.fullmatch(name)]
+    columns += interval_columns(rows[0])
     return columns + ["fit_seconds"] if "fit_seconds" in rows[0] else columns
+
+
+def compare_many_columns(rows):
+    """The scores `compare_many`'s table shows: those of `compare`'s table, every interval score, fit seconds."""
+    return ["mse", "mae", "mase", "relative_mase", *interval_columns(rows[0]), "fit_seconds"]
 
 
 def score_table(rows, columns):
@@ -509,7 +580,8 @@ def score_table(rows, columns):
 def timed_backtest(templates, y, *, on_fit=None, **options):
     """`forecast.backtest` of ``{column: forecaster}``, and the seconds each column's fits and forecasts took.
 
-    ``options`` and ``on_fit`` are passed on to `forecast.backtest`.
+    ``options`` and ``on_fit`` are passed on to `forecast.backtest`. A `DataError` raised once the
+    fits have begun (such as a level a model cannot calibrate) names the column being fitted.
 
     Returns
     -------
@@ -525,7 +597,12 @@ def timed_backtest(templates, y, *, on_fit=None, **options):
         if on_fit is not None:
             on_fit(column, window)
 
-    results = backtest(templates, y, on_fit=start, **options)
+    try:
+        results = backtest(templates, y, on_fit=start, **options)
+    except DataError as error:
+        if not starts:
+            raise
+        raise _naming_model(list(starts)[-1], error) from error  # the column fitted or forecast last
     ends = [*list(starts.values())[1:], time.perf_counter()]
     return results, {column: end - begun for (column, begun), end in zip(starts.items(), ends)}
 
@@ -555,6 +632,7 @@ def compare_many(
     max_epochs=None,
     on_run=None,
     covariates=None,
+    level=None,
 ):
     """`compare` for a long-format frame of many series: one global model per kind, scored by a backtest.
 
@@ -562,7 +640,9 @@ def compare_many(
     (`held_out_windows` windows of ``horizon`` rows, ``refit=0``) and forecasts
     the windows of the tail; `forecast.evaluate` scores them. Neural models run
     ``seeds`` times. ``on_run(column, None)`` is called before each fit.
-    ``covariates`` as `backtest_models` takes them.
+    ``covariates`` as `backtest_models` takes them. ``level`` adds the
+    intervals' scores (``coverage-80``, ...; see `compare_many_columns`), and a
+    model that cannot give a level raises `DataError` naming it, as in `compare`.
 
     Returns
     -------
@@ -585,7 +665,7 @@ def compare_many(
         covariates=covariates,
     )
     announce = None if on_run is None else (lambda column, window: on_run(column, None))
-    results, seconds = timed_backtest(templates, frame, n_windows=n_windows, refit=0, on_fit=announce)
+    results, seconds = timed_backtest(templates, frame, n_windows=n_windows, refit=0, level=level, on_fit=announce)
     rows = summarise_scores(evaluate(results, frame, season_length=season_length), model_of, seconds)
     return results, rows, model_of
 

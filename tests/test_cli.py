@@ -531,3 +531,37 @@ def test_compare_with_covariates_scores_the_target_only(run, tmp_path):
     assert scores["all"]["seasonal-naive"] == scores["alone"]["seasonal-naive"]
     assert float(scores["drivers"]["linear"][2]) < float(scores["alone"]["linear"][2])
     assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_compare_level_adds_the_interval_scores_of_the_library_to_table_and_report(run, tmp_path):
+    from forecast import read_csv
+    from forecast.comparison import compare, format_table, summarise
+
+    options = "--models linear,seasonal-naive --level 80 --level 95 --report report.md --quiet"
+    result = run("compare", AIRLINE, *options.split())
+    assert result.exit_code == 0, result.output
+    header, *rows = table_rows(result.stdout)
+    intervals = ["coverage-80", "width-80", "msis-80", "coverage-95", "width-95", "msis-95"]
+    assert header[5:11] == intervals
+    _, runs = compare(read_csv(AIRLINE), lookback=24, horizon=12, models=["linear", "seasonal-naive"], level=[80, 95])
+    _, *expected = table_rows(format_table(summarise(runs), with_spread=False))
+    assert [row[:11] for row in rows] == [row[:11] for row in expected]
+    assert all(0 <= float(row[5]) <= float(row[8]) <= 100 for row in rows)  # 95% covers at least what 80% does
+    assert "| coverage-80 | width-80 | msis-80 |" in (tmp_path / "report.md").read_text()
+
+
+def test_compare_many_series_with_level_shows_coverage(run, tmp_path):
+    write_long_csv(tmp_path / "long.csv", (("A", 80), ("B", 70), ("C", 90)))
+    result = run("compare", "long.csv", "--id-col", "unique_id", "--models", "naive,linear", "--level", "80", "-q")
+    assert result.exit_code == 0, result.output
+    header, *rows = table_rows(result.stdout)
+    scores = ["MSE", "MAE", "MASE", "MASE / seasonal naive", "coverage-80", "width-80", "msis-80", "fit s"]
+    assert header == ["model", *scores]
+    assert all(0 <= float(row[5]) <= 100 and float(row[6]) > 0 for row in rows)
+
+
+def test_compare_level_a_model_cannot_calibrate_is_one_error_naming_it(run, tmp_path):
+    result = run("compare", AIRLINE, "--models", "naive", "--level", "99", "--report", "report.md", "--quiet")
+    assert_one_error_line(result, 1, "model naive: level 99 needs", "ask for a level of at most 95.8")
+    assert os.listdir(tmp_path) == []
+    assert_one_error_line(run("compare", AIRLINE, "--level", "0"), 2, "--level")

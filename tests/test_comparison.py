@@ -3,9 +3,13 @@ import pandas as pd
 import pytest
 from conftest import DATASETS
 
-from forecast import LinearForecaster, NaiveForecaster, read_csv
+from forecast import DataError, LinearForecaster, NaiveForecaster, SeasonalNaiveForecaster, read_csv
 from forecast.comparison import (
+    Run,
+    Score,
     compare,
+    compare_many,
+    compare_many_columns,
     default_window,
     format_table,
     hold_out,
@@ -14,6 +18,7 @@ from forecast.comparison import (
     summarise,
     validation_report,
 )
+from forecast.intervals import SCALE_ROWS
 from forecast.metrics import mase
 
 
@@ -124,3 +129,100 @@ def test_validation_report_of_a_model_with_covariates_scores_its_targets(sales):
     refitted = LinearForecaster(lookback=14, horizon=7, future_covariates=["price"])
     score, _ = validation.score_model(refitted.fit(sales.iloc[: validation.train_rows]))
     assert line.endswith(f"MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  MASE {score.mase:.3f}")
+
+
+def test_held_out_interval_scores_are_nested_and_leave_the_point_scores_alone(airline):
+    held_out = hold_out(airline, lookback=24, horizon=12, held_out_size=0.2)
+    model = LinearForecaster(lookback=24, horizon=12).fit(airline.iloc[: held_out.train_rows])
+    score, forecasts = held_out.score_model(model, [80.0, 95.0])
+    point_score, point_forecasts = held_out.score_model(model)
+    np.testing.assert_array_equal(forecasts, point_forecasts)
+    assert (score.mse, score.mae, score.mase) == (point_score.mse, point_score.mae, point_score.mase)
+    assert point_score.intervals == {}
+    assert list(score.intervals) == ["coverage-80", "width-80", "msis-80", "coverage-95", "width-95", "msis-95"]
+    assert all(0 <= score.intervals[name] <= 100 for name in ("coverage-80", "coverage-95"))
+    assert 0 < score.intervals["width-80"] < score.intervals["width-95"]
+    assert score.intervals["coverage-80"] <= score.intervals["coverage-95"]
+
+
+def seasonal_series(length=40, season=4):
+    """A short series of a repeating season, a trend and noise, and a level shift over its last eighth (days)."""
+    rng = np.random.default_rng(3)
+    values = np.tile([0.0, 4.0, 1.0, 6.0], length // season) + np.arange(length) / 4 + rng.normal(0, 1, length)
+    values[-length // 8 :] += 5.0  # the seasonal naive intervals miss some of these
+    return pd.DataFrame({"y": values}, index=pd.date_range("2024-01-01", periods=length, freq="D"))
+
+
+def test_seasonal_naive_interval_scores_match_a_count_by_hand():
+    series = seasonal_series()
+    held_out = hold_out(series, lookback=4, horizon=4, held_out_size=0.3, season_length=4)
+    assert held_out.width < SCALE_ROWS <= held_out.train_rows  # windows must be widened for the noise level
+    model = SeasonalNaiveForecaster(season_length=4, horizon=4).fit(series.iloc[: held_out.train_rows])
+    score, _ = held_out.score_model(model, [80.0])
+    inside, widths, interval_scores = [], [], []
+    for start in held_out.target_starts:
+        # The forecast and 80% interval from the whole history up to the window's first target.
+        forecast = model.predict(series.iloc[:start], level=80)
+        lower, upper = forecast["y-lo-80"].to_numpy(), forecast["y-hi-80"].to_numpy()
+        actual = series["y"].to_numpy()[start : start + 4]
+        np.testing.assert_allclose(forecast["y"].to_numpy(), series["y"].to_numpy()[start - 4 : start])
+        inside += list((lower <= actual) & (actual <= upper))
+        widths += list(upper - lower)
+        misses = np.maximum(lower - actual, 0) + np.maximum(actual - upper, 0)
+        interval_scores += list(upper - lower + 2 / 0.2 * misses)
+    train = series["y"].to_numpy()[: held_out.train_rows]
+    scale = np.mean(np.abs(train[4:] - train[:-4]))
+    assert score.intervals["coverage-80"] == pytest.approx(100 * np.mean(inside))
+    assert score.intervals["width-80"] == pytest.approx(np.mean(widths))
+    assert score.intervals["msis-80"] == pytest.approx(np.mean(interval_scores) / scale)
+    assert 0 < np.mean(inside) < 1  # neither all in nor all out: the count says something
+
+
+def test_compare_names_the_model_that_cannot_calibrate_a_level():
+    with pytest.raises(DataError, match=r"model seasonal-naive: level 99 needs at least 99 calibration rows"):
+        compare(seasonal_series(), lookback=4, horizon=4, models=["seasonal-naive"], season_length=4, level=99)
+
+
+def test_summarise_and_format_table_show_interval_scores_as_mean_and_spread_over_seeds():
+    def run(seed, coverage, width):
+        intervals = {"coverage-80": coverage, "width-80": width, "msis-80": 2.0}
+        return Run("gru", seed, Score(0.5, 0.5, 1.0, 3, intervals), 10, 1.0, np.zeros((3, 2, 1)), ["y"])
+
+    rows = summarise([run(0, 60.0, 10.0), run(1, 80.0, 30.0)])
+    assert rows[0]["coverage-80"] == 70.0 and rows[0]["coverage-80_std"] == 10.0
+    assert rows[0]["width-80"] == 20.0 and rows[0]["msis-80_std"] == 0.0
+    header, _, line = format_table(rows, with_spread=True).splitlines()
+    cells = [cell.strip() for cell in line.strip("|").split("|")]
+    headers = [cell.strip() for cell in header.strip("|").split("|")]
+    assert headers[5:8] == ["coverage-80", "width-80", "msis-80"]
+    assert cells[5:8] == ["70.00 ± 10.00", "20.00 ± 10.00", "2.000 ± 0.000"]
+
+
+def long_frame(lengths=(("A", 60), ("B", 50))):
+    """Daily series in an (id, timestamp) frame, each a weekly pattern at its own level."""
+    pieces = {
+        series_id: pd.DataFrame(
+            {"y": 10 * (number + 1) + np.sin(2 * np.pi * np.arange(length) / 7) + np.arange(length) / 20},
+            index=pd.date_range("2022-01-01", periods=length, freq="D", name="ds"),
+        )
+        for number, (series_id, length) in enumerate(lengths)
+    }
+    return pd.concat(pieces, names=["unique_id"])
+
+
+def test_compare_many_scores_intervals_and_names_a_model_that_cannot_calibrate():
+    frame = long_frame()
+    _, rows, _ = compare_many(frame, lookback=14, horizon=7, models=["naive", "seasonal-naive"], level=80)
+    assert compare_many_columns(rows) == [
+        "mse",
+        "mae",
+        "mase",
+        "relative_mase",
+        "coverage-80",
+        "width-80",
+        "msis-80",
+        "fit_seconds",
+    ]
+    assert all(0 <= row["coverage-80"] <= 100 and row["width-80"] > 0 for row in rows)
+    with pytest.raises(DataError, match="model naive: level 99.9"):
+        compare_many(frame, lookback=14, horizon=7, models=["naive"], level=99.9)
