@@ -46,6 +46,7 @@ CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 INSTANCE_NORMS = ("last", "standardize", None)
 SUPERVISION = ("dense", "last")
 SKIPS = ("linear", None)
+FUTURE_WIDTH = 16  # features per forecast row that the recurrent head reads from its future-known covariates
 
 
 class InstanceNorm(nn.Module):
@@ -180,7 +181,14 @@ class RecurrentNet(nn.Module):
             dropout=dropout if num_layers > 1 else 0.0,
         )
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden_size + horizon * n_future_covariates, horizon * per_step_channels)
+        # Each forecast row's future-known values pass a small ReLU layer, so that the head can follow a
+        # driver's non-linear effect (demand rising with both heat and cold, say).
+        self.future_encoder = None
+        future_width = 0
+        if n_future_covariates:
+            self.future_encoder = nn.Sequential(nn.Linear(n_future_covariates, FUTURE_WIDTH), nn.ReLU())
+            future_width = horizon * FUTURE_WIDTH
+        self.head = nn.Linear(hidden_size + future_width, horizon * per_step_channels)
         self.skip = None
         if skip == "linear":
             self.skip = nn.Linear(lookback * (1 + self.covariates.count) + horizon * n_future_covariates, horizon)
@@ -188,7 +196,10 @@ class RecurrentNet(nn.Module):
         ends = torch.arange(1, self.n_segments + 1) * segment_length - 1 - self.padding
         self.register_buffer("step_ends", ends, persistent=False)  # (S,) last input row seen by each step
 
-    def forward(self, x, future=None):
+    def _prepared(self, x, future):
+        """``(x', ahead, stats)``: normalised inputs (B', L, c+P+F), each step's future-known values (B', S, F*H)
+        or None, and the statistics that undo the normalisation; B' = B*C and c = 1 when channel independent.
+        """
         targets, covariates = self.covariates.split(x)  # (B, L, C), (B, L, P+F)
         B, L, C = targets.shape
         targets, stats = self.norm(targets)  # (B, L, C)
@@ -200,15 +211,20 @@ class RecurrentNet(nn.Module):
         if ahead is not None:
             # Step s forecasts rows step_ends[s]+1 ... step_ends[s]+H and reads their future-known covariates.
             ahead = ahead.unfold(1, self.horizon, 1)[:, self.step_ends + 1].flatten(2)  # (B', S, F*H)
-        x = torch.cat([targets, covariates], dim=2)  # (B', L, c+P+F)
-        skipped = None if self.skip is None else self._linear_path(x, targets.shape[2], ahead)  # (B', S, c, H)
+        return torch.cat([targets, covariates], dim=2), ahead, stats
+
+    def forward(self, x, future=None):
+        B, C = x.shape[0], self.n_channels
+        x, ahead, stats = self._prepared(x, future)  # (B', L, c+P+F), (B', S, F*H) or None
+        skipped = None if self.skip is None else self._linear_path(self._path_inputs(x, ahead))  # (B', S, c, H)
         if self.padding:
             x = torch.cat([x[:, :1].expand(-1, self.padding, -1), x], dim=1)  # (B', S*seg, c+P+F)
         segments = x.reshape(x.shape[0], self.n_segments, -1)  # (B', S, seg*(c+P+F))
         states, _ = self.rnn(self.embed(segments))  # (B', S, hidden)
         states = self.dropout(states)
         if ahead is not None:
-            states = torch.cat([states, ahead], dim=2)  # (B', S, hidden + F*H)
+            rows = ahead.unflatten(2, (-1, self.horizon)).transpose(2, 3)  # (B', S, H, F)
+            states = torch.cat([states, self.future_encoder(rows).flatten(2)], dim=2)  # (B', S, hidden + H*width)
         out = self.head(states)  # (B', S, H*c)
         if skipped is not None:
             out = out + skipped.transpose(2, 3).reshape(out.shape)  # (B', S, H*c)
@@ -228,14 +244,15 @@ class RecurrentNet(nn.Module):
         self.head.weight.zero_()
         self.head.bias.zero_()
 
-    def _linear_path(self, x, n_targets, ahead):
-        """The skip path's forecasts (B', S, c, H) of each step.
+    def _path_inputs(self, x, ahead):
+        """``(features, last)`` of the skip path at each step: (B', S, c, K) and each channel's last value (B', S, c, 1).
 
         ``x`` (B', L, c+P+F) holds the normalised targets and the covariates,
         ``ahead`` (B', S, F*H) each step's future-known covariates, or None.
         Each target channel reads its own rows, relative to its last value,
         then every covariate's rows and future values.
         """
+        n_targets = x.shape[2] - self.covariates.count
         padded = torch.cat([x[:, :1].expand(-1, self.lookback - 1, -1), x], dim=1)  # (B', 2L-1, c+P+F)
         windows = padded.unfold(1, self.lookback, 1)[:, self.step_ends]  # (B', S, c+P+F, L): rows up to each step
         own = windows[:, :, :n_targets]  # (B', S, c, L)
@@ -244,7 +261,37 @@ class RecurrentNet(nn.Module):
         if ahead is not None:
             shared.append(ahead)  # (B', S, F*H)
         shared = torch.cat(shared, dim=2)[:, :, None].expand(-1, -1, n_targets, -1)  # (B', S, c, ...)
-        return self.skip(torch.cat([own - last, shared], dim=3)) + last
+        return torch.cat([own - last, shared], dim=3), last
+
+    def _linear_path(self, path_inputs):
+        """The skip path's forecasts (B', S, c, H) from `_path_inputs`."""
+        features, last = path_inputs
+        return self.skip(features) + last
+
+    @torch.no_grad()
+    def linear_path_problem(self, windows):
+        """The skip path's regression at the final step: features (n, K) and targets (n, H), n = B*C.
+
+        ``windows`` (B, L+H, C+P+F) hold inputs and the rows after them; the
+        targets are the forecast rows normalised as the inputs, less each
+        channel's last value, so that ``skip(features) + last`` forecasts them.
+        """
+        x, future = (*self.inputs(windows), None)[:2]
+        prepared, ahead, (shift, scale) = self._prepared(x, future)
+        features, last = self._path_inputs(prepared, ahead)  # (B', S, c, K), (B', S, c, 1)
+        actual = (windows[:, self.lookback :, : self.n_channels] - shift) / scale  # (B, H, C), normalised
+        if self.channel_independent:
+            actual = actual.transpose(1, 2).reshape(-1, 1, self.horizon)  # (B*C, 1, H)
+        else:
+            actual = actual.transpose(1, 2)  # (B, C, H)
+        targets = actual - last[:, -1]  # (B', c, H)
+        return features[:, -1].reshape(-1, features.shape[-1]), targets.reshape(-1, self.horizon)
+
+    @torch.no_grad()
+    def start_linear_path(self, weight, bias):
+        """Set the skip path's weights (H, K) and bias (H,), e.g. from a ridge regression on `linear_path_problem`."""
+        self.skip.weight.copy_(torch.as_tensor(weight, dtype=self.skip.weight.dtype))
+        self.skip.bias.copy_(torch.as_tensor(bias, dtype=self.skip.bias.dtype))
 
     def inputs(self, windows):
         """The arguments of `forward` cut from training windows (B, L+H, C+P+F): ``(x,)`` or ``(x, future)``."""

@@ -17,6 +17,7 @@ import copy
 
 import numpy as np
 import torch
+from sklearn.linear_model import Ridge
 from sklearn.utils import check_random_state
 
 from .data import season_length_for
@@ -24,12 +25,25 @@ from .errors import ParameterError
 from .models import CELLS, INSTANCE_NORMS, SKIPS, SUPERVISION, MLPNet, RecurrentNet
 from .params import FLAG, POSITIVE, RANDOM_STATE, Device, Number, OneOf
 from .threads import torch_threads
-from .training import LR_SCHEDULES, TrainingConfig, WindowData, forward_multiply_adds, predict_last_step, train
+from .training import (
+    LR_SCHEDULES,
+    TrainingConfig,
+    WindowData,
+    evaluate,
+    evenly_spaced,
+    forward_multiply_adds,
+    predict_last_step,
+    train,
+)
 
 # segment_length=None: four recurrent steps, but no segment longer than this many rows. On ETTh1's
 # validation split, lookback 336 scored 0.678 MSE with 84-row segments and 0.645 with 48-row ones.
 MAX_AUTO_SEGMENT_LENGTH = 48
 PREDICTION_BATCH_SIZE = 256  # windows per forward pass when predicting
+# The recurrent net's skip path may start as a ridge regression (`_start_linear_path`), with the penalty
+# of `forecast.LinearForecaster`, on at most this many training windows.
+RIDGE_ALPHA = 1.0
+RIDGE_WINDOWS = 20_000
 
 TRAINING_RULES = {
     "max_epochs": POSITIVE,
@@ -61,6 +75,29 @@ def resolve_device(device):
     return device
 
 
+def _start_linear_path(module, data, batch_size):
+    """Start a `RecurrentNet`'s skip path from whichever forecasts its validation windows better.
+
+    The candidates: the seasonal naive forecast it is built with, and a ridge
+    regression (``alpha=RIDGE_ALPHA``, on at most `RIDGE_WINDOWS` evenly
+    spaced training windows) of its inputs, the same inputs as
+    `forecast.LinearForecaster` reads. Without validation windows, the ridge
+    regression.
+    """
+    windows = data.gather(evenly_spaced(data.train_starts, RIDGE_WINDOWS)).double()
+    features, targets = module.double().linear_path_problem(windows)
+    module.float()
+    ridge = Ridge(alpha=RIDGE_ALPHA).fit(features.numpy(), targets.numpy())
+    if len(data.validation_starts) == 0:
+        module.start_linear_path(ridge.coef_, ridge.intercept_)
+        return
+    seasonal = copy.deepcopy(module.skip.state_dict())
+    seasonal_loss = evaluate(module, data, data.validation_starts, batch_size)
+    module.start_linear_path(ridge.coef_, ridge.intercept_)
+    if evaluate(module, data, data.validation_starts, batch_size) > seasonal_loss:
+        module.skip.load_state_dict(seasonal)
+
+
 class NeuralMixin:
     """Train and run the network that a subclass's `_build_module` makes. Fitted: ``module_``, ``history_``."""
 
@@ -87,6 +124,8 @@ class NeuralMixin:
             torch.manual_seed(config.seed)
             module = self._build_module(n_channels, lookback, horizon, n_past, n_future)
             with torch_threads(forward_multiply_adds(module, config.batch_size)):
+                if getattr(module, "skip", None) is not None:
+                    _start_linear_path(module, data, config.batch_size)
                 self.history_ = train(module, data, config, on_epoch_end)
         self.module_ = module.to("cpu")
         self.device_ = config.device

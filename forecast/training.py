@@ -96,7 +96,7 @@ def train(module, data, config, on_epoch_end=None):
     sampler = DistributedSampler(
         range(len(data.train_starts)), num_replicas=world_size, rank=rank, shuffle=True, seed=config.seed
     )
-    validation_starts = _evenly_spaced(data.validation_starts, config.validation_windows)
+    validation_starts = evenly_spaced(data.validation_starts, config.validation_windows)
     batch_size = max(1, config.batch_size // world_size)
     has_validation = len(validation_starts) > 0
     best_loss, best_state, epochs_since_best = math.inf, None, 0
@@ -193,7 +193,7 @@ def _train_epoch(module, trained, optimizer, data, order, batch_size, config):
     return total / count
 
 
-def _evenly_spaced(starts, most):
+def evenly_spaced(starts, most):
     """``starts`` when there are at most ``most`` of them, else ``most`` of them evenly spaced from first to last."""
     if len(starts) <= most:
         return starts
