@@ -210,7 +210,7 @@ def covariate_options(command):
             "--calendar",
             is_flag=True,
             help="Add calendar features of the data's frequency (hour of day, day of week, day or month of year) "
-            "as inputs known ahead.",
+            "as inputs known ahead, each where the data spans that period twice.",
         ),
     ]
     return _with_options(with_covariates, options)
