@@ -215,7 +215,7 @@ class BaseForecaster(BaseEstimator):
             parts = [] if future is None else [np.asarray(future, dtype=np.float64)]
             if layout.calendar:
                 ahead = np.asarray(times)[:, -self.horizon :]
-                parts.append(np.stack([calendar_features(row, layout.calendar).to_numpy() for row in ahead]))
+                parts.append(_calendar_grid(ahead, layout.calendar))
             future_rows = np.concatenate(parts, axis=2)
         forecasts = self._finite(self._forecast(windows, scaling, future_rows))
         if levels is None:
@@ -464,8 +464,7 @@ class BaseForecaster(BaseEstimator):
         X = X[:, :, positions]
         if self._reads_covariates and layout.calendar:
             past_times = np.asarray(times)[:, : X.shape[1]]
-            features = np.stack([calendar_features(row, layout.calendar).to_numpy() for row in past_times])
-            X = np.concatenate([X, features], axis=2)
+            X = np.concatenate([X, _calendar_grid(past_times, layout.calendar)], axis=2)
         return X
 
     def _layout(self):
@@ -579,6 +578,13 @@ def future_index(last_index, freq, horizon):
             )
         return future_timestamps(last_index, freq, horizon)
     return pd.RangeIndex(int(last_index) + 1, int(last_index) + 1 + horizon)
+
+
+def _calendar_grid(times, periods):
+    """The calendar features (n, k, 2 * len(periods)) of a grid of timestamps (n, k)."""
+    times = np.asarray(times)
+    features = calendar_features(pd.DatetimeIndex(times.ravel()), periods).to_numpy()
+    return features.reshape(*times.shape, -1)
 
 
 def _time_span(pieces):
