@@ -44,6 +44,7 @@ PREDICTION_BATCH_SIZE = 256  # windows per forward pass when predicting
 # of `forecast.LinearForecaster`, on at most this many training windows.
 RIDGE_ALPHA = 1.0
 RIDGE_WINDOWS = 20_000
+RIDGE_VALUES = 20_000_000  # 160 MB of float64 features: bounds the memory of long windows with many covariates
 
 TRAINING_RULES = {
     "max_epochs": POSITIVE,
@@ -79,12 +80,14 @@ def _start_linear_path(module, data, batch_size):
     """Start a `RecurrentNet`'s skip path from whichever forecasts its validation windows better.
 
     The candidates: the seasonal naive forecast it is built with, and a ridge
-    regression (``alpha=RIDGE_ALPHA``, on at most `RIDGE_WINDOWS` evenly
-    spaced training windows) of its inputs, the same inputs as
-    `forecast.LinearForecaster` reads. Without validation windows, the ridge
-    regression.
+    regression (``alpha=RIDGE_ALPHA``, on evenly spaced training windows:
+    at most `RIDGE_WINDOWS`, and at most `RIDGE_VALUES` input values in all)
+    of its inputs, the same inputs as `forecast.LinearForecaster` reads.
+    Without validation windows, the ridge regression.
     """
-    windows = data.gather(evenly_spaced(data.train_starts, RIDGE_WINDOWS)).double()
+    values_per_window = module.skip.in_features * module.n_channels
+    most = max(1, min(RIDGE_WINDOWS, RIDGE_VALUES // values_per_window))
+    windows = data.gather(evenly_spaced(data.train_starts, most)).double()
     features, targets = module.double().linear_path_problem(windows)
     module.float()
     ridge = Ridge(alpha=RIDGE_ALPHA).fit(features.numpy(), targets.numpy())
