@@ -215,3 +215,18 @@ def test_huge_values_scale_and_forecast_without_overflow(frame):
 def test_a_single_series_shorter_than_a_baseline_needs_is_a_data_error():
     with pytest.raises(DataError, match="the series has 3 rows, fewer than the 7 it needs"):
         SeasonalNaiveForecaster(season_length=7, horizon=2).fit(np.arange(3.0))
+
+
+def test_the_recurrent_default_starts_from_a_ridge_regression_where_it_forecasts_better():
+    trend = pd.Series(np.arange(200.0), index=pd.date_range("2000-01-01", periods=200, freq="MS"))
+    model = RNNForecaster(lookback=24, horizon=12, max_epochs=1, hidden_size=8, random_state=0).fit(trend)
+    # Seasonal naive would repeat the last year; the ridge start continues the trend, and one epoch
+    # cannot beat it on the validation tail, so the network keeps it.
+    np.testing.assert_allclose(model.predict().to_numpy().ravel(), np.arange(200.0, 212.0), atol=0.5)
+
+
+def test_the_recurrent_default_starts_from_seasonal_naive_where_it_forecasts_better():
+    season = np.tile([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0, 8.0], 12)
+    series = pd.Series(season, index=pd.date_range("2000-01-01", periods=len(season), freq="MS"))
+    model = RNNForecaster(lookback=24, horizon=12, max_epochs=1, hidden_size=8, random_state=0).fit(series)
+    np.testing.assert_allclose(model.predict().to_numpy().ravel(), season[:12], atol=1e-4)
