@@ -117,12 +117,13 @@ class RecurrentNet(nn.Module):
     step (padded at the front by repeating the first row), taken relative to
     the last of them, as NLinear does, and that value added back; with
     covariates it also reads their rows and the step's future-known values,
-    as `forecast.LinearForecaster` does. Its weights
+    as `forecast.LinearForecaster` does. Channels share its weights. They
     start as the seasonal naive forecast of ``season_length`` rows (the last
-    value with 1, or a season longer than the lookback) and the head's at
-    zero, so an untrained network forecasts exactly that; training then moves
-    the linear path (any autoregression) and the recurrent state corrects it.
-    Channels share its weights.
+    value with 1, or a season longer than the lookback), or as weights given
+    to `start_linear_path` (the estimators fit a ridge regression to
+    `linear_path_problem`), and the head's at zero, so an untrained network
+    forecasts exactly like that linear model; training then moves the linear
+    path and the recurrent state corrects it.
     """
 
     def __init__(
