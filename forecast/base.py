@@ -505,6 +505,9 @@ def as_frame(y, name):
     if isinstance(y, pd.Series):
         y = y.to_frame(name=0 if y.name is None else y.name)
     if isinstance(y, pd.DataFrame):
+        repeated = y.columns[y.columns.duplicated()]
+        if len(repeated):
+            raise DataError(f"{name} has the column {repeated[0]!r} twice; keep one column of each name")
         non_numeric = [column for column in y.columns if not pd.api.types.is_numeric_dtype(y[column])]
         if non_numeric:
             raise DataError(f"{name} has non-numeric column(s) {', '.join(map(repr, non_numeric))}; pass numbers only")
@@ -514,7 +517,7 @@ def as_frame(y, name):
         if isinstance(frame.index, pd.DatetimeIndex):
             frame = _sorted_by_time(frame, name)
     else:
-        values = np.asarray(y, dtype=np.float64)
+        values = _float_array(y, name)
         if values.ndim == 1:
             values = values[:, None]
         if values.ndim != 2:
@@ -530,6 +533,16 @@ def as_frame(y, name):
             "fill them first, for example with read_csv(..., fill='interpolate')"
         )
     return frame
+
+
+def _float_array(values, name):
+    """``values`` as a float64 array; `DataError` for anything that does not hold numbers (a dict, text)."""
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"{name} must be a DataFrame, a Series or an array of numbers, not a {type(values).__name__}"
+        ) from None
 
 
 def split_series(frame):

@@ -137,3 +137,39 @@ def test_a_backtest_with_covariates_and_levels_covers_about_as_promised():
         results["actual"] <= results["LinearForecaster-hi-80"]
     )
     assert 0.65 <= inside.mean() <= 0.95
+
+
+PRICED = LinearForecaster(7, 3, future_covariates=["price"]).fit(driven_frame(60))
+NEXT_DAYS = pd.date_range("2020-03-01", periods=3, freq="D")
+
+# (case, call, exception, fragments of its message): input a forecaster cannot use fails with the fix.
+REFUSED_CALLS = [
+    (
+        "future as a dict",
+        lambda: PRICED.predict(future={"price": [1.0, 2.0, 3.0]}),
+        DataError,
+        ["future must be a DataFrame, a Series or an array of numbers, not a dict"],
+    ),
+    (
+        "fit on a path",
+        lambda: LinearForecaster(7, 3).fit("data.csv"),
+        DataError,
+        ["y must be a DataFrame, a Series or an array of numbers, not a str"],
+    ),
+    (
+        "future with the covariate twice",
+        lambda: PRICED.predict(future=pd.DataFrame([[1.0, 2.0]] * 3, index=NEXT_DAYS, columns=["price", "price"])),
+        DataError,
+        ["future has the column 'price' twice"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "exception", "fragments"), [case[1:] for case in REFUSED_CALLS], ids=[case[0] for case in REFUSED_CALLS]
+)
+def test_unusable_input_is_refused_with_the_fix(call, exception, fragments):
+    with pytest.raises(exception) as caught:
+        call()
+    for fragment in fragments:
+        assert fragment in str(caught.value)
