@@ -207,3 +207,16 @@ def test_unusable_input_is_refused_with_the_fix(call, exception, fragments):
         call()
     for fragment in fragments:
         assert fragment in str(caught.value)
+
+
+def test_a_backtest_refuses_a_missing_value_that_only_the_last_window_would_read():
+    frame = driven_frame(60)
+    frame.iloc[-1, frame.columns.get_loc("price")] = np.nan  # a future-known value of the last forecast row
+    with pytest.raises(DataError, match="y has 1 missing or infinite value"):
+        backtest(LinearForecaster(7, 3, future_covariates=["price"]), frame, n_windows=2)
+
+
+def test_backtest_models_that_read_different_covariates_are_a_parameter_error():
+    models = {"priced": LinearForecaster(7, 3, future_covariates=["price"]), "plain": LinearForecaster(7, 3)}
+    with pytest.raises(forecast.ParameterError, match="give every model the same covariates"):
+        backtest(models, driven_frame(60), n_windows=2)
