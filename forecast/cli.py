@@ -492,7 +492,10 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, fre
 
 
 def _future_covariates(estimator, future_path, date_col, fill, date_format, encoding):
-    """The --future file's future-known covariates, read as the model's data was; None without --future."""
+    """The --future file's future-known covariates, read as the model's data was; None without --future.
+
+    The rows are read at the model's frequency: a horizon of one step has one row, whose step cannot be inferred.
+    """
     from .data import read_csv
 
     if future_path is None:
@@ -506,6 +509,7 @@ def _future_covariates(estimator, future_path, date_col, fill, date_format, enco
         future_path,
         date_col=date_col or estimator.index_name_,
         targets=estimator.future_covariates_,
+        freq=estimator.freq_,
         fill=fill,
         id_col=estimator.id_name_,
         date_format=date_format,

@@ -1427,6 +1427,16 @@ def test_forecasts_continue_the_file_exactly(tmp_path, monkeypatch, files, fit_o
     assert (tmp_path / "out.csv").read_text() == expected
 
 
+def test_a_one_step_model_reads_a_future_file_of_one_row(tmp_path, monkeypatch):
+    """One row has no step of its own to read: the future file is read at the model's frequency."""
+    monkeypatch.chdir(tmp_path)
+    LinearForecaster(lookback=5, horizon=1, future_covariates=["price"]).fit(SALES_FRAME).save(tmp_path / "m.npz")
+    (tmp_path / "future.csv").write_text(csv("date,price", NEXT_PRICES[:1]))
+    result = CliRunner().invoke(cli, ["predict", "--model", "m.npz", "--future", "future.csv", "-o", "out.csv"])
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "out.csv")["date"].tolist() == ["2020-01-31"]
+
+
 DAILY_FRAME = pd.DataFrame({"v": np.arange(10.0)}, index=pd.date_range("2020-01-01", periods=10))
 
 # (case, call, exception, fragments of its message)
