@@ -1291,7 +1291,7 @@ REFUSED = [
         {"m.npz": priced, "future.csv": csv("date,cost", NEXT_PRICES)},
         ["predict", "--model", "m.npz", "--future", "future.csv", "-o", "out.csv"],
         1,
-        ["future.csv: no column 'price'"],
+        ["future.csv: no column 'price'", "or add the column to the file"],
     ),
     (
         "--future for a model without future covariates",
