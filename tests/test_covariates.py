@@ -165,6 +165,12 @@ REFUSED_CALLS = [
         ["future has the column 'price' twice"],
     ),
     (
+        "future of many series for a model of one",
+        lambda: PRICED.predict(future=pd.concat({"a": pd.DataFrame({"price": [1.0, 2.0, 3.0]}, index=NEXT_DAYS)})),
+        DataError,
+        ["future= is indexed by (id, timestamp), but the model forecasts one series"],
+    ),
+    (
         "windows with a NaN future value",
         lambda: PRICED.predict_windows(WINDOWS, future=np.full((2, 3, 1), np.nan)),
         DataError,
