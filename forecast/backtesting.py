@@ -162,7 +162,9 @@ def _shared_targets(templates, panel):
 
 def _checked_refit(refit):
     if isinstance(refit, bool) or not isinstance(refit, Integral) or refit < 0:
-        raise ParameterError(f"refit must be a whole number >= 0 (0 fits once, K refits every K windows), not {refit!r}")
+        raise ParameterError(
+            f"refit must be a whole number >= 0 (0 fits once, K refits every K windows), not {refit!r}"
+        )
     return int(refit)
 
 

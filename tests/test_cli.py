@@ -495,7 +495,9 @@ def test_fit_and_predict_with_future_covariates_from_files(run, tmp_path):
 
 
 def test_calendar_on_yearly_rows_warns_that_it_adds_nothing(run, tmp_path):
-    years = pd.DataFrame({"v": np.sin(np.arange(30.0))}, index=pd.date_range("1990", periods=30, freq="YS", name="year"))
+    years = pd.DataFrame(
+        {"v": np.sin(np.arange(30.0))}, index=pd.date_range("1990", periods=30, freq="YS", name="year")
+    )
     years.to_csv(tmp_path / "years.csv")
     result = run("fit", "years.csv", "--model", "linear", "--calendar", "-o", "m.npz")
     assert result.exit_code == 0, result.output
