@@ -31,8 +31,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from .base import as_frame
 from .covariates import InputLayout
-from .errors import DataError
+from .errors import DataError, ParameterError
 from .intervals import SCALE_ROWS, check_levels, interval_column
 from .panel import as_panel
 from .windows import check_positive_int
@@ -84,9 +85,10 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None, on_fit=N
     Raises
     ------
     ParameterError
-        A level is not a number in (0, 100).
+        A level is not a number in (0, 100), ``refit`` is not a whole number
+        >= 0, or the models differ in horizon or covariates.
     DataError
-        A series is too short for ``n_windows`` windows plus the rows a model
+        ``y`` holds a missing, infinite or non-numeric value. A series is too short for ``n_windows`` windows plus the rows a model
         needs to fit before the first cutoff (with every series of a long
         frame too short; shorter series of a long frame are skipped with a
         warning that names them).
@@ -108,7 +110,7 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None, on_fit=N
     n_windows = check_positive_int(n_windows, "n_windows")
     step = horizon if step is None else check_positive_int(step, "step")
     refit = _checked_refit(refit)
-    panel = as_panel(y)
+    panel = as_panel(as_frame(y, "y"))  # checked as fit checks it: rows after the first cutoff are read too
     _check_column_names(templates, panel, levels)
     training_rows = {name: _training_rows(template, panel.frame) for name, template in templates.items()}
     panel = _series_long_enough(panel, training_rows, horizon, n_windows, step)
@@ -126,10 +128,10 @@ def _named_models(models):
     """``{name: forecaster}`` from one forecaster (named by its class) or a dict."""
     named = dict(models) if isinstance(models, dict) else {type(models).__name__: models}
     if not named:
-        raise ValueError("models is an empty dict; pass a forecaster or a dict {name: forecaster}")
+        raise ParameterError("models is an empty dict; pass a forecaster or a dict {name: forecaster}")
     for name, model in named.items():
         if not all(hasattr(model, attribute) for attribute in ("fit", "predict_windows", "get_params", "horizon")):
-            raise ValueError(
+            raise ParameterError(
                 f"model {name!r} is a {type(model).__name__}, not a forecaster; pass forecast's forecasters, "
                 "such as LinearForecaster(lookback=24, horizon=12)"
             )
@@ -140,7 +142,7 @@ def _shared_horizon(templates):
     horizons = {name: template.horizon for name, template in templates.items()}
     if len(set(horizons.values())) > 1:
         shown = ", ".join(f"{name} {horizon}" for name, horizon in horizons.items())
-        raise ValueError(f"the models have different horizons ({shown}); give every model the same horizon")
+        raise ParameterError(f"the models have different horizons ({shown}); give every model the same horizon")
     return check_positive_int(next(iter(horizons.values())), "horizon")
 
 
@@ -154,13 +156,15 @@ def _shared_targets(templates, panel):
     }
     if len({tuple(columns) for columns in targets.values()}) > 1:
         shown = "; ".join(f"{name}: {', '.join(map(str, columns))}" for name, columns in targets.items())
-        raise ValueError(f"the models forecast different columns ({shown}); give every model the same covariates")
+        raise ParameterError(f"the models forecast different columns ({shown}); give every model the same covariates")
     return next(iter(targets.values()))
 
 
 def _checked_refit(refit):
     if isinstance(refit, bool) or not isinstance(refit, Integral) or refit < 0:
-        raise ValueError(f"refit must be a whole number >= 0 (0 fits once, K refits every K windows), not {refit!r}")
+        raise ParameterError(
+            f"refit must be a whole number >= 0 (0 fits once, K refits every K windows), not {refit!r}"
+        )
     return int(refit)
 
 
@@ -171,7 +175,7 @@ def _check_column_names(templates, panel, levels):
     ]
     clashes = [name for name in templates if name in fixed]
     if clashes:
-        raise ValueError(
+        raise ParameterError(
             f"model name {clashes[0]!r} is also a column of the results ({', '.join(map(repr, fixed))}); "
             "rename the model"
         )

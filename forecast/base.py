@@ -200,7 +200,7 @@ class BaseForecaster(BaseEstimator):
             of level.
         """
         layout = self._layout()
-        X = self._check_windows(X, layout, future, times)  # (n, rows, C+P+F), uncut
+        X, future = self._check_windows(X, layout, future, times)  # (n, rows, C+P+F), uncut; (n, H, F)
         levels = check_levels(level)
         widths = None if levels is None else self._half_widths(levels)
         windows = X[:, -self._context_rows() :]
@@ -212,7 +212,7 @@ class BaseForecaster(BaseEstimator):
             scaling = Scaling.fit(windows, axis=1)  # each window's own, (n, C+P+F)
         future_rows = None
         if layout.n_future and self._reads_covariates:
-            parts = [] if future is None else [np.asarray(future, dtype=np.float64)]
+            parts = [] if future is None else [future]
             if layout.calendar:
                 ahead = np.asarray(times)[:, -self.horizon :]
                 parts.append(_calendar_grid(ahead, layout.calendar))
@@ -429,9 +429,11 @@ class BaseForecaster(BaseEstimator):
             )
 
     def _check_windows(self, X, layout, future, times):
-        """``X`` as float64 windows (n, rows, C+P+F) in the model's input order, calendar features added, uncut."""
+        """``X`` as float64 windows (n, rows, C+P+F) in the model's input order, calendar features added, uncut,
+        and ``future`` as a float64 array (n, H, F), or None."""
         check_is_fitted(self)
-        X = np.asarray(X, dtype=np.float64)
+        X = _float_array(X, "X")
+        future = None if future is None else _float_array(future, "future")
         n_columns = len(self.data_columns_)
         if X.ndim == 2 and n_columns == 1:
             X = X[:, :, None]
@@ -451,6 +453,8 @@ class BaseForecaster(BaseEstimator):
                 f"the model needs future=, the values of {', '.join(map(repr, layout.future))} at each window's "
                 f"forecast rows, of shape ({len(X)}, {self.horizon}, {len(layout.future)})"
             )
+        if future is not None and not np.isfinite(future).all():
+            raise DataError("future= contains NaN or infinite values; give every forecast row a value")
         if (
             self._reads_covariates
             and layout.calendar
@@ -465,7 +469,7 @@ class BaseForecaster(BaseEstimator):
         if self._reads_covariates and layout.calendar:
             past_times = np.asarray(times)[:, : X.shape[1]]
             X = np.concatenate([X, _calendar_grid(past_times, layout.calendar)], axis=2)
-        return X
+        return X, future
 
     def _layout(self):
         return InputLayout(self.columns_, self.past_covariates_, self.future_covariates_, self.calendar_)
@@ -505,6 +509,9 @@ def as_frame(y, name):
     if isinstance(y, pd.Series):
         y = y.to_frame(name=0 if y.name is None else y.name)
     if isinstance(y, pd.DataFrame):
+        repeated = y.columns[y.columns.duplicated()]
+        if len(repeated):
+            raise DataError(f"{name} has the column {repeated[0]!r} twice; keep one column of each name")
         non_numeric = [column for column in y.columns if not pd.api.types.is_numeric_dtype(y[column])]
         if non_numeric:
             raise DataError(f"{name} has non-numeric column(s) {', '.join(map(repr, non_numeric))}; pass numbers only")
@@ -514,7 +521,7 @@ def as_frame(y, name):
         if isinstance(frame.index, pd.DatetimeIndex):
             frame = _sorted_by_time(frame, name)
     else:
-        values = np.asarray(y, dtype=np.float64)
+        values = _float_array(y, name)
         if values.ndim == 1:
             values = values[:, None]
         if values.ndim != 2:
@@ -530,6 +537,17 @@ def as_frame(y, name):
             "fill them first, for example with read_csv(..., fill='interpolate')"
         )
     return frame
+
+
+def _float_array(values, name):
+    """``values`` as a float64 array; `DataError` for anything that does not hold numbers (a dict, text)."""
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"{name} must be a DataFrame, a Series or an array of numbers; this {type(values).__name__} does not "
+            "hold numbers only"
+        ) from None
 
 
 def split_series(frame):
@@ -583,7 +601,13 @@ def future_index(last_index, freq, horizon):
 def _calendar_grid(times, periods):
     """The calendar features (n, k, 2 * len(periods)) of a grid of timestamps (n, k)."""
     times = np.asarray(times)
-    features = calendar_features(pd.DatetimeIndex(times.ravel()), periods).to_numpy()
+    try:
+        stamps = pd.DatetimeIndex(times.ravel())
+    except (TypeError, ValueError):
+        raise DataError("times= must hold timestamps, such as datetime64 values or ISO 8601 dates") from None
+    if stamps.hasnans:
+        raise DataError("times= has a missing timestamp (NaT); give every row of every window its timestamp")
+    features = calendar_features(stamps, periods).to_numpy()
     return features.reshape(*times.shape, -1)
 
 

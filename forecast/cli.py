@@ -492,7 +492,10 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, fre
 
 
 def _future_covariates(estimator, future_path, date_col, fill, date_format, encoding):
-    """The --future file's future-known covariates, read as the model's data was; None without --future."""
+    """The --future file's future-known covariates, read as the model's data was; None without --future.
+
+    The rows are read at the model's frequency: a horizon of one step has one row, whose step cannot be inferred.
+    """
     from .data import read_csv
 
     if future_path is None:
@@ -506,6 +509,7 @@ def _future_covariates(estimator, future_path, date_col, fill, date_format, enco
         future_path,
         date_col=date_col or estimator.index_name_,
         targets=estimator.future_covariates_,
+        freq=estimator.freq_,
         fill=fill,
         id_col=estimator.id_name_,
         date_format=date_format,
@@ -881,6 +885,7 @@ def _read(data, date_col, targets, freq, fill, date_format, encoding, lookback, 
     )
     _check_covariates_read(data, frame, named)
     series_freq = frequency_of(frame)
+    _drop_calendar_without_periods(data, covariates, series_freq)
     return (frame, series_freq, *default_window(series_freq, lookback, horizon))
 
 
@@ -899,6 +904,18 @@ def _check_covariates_read(data, frame, named):
             f"{data}: {named[missing[0]]} {missing[0]!r} is not a numeric column of the file; the numeric "
             f"columns are {', '.join(map(repr, frame.columns))}: name one of them"
         )
+
+
+def _drop_calendar_without_periods(data, covariates, freq):
+    """Warn that --calendar adds nothing to yearly or irregular rows, and leave it out of the models and summary."""
+    from .features import calendar_periods
+
+    if covariates["calendar"] and not calendar_periods(freq):
+        warnings.warn(
+            f"{data}: --calendar adds no feature at frequency {freq or 'irregular'}, whose steps are too long for "
+            "any calendar period (hour of day, day of week, day or month of year); leave --calendar out"
+        )
+        covariates["calendar"] = None
 
 
 def _summary(path, frame, freq, lookback, horizon, model_name, covariates):

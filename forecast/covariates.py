@@ -99,6 +99,11 @@ class InputLayout:
             raise DataError(f"future= lacks the future-known covariate {missing[0]!r}; add that column")
         rows = future
         if isinstance(future.index, pd.MultiIndex):
+            if series_id is None:
+                raise DataError(
+                    "future= is indexed by (id, timestamp), but the model forecasts one series; "
+                    "index it by the forecast timestamps alone"
+                )
             if series_id not in future.index.get_level_values(0):
                 raise DataError(f"future= has no rows of series {series_id!r}; add its {len(timestamps)} future rows")
             rows = future.xs(series_id, level=0)

@@ -455,7 +455,7 @@ def _select_targets(raw, path, excluded, targets):
             if name not in raw.columns:
                 raise DataError(
                     f"{path}: no column {name!r}; available columns: {_names(raw.columns)}; "
-                    "name targets among them (--target)"
+                    "name targets among them (--target), or add the column to the file"
                 )
             if name in excluded:
                 raise DataError(f"{path}: column {name!r} is the date or id column and cannot be a target")

@@ -494,6 +494,17 @@ def test_fit_and_predict_with_future_covariates_from_files(run, tmp_path):
     assert (tmp_path / "context.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_calendar_on_yearly_rows_warns_that_it_adds_nothing(run, tmp_path):
+    years = pd.DataFrame(
+        {"v": np.sin(np.arange(30.0))}, index=pd.date_range("1990", periods=30, freq="YS", name="year")
+    )
+    years.to_csv(tmp_path / "years.csv")
+    result = run("fit", "years.csv", "--model", "linear", "--calendar", "-o", "m.npz")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("Warning: years.csv: --calendar adds no feature at frequency YS-JAN")
+    assert "calendar" not in result.stdout  # the summary does not claim features the model lacks
+
+
 def test_backtest_with_covariates_scores_the_target_only(run, tmp_path):
     from forecast import LinearForecaster, SeasonalNaiveForecaster, backtest, read_csv
 

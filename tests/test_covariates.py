@@ -137,3 +137,92 @@ def test_a_backtest_with_covariates_and_levels_covers_about_as_promised():
         results["actual"] <= results["LinearForecaster-hi-80"]
     )
     assert 0.65 <= inside.mean() <= 0.95
+
+
+PRICED = LinearForecaster(7, 3, future_covariates=["price"]).fit(driven_frame(60))
+DATED = LinearForecaster(7, 3, calendar="auto").fit(driven_frame(60)[["demand"]])
+NEXT_DAYS = pd.date_range("2020-03-01", periods=3, freq="D")
+WINDOWS = np.ones((2, 7, 3))  # two windows of demand, price and temperature
+
+# (case, call, exception, fragments of its message): input a forecaster cannot use fails with the fix.
+REFUSED_CALLS = [
+    (
+        "future as a dict",
+        lambda: PRICED.predict(future={"price": [1.0, 2.0, 3.0]}),
+        DataError,
+        ["future must be a DataFrame, a Series or an array of numbers; this dict"],
+    ),
+    (
+        "fit on a path",
+        lambda: LinearForecaster(7, 3).fit("data.csv"),
+        DataError,
+        ["y must be a DataFrame, a Series or an array of numbers; this str"],
+    ),
+    (
+        "future with the covariate twice",
+        lambda: PRICED.predict(future=pd.DataFrame([[1.0, 2.0]] * 3, index=NEXT_DAYS, columns=["price", "price"])),
+        DataError,
+        ["future has the column 'price' twice"],
+    ),
+    (
+        "future of many series for a model of one",
+        lambda: PRICED.predict(future=pd.concat({"a": pd.DataFrame({"price": [1.0, 2.0, 3.0]}, index=NEXT_DAYS)})),
+        DataError,
+        ["future= is indexed by (id, timestamp), but the model forecasts one series"],
+    ),
+    (
+        "windows with a NaN future value",
+        lambda: PRICED.predict_windows(WINDOWS, future=np.full((2, 3, 1), np.nan)),
+        DataError,
+        ["future= contains NaN or infinite values"],
+    ),
+    (
+        "windows with text future values",
+        lambda: PRICED.predict_windows(WINDOWS, future=np.full((2, 3, 1), "high")),
+        DataError,
+        ["future must be a DataFrame, a Series or an array of numbers"],
+    ),
+    (
+        "windows of text",
+        lambda: PRICED.predict_windows(np.full((2, 7, 3), "a"), future=np.ones((2, 3, 1))),
+        DataError,
+        ["X must be a DataFrame, a Series or an array of numbers"],
+    ),
+    (
+        "times that are not timestamps",
+        lambda: DATED.predict_windows(np.ones((2, 7)), times=np.full((2, 10), "soon")),
+        DataError,
+        ["times= must hold timestamps"],
+    ),
+    (
+        "times with a missing timestamp",
+        lambda: DATED.predict_windows(
+            np.ones((2, 7)), times=np.r_[pd.date_range("2020-01-01", periods=19), [pd.NaT]].reshape(2, 10)
+        ),
+        DataError,
+        ["times= has a missing timestamp (NaT)"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "exception", "fragments"), [case[1:] for case in REFUSED_CALLS], ids=[case[0] for case in REFUSED_CALLS]
+)
+def test_unusable_input_is_refused_with_the_fix(call, exception, fragments):
+    with pytest.raises(exception) as caught:
+        call()
+    for fragment in fragments:
+        assert fragment in str(caught.value)
+
+
+def test_a_backtest_refuses_a_missing_value_that_only_the_last_window_would_read():
+    frame = driven_frame(60)
+    frame.iloc[-1, frame.columns.get_loc("price")] = np.nan  # a future-known value of the last forecast row
+    with pytest.raises(DataError, match="y has 1 missing or infinite value"):
+        backtest(LinearForecaster(7, 3, future_covariates=["price"]), frame, n_windows=2)
+
+
+def test_backtest_models_that_read_different_covariates_are_a_parameter_error():
+    models = {"priced": LinearForecaster(7, 3, future_covariates=["price"]), "plain": LinearForecaster(7, 3)}
+    with pytest.raises(forecast.ParameterError, match="give every model the same covariates"):
+        backtest(models, driven_frame(60), n_windows=2)

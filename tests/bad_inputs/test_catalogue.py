@@ -1291,7 +1291,7 @@ REFUSED = [
         {"m.npz": priced, "future.csv": csv("date,cost", NEXT_PRICES)},
         ["predict", "--model", "m.npz", "--future", "future.csv", "-o", "out.csv"],
         1,
-        ["future.csv: no column 'price'"],
+        ["future.csv: no column 'price'", "or add the column to the file"],
     ),
     (
         "--future for a model without future covariates",
@@ -1425,6 +1425,16 @@ def test_forecasts_continue_the_file_exactly(tmp_path, monkeypatch, files, fit_o
     predicted = CliRunner().invoke(cli, ["predict", *predict_options, "--model", "m.npz", "-o", "out.csv"])
     assert predicted.exit_code == 0, predicted.output
     assert (tmp_path / "out.csv").read_text() == expected
+
+
+def test_a_one_step_model_reads_a_future_file_of_one_row(tmp_path, monkeypatch):
+    """One row has no step of its own to read: the future file is read at the model's frequency."""
+    monkeypatch.chdir(tmp_path)
+    LinearForecaster(lookback=5, horizon=1, future_covariates=["price"]).fit(SALES_FRAME).save(tmp_path / "m.npz")
+    (tmp_path / "future.csv").write_text(csv("date,price", NEXT_PRICES[:1]))
+    result = CliRunner().invoke(cli, ["predict", "--model", "m.npz", "--future", "future.csv", "-o", "out.csv"])
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "out.csv")["date"].tolist() == ["2020-01-31"]
 
 
 DAILY_FRAME = pd.DataFrame({"v": np.arange(10.0)}, index=pd.date_range("2020-01-01", periods=10))
