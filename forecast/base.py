@@ -476,6 +476,11 @@ class BaseForecaster(BaseEstimator):
 
     def _future_rows(self, layout, future, ids, last_index):
         """The future-known inputs (n, H, F) of each series' forecast rows, or None for a model without any."""
+        if future is not None and not layout.future:
+            raise DataError(
+                f"future= was given, but this {type(self).__name__} was fitted without future_covariates, so it "
+                "reads no future values; leave future out, or fit with future_covariates=[...]"
+            )
         if not layout.n_future or not self._reads_covariates:
             return None
         if future is not None:

@@ -226,3 +226,11 @@ def test_backtest_models_that_read_different_covariates_are_a_parameter_error():
     models = {"priced": LinearForecaster(7, 3, future_covariates=["price"]), "plain": LinearForecaster(7, 3)}
     with pytest.raises(forecast.ParameterError, match="give every model the same covariates"):
         backtest(models, driven_frame(60), n_windows=2)
+
+
+def test_future_values_for_a_model_without_future_covariates_are_refused():
+    frame = driven_frame(120)
+    model = LinearForecaster(14, 3, past_covariates=["temperature", "price"]).fit(frame)
+    future = pd.DataFrame({"price": [0.5, -0.5, 1.0]}, index=pd.date_range("2020-04-30", periods=3, freq="D"))
+    with pytest.raises(DataError, match="without future_covariates"):
+        model.predict(future=future)
