@@ -195,16 +195,17 @@ def calibration_scores(model, series_list, tail_rows):
         Fitted without those rows as targets; its ``scaling_`` holds one row per series.
     series_list : list of ndarray (T_i, C+P+F)
         The targets first, then the model's covariates (`forecast.covariates`).
-        A forecast near a series' end reads future-known inputs past its last
-        row: those repeat the last row's values (they reach only forecasts of
-        tail rows made from origins less than ``horizon`` rows before the end).
     tail_rows : list of int
+        For a model that reads future-known inputs, every forecast scored must
+        have them for all its ``horizon`` rows, which end with the series: its
+        scored tail then ends ``horizon - 1`` rows before the series' end and
+        is that much shorter.
 
     Returns
     -------
-    ndarray of shape (sum of tail_rows, horizon, C)
+    ndarray of shape (rows scored, horizon, C)
         Row ``j`` of a series' block holds, at step ``h``, the error of the
-        forecast of its ``j``-th tail row made ``h + 1`` rows before it,
+        forecast of its ``j``-th scored row made ``h + 1`` rows before it,
         divided by the `noise_level` of the rows before that forecast's origin.
     """
     horizon, n_targets = model.horizon, model.n_channels_
@@ -215,23 +216,25 @@ def calibration_scores(model, series_list, tail_rows):
     # The earliest origin is H - 1 rows before a series' tail; Naive2, which reads the rows it gets, gets as
     # many as every series has before that origin.
     context = min(model._context_rows(), *(len(series_list[i]) - tail_rows[i] - horizon + 1 for i in used))
-    scores = []
+    shortened = horizon - 1 if n_future else 0  # rows at the end whose forecasts would lack future inputs
+    scores = [np.zeros((0, horizon, n_targets))]
     for number in used:
-        values, rows = np.asarray(series_list[number], dtype=np.float64), tail_rows[number]
-        length = len(values)
-        origins = np.arange(length - rows - horizon + 1, length)  # (rows + H - 1,) rows seen by each forecast
+        values, rows = np.asarray(series_list[number], dtype=np.float64), tail_rows[number] - shortened
+        if rows <= 0:
+            continue
+        end = len(values) - shortened  # the scored rows end here
+        origins = np.arange(end - rows - horizon + 1, end)  # (rows + H - 1,) rows seen by each forecast
         windows = sliding_window_view(values, context, axis=0)[origins - context].transpose(0, 2, 1)  # (., ctx, C)
         scaling = model.scaling_.take(np.full(len(origins), number))
         future = None
-        if n_future:
-            ahead = np.concatenate([values[:, -n_future:], np.repeat(values[-1:, -n_future:], horizon, axis=0)])
-            future = sliding_window_view(ahead, horizon, axis=0)[origins].transpose(0, 2, 1)  # (rows + H - 1, H, F)
+        if n_future:  # each forecast's own future-known rows, all inside the series
+            future = sliding_window_view(values[:, -n_future:], horizon, axis=0)[origins].transpose(0, 2, 1)
         forecasts = model._forecast(windows, scaling, future)  # (rows + H - 1, H, C)
-        # Tail row j at step h was forecast from the origin H - 1 - h + j places into `origins`.
+        # Scored row j at step h was forecast from the origin H - 1 - h + j places into `origins`.
         steps = np.arange(horizon)
         made = (horizon - 1 - steps)[None, :] + np.arange(rows)[:, None]  # (rows, H)
         targets = values[:, :n_targets]
-        errors = targets[length - rows :, None, :] - forecasts[made, steps[None, :]]  # (rows, H, C)
+        errors = targets[end - rows : end, None, :] - forecasts[made, steps[None, :]]  # (rows, H, C)
         scores.append(np.abs(errors) / noise_before(targets, origins)[made])
     return np.concatenate(scores)
 

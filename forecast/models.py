@@ -217,7 +217,9 @@ class RecurrentNet(nn.Module):
     def forward(self, x, future=None):
         B, C = x.shape[0], self.n_channels
         x, ahead, stats = self._prepared(x, future)  # (B', L, c+P+F), (B', S, F*H) or None
-        skipped = None if self.skip is None else self._linear_path(self._path_inputs(x, ahead))  # (B', S, c, H)
+        # The skip path runs at the steps the loss reads: all with dense supervision, else the last.
+        n_skipped = self.n_segments if self.supervision == "dense" else 1
+        skipped = None if self.skip is None else self._linear_path(self._path_inputs(x, ahead, n_skipped))
         if self.padding:
             x = torch.cat([x[:, :1].expand(-1, self.padding, -1), x], dim=1)  # (B', S*seg, c+P+F)
         segments = x.reshape(x.shape[0], self.n_segments, -1)  # (B', S, seg*(c+P+F))
@@ -227,8 +229,8 @@ class RecurrentNet(nn.Module):
             rows = ahead.unflatten(2, (-1, self.horizon)).transpose(2, 3)  # (B', S, H, F)
             states = torch.cat([states, self.future_encoder(rows).flatten(2)], dim=2)  # (B', S, hidden + H*width)
         out = self.head(states)  # (B', S, H*c)
-        if skipped is not None:
-            out = out + skipped.transpose(2, 3).reshape(out.shape)  # (B', S, H*c)
+        if skipped is not None:  # (B', n, c, H) added to the last n steps' (B', n, H*c)
+            out = torch.cat([out[:, :-n_skipped], out[:, -n_skipped:] + skipped.transpose(2, 3).flatten(2)], dim=1)
         if self.channel_independent:
             out = out.reshape(B, C, self.n_segments, self.horizon).permute(0, 2, 3, 1)  # (B, S, H, C)
         else:
@@ -245,27 +247,28 @@ class RecurrentNet(nn.Module):
         self.head.weight.zero_()
         self.head.bias.zero_()
 
-    def _path_inputs(self, x, ahead):
-        """``(features, last)`` of the skip path at each step: (B', S, c, K) and each channel's last value (B', S, c, 1).
+    def _path_inputs(self, x, ahead, n_steps):
+        """``(features, last)`` of the skip path at the last ``n_steps`` steps: (B', n, c, K) and (B', n, c, 1).
 
         ``x`` (B', L, c+P+F) holds the normalised targets and the covariates,
         ``ahead`` (B', S, F*H) each step's future-known covariates, or None.
-        Each target channel reads its own rows, relative to its last value,
-        then every covariate's rows and future values.
+        Each target channel reads its own rows, relative to its last value
+        (``last``), then every covariate's rows and future values.
         """
         n_targets = x.shape[2] - self.covariates.count
         padded = torch.cat([x[:, :1].expand(-1, self.lookback - 1, -1), x], dim=1)  # (B', 2L-1, c+P+F)
-        windows = padded.unfold(1, self.lookback, 1)[:, self.step_ends]  # (B', S, c+P+F, L): rows up to each step
-        own = windows[:, :, :n_targets]  # (B', S, c, L)
-        last = own[..., -1:]  # (B', S, c, 1)
-        shared = [windows[:, :, n_targets:].flatten(2)]  # (B', S, (P+F)*L)
+        ends = self.step_ends[-n_steps:]
+        windows = padded.unfold(1, self.lookback, 1)[:, ends]  # (B', n, c+P+F, L): the rows up to each step
+        own = windows[:, :, :n_targets]  # (B', n, c, L)
+        last = own[..., -1:]  # (B', n, c, 1)
+        shared = [windows[:, :, n_targets:].flatten(2)]  # (B', n, (P+F)*L)
         if ahead is not None:
-            shared.append(ahead)  # (B', S, F*H)
-        shared = torch.cat(shared, dim=2)[:, :, None].expand(-1, -1, n_targets, -1)  # (B', S, c, ...)
+            shared.append(ahead[:, -n_steps:])  # (B', n, F*H)
+        shared = torch.cat(shared, dim=2)[:, :, None].expand(-1, -1, n_targets, -1)  # (B', n, c, ...)
         return torch.cat([own - last, shared], dim=3), last
 
     def _linear_path(self, path_inputs):
-        """The skip path's forecasts (B', S, c, H) from `_path_inputs`."""
+        """The skip path's forecasts (B', n, c, H) from `_path_inputs`."""
         features, last = path_inputs
         return self.skip(features) + last
 
@@ -277,9 +280,9 @@ class RecurrentNet(nn.Module):
         targets are the forecast rows normalised as the inputs, less each
         channel's last value, so that ``skip(features) + last`` forecasts them.
         """
-        x, future = (*self.inputs(windows), None)[:2]
-        prepared, ahead, (shift, scale) = self._prepared(x, future)
-        features, last = self._path_inputs(prepared, ahead)  # (B', S, c, K), (B', S, c, 1)
+        x, *future = self.inputs(windows)  # future: [] or [(B, H, F)]
+        prepared, ahead, (shift, scale) = self._prepared(x, future[0] if future else None)
+        features, last = self._path_inputs(prepared, ahead, 1)  # (B', 1, c, K), (B', 1, c, 1)
         actual = (windows[:, self.lookback :, : self.n_channels] - shift) / scale  # (B, H, C), normalised
         if self.channel_independent:
             actual = actual.transpose(1, 2).reshape(-1, 1, self.horizon)  # (B*C, 1, H)
@@ -301,7 +304,7 @@ class RecurrentNet(nn.Module):
     def loss(self, forecasts, windows):
         """MSE of ``forecasts`` (B, S, H, C), made by this net from ``windows[:, :lookback]``.
 
-        ``windows`` (B, L+H, C) hold each input and the ``horizon`` rows after it.
+        ``windows`` (B, L+H, C+P+F) hold each input and the ``horizon`` rows after it.
         Dense supervision averages over every step: step ``s`` has seen rows up
         to ``step_ends[s]`` and its target is the next ``horizon`` rows, which lie
         inside the window because ``step_ends[s] <= lookback - 1``.

@@ -76,7 +76,7 @@ def resolve_device(device):
     return device
 
 
-def _start_linear_path(module, data, batch_size):
+def _start_linear_path(module, data, config):
     """Start a `RecurrentNet`'s skip path from whichever forecasts its validation windows better.
 
     The candidates: the seasonal naive forecast it is built with, and a ridge
@@ -88,16 +88,16 @@ def _start_linear_path(module, data, batch_size):
     values_per_window = module.skip.in_features * module.n_channels
     most = max(1, min(RIDGE_WINDOWS, RIDGE_VALUES // values_per_window))
     windows = data.gather(evenly_spaced(data.train_starts, most)).double()
-    features, targets = module.double().linear_path_problem(windows)
-    module.float()
+    features, targets = copy.deepcopy(module).double().linear_path_problem(windows)  # float64 features
     ridge = Ridge(alpha=RIDGE_ALPHA).fit(features.numpy(), targets.numpy())
-    if len(data.validation_starts) == 0:
+    validation_starts = evenly_spaced(data.validation_starts, config.validation_windows)  # as `train` scores
+    if len(validation_starts) == 0:
         module.start_linear_path(ridge.coef_, ridge.intercept_)
         return
     seasonal = copy.deepcopy(module.skip.state_dict())
-    seasonal_loss = evaluate(module, data, data.validation_starts, batch_size)
+    seasonal_loss = evaluate(module, data, validation_starts, config.batch_size)
     module.start_linear_path(ridge.coef_, ridge.intercept_)
-    if evaluate(module, data, data.validation_starts, batch_size) > seasonal_loss:
+    if evaluate(module, data, validation_starts, config.batch_size) > seasonal_loss:
         module.skip.load_state_dict(seasonal)
 
 
@@ -128,7 +128,7 @@ class NeuralMixin:
             module = self._build_module(n_channels, lookback, horizon, n_past, n_future)
             with torch_threads(forward_multiply_adds(module, config.batch_size)):
                 if getattr(module, "skip", None) is not None:
-                    _start_linear_path(module, data, config.batch_size)
+                    _start_linear_path(module, data, config)
                 self.history_ = train(module, data, config, on_epoch_end)
         self.module_ = module.to("cpu")
         self.device_ = config.device

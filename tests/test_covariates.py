@@ -234,3 +234,13 @@ def test_future_values_for_a_model_without_future_covariates_are_refused():
     future = pd.DataFrame({"price": [0.5, -0.5, 1.0]}, index=pd.date_range("2020-04-30", periods=3, freq="D"))
     with pytest.raises(DataError, match="without future_covariates"):
         model.predict(future=future)
+
+
+def test_intervals_are_calibrated_only_on_forecasts_whose_future_values_are_all_known():
+    frame = driven_frame(200)
+    with_future = LinearForecaster(7, 5, future_covariates=["price"]).fit(frame)
+    past_only = LinearForecaster(7, 5, past_covariates=["price"]).fit(frame)
+    # The linear model calibrates on its last 40 rows (20%); forecasts from origins less than a horizon
+    # before the end would need prices after it, so the last 4 rows are not scored.
+    assert past_only.interval_count_ == 40
+    assert with_future.interval_count_ == 40 - 4
