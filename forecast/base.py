@@ -179,7 +179,8 @@ class BaseForecaster(BaseEstimator):
         series_ids : sequence of length n, optional
             For a model fitted on many series: the series each window comes
             from, whose scaling it then gets. Without it, a many-series model
-            scales each window by its own mean and standard deviation.
+            scales each window's targets by their own mean and standard
+            deviation, and its covariates as the fitted series do on average.
         future : array-like of shape (n, horizon, F), optional
             The ``future_covariates`` at each window's forecast rows, in their order.
         times : array-like of shape (n, rows + horizon), optional
@@ -209,7 +210,7 @@ class BaseForecaster(BaseEstimator):
         elif self.series_ids_ is None:
             scaling = self._stored_scaling([None] * len(X))
         else:
-            scaling = Scaling.fit(windows, axis=1)  # each window's own, (n, C+P+F)
+            scaling = self._window_scaling(windows)  # (n, C+P+F)
         future_rows = None
         if layout.n_future and self._reads_covariates:
             parts = [] if future is None else [future]
@@ -473,6 +474,16 @@ class BaseForecaster(BaseEstimator):
 
     def _layout(self):
         return InputLayout(self.columns_, self.past_covariates_, self.future_covariates_, self.calendar_)
+
+    def _window_scaling(self, windows):
+        """Scaling (n, C+P+F) of windows of unknown series: the targets' own, the covariates' fitted mean one."""
+        own = Scaling.fit(windows, axis=1)
+        targets = slice(0, self.n_channels_)
+        covariates = np.broadcast_to(self.scaling_.mean.mean(axis=0), own.mean.shape)
+        spreads = np.broadcast_to(self.scaling_.std.mean(axis=0), own.std.shape)
+        mean = np.concatenate([own.mean[:, targets], covariates[:, self.n_channels_ :]], axis=1)
+        std = np.concatenate([own.std[:, targets], spreads[:, self.n_channels_ :]], axis=1)
+        return Scaling(mean, std)
 
     def _future_rows(self, layout, future, ids, last_index):
         """The future-known inputs (n, H, F) of each series' forecast rows, or None for a model without any."""

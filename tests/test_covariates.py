@@ -244,3 +244,18 @@ def test_intervals_are_calibrated_only_on_forecasts_whose_future_values_are_all_
     # before the end would need prices after it, so the last 4 rows are not scored.
     assert past_only.interval_count_ == 40
     assert with_future.interval_count_ == 40 - 4
+
+
+def test_windows_of_unknown_series_scale_their_covariates_as_the_fitted_series_do():
+    panel = pd.concat({f"s{k}": driven_frame(120, seed=k)[["demand", "price"]] for k in range(3)}, names=["id", "date"])
+    model = LinearForecaster(14, 3, future_covariates=["price"]).fit(panel)
+    window = panel.loc["s0"].to_numpy()[-14:][None].copy()  # (1, 14, 2)
+    window[:, :, 1] = 0.0  # a price held constant over the window: no spread of its own to scale by
+    scaling = model._window_scaling(window)
+    own = forecast.scaling.Scaling.fit(window, axis=1)
+    np.testing.assert_allclose(scaling.mean[:, 0], own.mean[:, 0])  # the target: the window's own
+    np.testing.assert_allclose(scaling.std[:, 0], own.std[:, 0])
+    np.testing.assert_allclose(scaling.mean[0, 1], model.scaling_.mean[:, 1].mean())  # the covariate: fitted
+    np.testing.assert_allclose(scaling.std[0, 1], model.scaling_.std[:, 1].mean())
+    future = np.array([[[0.0], [2.0], [-2.0]]])
+    assert np.isfinite(model.predict_windows(window, future=future)).all()

@@ -155,7 +155,22 @@ def test_infer_frequency_tolerates_gaps():
 
 @pytest.mark.parametrize(
     ("freq", "season"),
-    [("h", 24), ("2h", 12), ("30min", 48), ("15min", 96), ("min", 1440), ("7min", 1), ("s", 60), ("D", 7), ("W-SUN", 52), ("MS", 12), ("ME", 12), ("QS-JAN", 4), ("YS-JAN", 1), (None, 1)],
+    [
+        ("h", 24),
+        ("2h", 12),
+        ("30min", 48),
+        ("15min", 96),
+        ("min", 1440),
+        ("7min", 1),
+        ("s", 60),
+        ("D", 7),
+        ("W-SUN", 52),
+        ("MS", 12),
+        ("ME", 12),
+        ("QS-JAN", 4),
+        ("YS-JAN", 1),
+        (None, 1),
+    ],
 )
 def test_season_length_for_common_frequencies(freq, season):
     assert season_length_for(freq) == season
