@@ -24,7 +24,7 @@ from .data import season_length_for
 from .errors import ParameterError
 from .models import CELLS, INSTANCE_NORMS, SKIPS, SUPERVISION, MLPNet, RecurrentNet
 from .params import FLAG, POSITIVE, RANDOM_STATE, Device, Number, OneOf
-from .threads import torch_threads
+from .threads import torch_default_threads, torch_threads
 from .training import (
     LR_SCHEDULES,
     TrainingConfig,
@@ -35,6 +35,8 @@ from .training import (
     predict_last_step,
     train,
 )
+
+torch_default_threads()  # noted before any fit changes the count
 
 # segment_length=None: four recurrent steps, but no segment longer than this many rows. On ETTh1's
 # validation split, lookback 336 scored 0.678 MSE with 84-row segments and 0.645 with 48-row ones.

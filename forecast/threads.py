@@ -15,8 +15,10 @@ follows the work:
   respected);
 - a choice made by the user wins and is left alone: ``OMP_NUM_THREADS`` or
   ``MKL_NUM_THREADS`` in the environment, or a ``torch.set_num_threads``
-  call that left a count other than torch's default of one per available
-  core (a call that sets exactly that default cannot be told apart from it);
+  call that left a count other than torch's default (the count found when
+  `forecast.neural` is first imported: one per available core, or per
+  physical core in some builds; a call made before that import, or one that
+  sets exactly that default, cannot be told apart from it);
 - the previous count is restored afterwards, so the caller's process keeps
   its own setting.
 
@@ -28,6 +30,7 @@ keeps every network on one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 
 # Work per thread. Threads meet at every operator, which costs about 6 ms per training step of the
@@ -55,13 +58,21 @@ def threads_for(multiply_adds, cores):
     return max(1, min(int(cores), int(multiply_adds // MULTIPLY_ADDS_PER_THREAD)))
 
 
+@functools.cache
+def torch_default_threads():
+    """torch's own thread count, as found at the first call (made when `forecast.neural` is imported)."""
+    import torch
+
+    return torch.get_num_threads()
+
+
 def user_chose_threads():
     """True when the user set torch's thread count: by environment variable, or by a non-default count."""
     import torch
 
     if any(os.environ.get(name) for name in USER_THREAD_VARIABLES):
         return True
-    return torch.get_num_threads() != available_cores()
+    return torch.get_num_threads() != torch_default_threads()
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ def default_threads(monkeypatch):
     for name in threads.USER_THREAD_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(threads, "available_cores", lambda: 4)
+    monkeypatch.setattr(threads, "torch_default_threads", lambda: 4)
     previous = torch.get_num_threads()
     torch.set_num_threads(4)
     yield
@@ -66,3 +67,16 @@ def test_fit_and_predict_run_small_networks_on_one_thread_and_restore_the_count(
     monkeypatch.setattr(torch, "set_num_threads", lambda count: seen.append(count))
     model.predict()
     assert seen[2:] == [1, 4]
+
+
+def test_a_count_other_than_torchs_own_default_is_the_users_choice(monkeypatch):
+    for name in threads.USER_THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    default, previous = threads.torch_default_threads(), torch.get_num_threads()
+    try:
+        torch.set_num_threads(default)
+        assert not threads.user_chose_threads()
+        torch.set_num_threads(default + 1)  # differs from the default even where cores and default differ
+        assert threads.user_chose_threads()
+    finally:
+        torch.set_num_threads(previous)
