@@ -169,7 +169,9 @@ class LinearForecaster(BaseForecaster):
         shared = [covariates.reshape(n, lookback * covariates.shape[2])]  # (n, L*(P+F))
         if future is not None:
             shared.append(future.reshape(n, future.shape[1] * future.shape[2]))  # (n, H*F)
-        shared = np.repeat(np.concatenate(shared, axis=1), n_targets, axis=0)  # (n*C, ...), channel-major per window
+        shared = np.repeat(
+            np.concatenate(shared, axis=1), n_targets, axis=0
+        )  # (n*C, ...): each window's row once per target
         return np.concatenate([own, shared], axis=1)
 
 

@@ -137,7 +137,12 @@ class NeuralForecaster(BaseForecaster):
     _calibration_hint = "fit it with validation_fraction > 0 on series long enough for a validation tail"
 
     def _calibration_model(self, series_list):
-        """The network itself and its validation tails: it was trained without them."""
+        """The network itself and its validation tails.
+
+        It was trained without those rows, though the tails chose its start
+        and its epoch, which can make the calibration a little optimistic
+        (`benchmarks/README.md` measures the coverage reached).
+        """
         tails = [
             len(values) - self._split(len(values), self.lookback, self.horizon).train_rows for values in series_list
         ]

@@ -33,8 +33,9 @@ _PERIODS = (
 def calendar_periods(freq, span=None):
     """The calendar periods worth encoding for data at ``freq`` (an alias, offset or `ObservedCalendar`).
 
-    ``span`` (a `pandas.Timedelta`), the time the fit data covers, drops the
-    periods it does not hold twice; None keeps them all.
+    ``span`` (a `pandas.Timedelta`), the time the fit data covers (its
+    validation tail included), drops the periods it does not hold twice;
+    None keeps them all.
     """
     step = _typical_step(freq)
     if step is None:

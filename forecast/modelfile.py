@@ -52,8 +52,9 @@ _FITTED_NAME = re.compile(r"[a-z][a-z0-9_]*_")
 # Fitted attributes of forecasters added after files of these formats were first written, with the
 # value that means what those files meant: no covariates, and inputs in the order of the targets.
 _LATER_FITTED = {"past_covariates_": list, "future_covariates_": list, "calendar_": list}
-# Parameters added later whose default changed what a fit builds, with the value those files were fitted with.
-_LATER_PARAMS = {"skip": None}
+# Parameters added later whose default changed what a fit builds, per class, with the value files written
+# before them were fitted with (``supervision`` needs no entry: it was always stored).
+_LATER_PARAMS = {"RNNForecaster": {"skip": None}, "RNNRegressor": {"skip": None}}
 
 
 def write(estimator, path):
@@ -172,12 +173,10 @@ class _Decoder:
         cls = classes.get(encoded["class"])
         if cls is None:
             raise ValueError(f"unknown estimator class {encoded['class']!r}")
-        names = cls._get_param_names()
-        unknown = set(encoded["params"]) - set(names)
+        unknown = set(encoded["params"]) - set(cls._get_param_names())
         if unknown:
             raise ValueError(f"{cls.__name__} has no parameter {sorted(unknown)[0]!r}")
-        earlier = {name: value for name, value in _LATER_PARAMS.items() if name in names}
-        estimator = cls(**{**earlier, **encoded["params"]})
+        estimator = cls(**{**_LATER_PARAMS.get(cls.__name__, {}), **encoded["params"]})
         if hasattr(cls, "_parameter_rules"):
             check_parameters(estimator)
         for name, value in encoded["fitted"].items():

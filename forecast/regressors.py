@@ -124,8 +124,14 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
     segment_length : int or None, default=None
         Rows per recurrent step; None gives ``min(ceil(lookback / 4), 48)`` rows.
     supervision : {{"dense", "last"}}, default="dense"
+        "dense" trains every recurrent step's forecast; "last" only the final one.
     skip : {{"linear", None}}, default=None
-        "linear" adds a linear path that the recurrent head corrects.
+        "linear" adds a linear path that the recurrent head corrects, started
+        as the last value and then as a ridge regression when that forecasts
+        the validation windows better. Unlike `forecast.RNNForecaster`, whose
+        defaults are ``skip="linear"`` and ``supervision="last"``, the window
+        regressor keeps the plain network by default: its windows come
+        without a frequency, so it has no seasonal start to begin from.
     dropout : float, default=0.5
 {NETWORK_PARAMETERS}{training_parameters(5)}
     Examples

@@ -1,7 +1,7 @@
 """One readable training loop: Adam on MSE, shuffled mini-batches, early stopping on a chronological tail.
 
 Training windows are never materialised: the series is stored once as a
-``(T, C)`` tensor and each batch gathers its windows by start row
+``(T, C+P+F)`` tensor (targets, then covariates) and each batch gathers its windows by start row
 (``series[start + offsets]``), so memory does not grow with the number of
 windows. Several series are concatenated into one tensor; their start rows
 simply never cross a boundary.
@@ -49,7 +49,7 @@ class TrainingConfig:
 class WindowData:
     """Windows given by start row into one stored series, in globally scaled units."""
 
-    series: torch.Tensor  # (T, C) float32
+    series: torch.Tensor  # (T, C+P+F) float32: targets, then past and future-known covariates
     train_starts: torch.Tensor  # (n_train,) int64
     validation_starts: torch.Tensor  # (n_validation,) int64, may be empty
     lookback: int
@@ -58,7 +58,7 @@ class WindowData:
     def gather(self, starts):
         """The windows starting at ``starts``: (B, lookback + horizon, C)."""
         offsets = torch.arange(self.lookback + self.horizon, device=starts.device)
-        return self.series[starts[:, None] + offsets]  # (B, L+H, C)
+        return self.series[starts[:, None] + offsets]  # (B, L+H, C+P+F)
 
 
 def train(module, data, config, on_epoch_end=None):
@@ -71,7 +71,8 @@ def train(module, data, config, on_epoch_end=None):
     Parameters
     ----------
     module : nn.Module
-        Maps ``(B, lookback, C)`` to ``(B, S, horizon, C)`` and scores those
+        Maps ``module.inputs(windows)`` (``(B, lookback, C+P+F)``, and the
+        future-known values of the forecast rows) to ``(B, S, horizon, C)`` and scores those
         forecasts with its own ``loss(forecasts, windows)``, as the nets in
         `forecast.models`.
     data : WindowData
