@@ -16,7 +16,10 @@ geometric mean over the series (below 1: better than seasonal naive). ``beats`` 
 where the model's score is below 1, and below the MLP's.
 
     .venv-peers/bin/python benchmarks/real_series.py [--period validation] [--models gru,mlp,linear]
-        [--params '{"gru": {"skip": "linear"}}'] [--seeds 1]
+        [--params '{"gru": {"skip": "linear"}}'] [--seeds 1] [--suite confirmation]
+
+``--suite confirmation`` scores eleven more series (quarterly, monthly, yearly and a random-walk-like
+daily one) that no decision looked at.
 """
 
 import argparse
@@ -52,6 +55,21 @@ SERIES = (
     ("datasets", "EuStockMarkets", "DAX", "B", "1991-07-01", None),
     ("fpp2", "gasoline", "value", "W-SAT", "1991-02-02", None),
     ("forecast", "taylor", "x", "30min", "2000-06-05", 672),
+)
+# Series kept apart from every decision: scored once the defaults were settled, to see whether the
+# choice made on SERIES carries over (`--suite confirmation`).
+CONFIRMATION = (
+    ("datasets", "JohnsonJohnson", "value", "QS", "1960-01-01", None),
+    ("datasets", "austres", "value", "QS", "1971-04-01", None),
+    ("fpp2", "qauselec", "value", "QS", "1956-01-01", None),
+    ("fpp2", "qcement", "value", "QS", "1956-01-01", None),
+    ("fpp2", "euretail", "value", "QS", "1996-01-01", None),
+    ("fpp2", "arrivals", "Japan", "QS", "1981-01-01", None),
+    ("datasets", "sunspot.month", "value", "MS", "1749-01-01", None),
+    ("fpp2", "departures", "permanent", "MS", "1976-01-01", None),
+    ("datasets", "LakeHuron", "value", "YS", "1875-01-01", None),
+    ("datasets", "Nile", "value", "YS", "1871-01-01", None),
+    ("datasets", "BJsales", "value", "B", "2000-01-03", None),
 )
 N_WINDOWS = 3
 
@@ -95,12 +113,13 @@ def main():
     parser.add_argument("--params", default="{}", help="JSON {model or label: {parameter: value}}")
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--only", help="comma-separated series names to run")
+    parser.add_argument("--suite", choices=["choice", "confirmation"], default="choice")
     args = parser.parse_args()
     variants = json.loads(args.params)
     names = args.models.split(",")
     only = set(args.only.split(",")) if args.only else None
     table, seconds = {}, {}
-    for package, item, column, freq, start, lookback in SERIES:
+    for package, item, column, freq, start, lookback in SERIES if args.suite == "choice" else CONFIRMATION:
         if only and item not in only:
             continue
         frame = load(package, item, column, freq, start)
