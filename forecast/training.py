@@ -66,7 +66,9 @@ def train(module, data, config, on_epoch_end=None):
 
     The monitored loss is the validation MSE of the final forecast (the last
     step) when there are validation windows, else the training loss. The
-    weights with the best monitored loss are restored at the end.
+    weights with the best monitored loss are restored at the end; with
+    validation windows the starting weights are among the candidates, so
+    training never ends worse on validation than the network it started from.
 
     Parameters
     ----------
