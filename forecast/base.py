@@ -305,7 +305,7 @@ class BaseForecaster(BaseEstimator):
         targets = slice(0, self.n_channels_)
         self.interval_scale_ = np.stack([noise_level(values[:, targets]) for values in series_list])  # (n_series, C)
         scores = calibration_scores(model, series_list, tail_rows)  # (n, H, C)
-        self.interval_count_ = len(scores)
+        self.interval_count_ = scores.shape[0] * scores.shape[1]  # the errors each quantile was ranked among
         self.interval_levels_ = LEVEL_GRID
         self.interval_quantiles_ = conformal_quantiles(scores)  # (levels, H, C), in units of interval_scale_
 

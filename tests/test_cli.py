@@ -572,7 +572,7 @@ def test_compare_many_series_with_level_shows_coverage(run, tmp_path):
 
 
 def test_compare_level_a_model_cannot_calibrate_is_one_error_naming_it(run, tmp_path):
-    result = run("compare", AIRLINE, "--models", "naive", "--level", "99", "--report", "report.md", "--quiet")
-    assert_one_error_line(result, 1, "model naive: level 99 needs", "ask for a level of at most 95.8")
+    result = run("compare", AIRLINE, "--models", "naive", "--level", "99.9", "--report", "report.md", "--quiet")
+    assert_one_error_line(result, 1, "model naive: level 99.9 needs", "ask for a level of at most 99.6")
     assert os.listdir(tmp_path) == []
     assert_one_error_line(run("compare", AIRLINE, "--level", "0"), 2, "--level")

@@ -179,7 +179,7 @@ def test_seasonal_naive_interval_scores_match_a_count_by_hand():
 
 
 def test_compare_names_the_model_that_cannot_calibrate_a_level():
-    with pytest.raises(DataError, match=r"model seasonal-naive: level 99 needs at least 99 calibration rows"):
+    with pytest.raises(DataError, match=r"model seasonal-naive: level 99 needs at least 99 out-of-sample errors"):
         compare(seasonal_series(), lookback=4, horizon=4, models=["seasonal-naive"], season_length=4, level=99)
 
 

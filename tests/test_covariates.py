@@ -241,9 +241,9 @@ def test_intervals_are_calibrated_only_on_forecasts_whose_future_values_are_all_
     with_future = LinearForecaster(7, 5, future_covariates=["price"]).fit(frame)
     past_only = LinearForecaster(7, 5, past_covariates=["price"]).fit(frame)
     # The linear model calibrates on its last 40 rows (20%); forecasts from origins less than a horizon
-    # before the end would need prices after it, so the last 4 rows are not scored.
-    assert past_only.interval_count_ == 40
-    assert with_future.interval_count_ == 40 - 4
+    # before the end would need prices after it, so the last 4 rows are not scored; each row at 5 steps.
+    assert past_only.interval_count_ == 40 * 5
+    assert with_future.interval_count_ == (40 - 4) * 5
 
 
 def test_windows_of_unknown_series_scale_their_covariates_as_the_fitted_series_do():

@@ -58,8 +58,10 @@ def test_intervals_are_the_conformal_quantiles_of_a_refit_without_the_tail():
             error = values[row] - earlier.predict(AIRLINE.iloc[:origin])["passengers"].iloc[step]
             noise = np.mean(np.abs(np.diff(values[origin - 24 : origin])))  # over the 24 rows before the origin
             scores[row - (144 - tail), step] = abs(error) / noise
-    rank = math.ceil((tail + 1) * 0.8)  # the finite-sample conformal quantile: the 24th of 29
-    expected = np.sort(scores, axis=0)[rank - 1] * np.mean(np.abs(np.diff(values[-24:])))
+    typical = scores.mean(axis=0)  # each step's mean error; the ratios to it are ranked over all steps
+    ratios = np.sort((scores / typical).ravel())
+    rank = math.ceil((tail * 12 + 1) * 0.8)  # the finite-sample conformal quantile: the 280th of 348
+    expected = ratios[rank - 1] * typical * np.mean(np.abs(np.diff(values[-24:])))
     predicted = model.predict(level=80)
     np.testing.assert_allclose(predicted["passengers-hi-80"] - predicted["passengers"], expected)
     np.testing.assert_allclose(predicted["passengers"] - predicted["passengers-lo-80"], expected)
@@ -105,11 +107,24 @@ def test_a_series_unseen_at_fit_gets_intervals_from_its_own_history():
 
 def test_a_neural_model_calibrates_on_its_validation_tail_and_without_one_has_no_intervals():
     model = MLPForecaster(lookback=24, horizon=12, **QUICK).fit(AIRLINE)
-    assert model.interval_count_ == 29  # the validation tail: 20% of 144 rows
+    assert model.interval_count_ == 29 * 12  # the validation tail (20% of 144 rows) at every step
     assert model.interval_quantiles_.shape == (len(model.interval_levels_), 12, 1)
     untailed = MLPForecaster(lookback=24, horizon=12, validation_fraction=0.0, **QUICK).fit(AIRLINE)
     with pytest.raises(DataError, match="no rows out of sample .* validation_fraction > 0"):
         untailed.predict(level=80)
+
+
+def test_a_short_series_calibrates_95_percent_from_its_errors_at_every_step():
+    quarters = pd.DataFrame(
+        {"y": noisy_sine(60, noise=1.0, seed=4)}, index=pd.date_range("2000-01-01", periods=60, freq="QS")
+    )
+    model = MLPForecaster(lookback=8, horizon=4, **QUICK).fit(quarters)
+    tail_rows = model.interval_count_ // 4
+    assert tail_rows < 19  # too few to rank one step's errors for 95%
+    predicted = model.predict(level=[80, 95])
+    assert (predicted["y-lo-95"] < predicted["y-lo-80"]).all() and (predicted["y-hi-80"] < predicted["y-hi-95"]).all()
+    widths = (predicted["y-hi-95"] - predicted["y-lo-95"]).to_numpy()
+    assert np.isfinite(widths).all() and (widths > 0).all()
 
 
 def test_model_files_of_earlier_releases_refuse_intervals_with_the_fix():
@@ -129,10 +144,12 @@ def test_levels_outside_0_to_100_are_refused(level):
 
 
 def test_a_level_beyond_what_the_tail_calibrates_says_the_highest_available():
-    model = LinearForecaster(lookback=24, horizon=12).fit(AIRLINE)  # a tail of 29 rows: up to 29/30
+    model = LinearForecaster(lookback=24, horizon=1).fit(AIRLINE)  # a tail of 29 rows, one step: up to 29/30
     model.predict(level=96.6)
-    with pytest.raises(DataError, match="level 99 needs at least 99 calibration rows .* kept 29 .* at most 96.6"):
+    with pytest.raises(DataError, match="level 99 needs at least 99 out-of-sample errors .* kept 29 .* at most 96.6"):
         model.predict(level=[80, 99])
+    # Twelve steps give twelve times as many errors to rank: 348 reach 99.7%.
+    LinearForecaster(lookback=24, horizon=12).fit(AIRLINE).predict(level=99.7)
 
 
 def test_intervals_need_two_rows_before_a_forecast_to_read_its_noise_level():
@@ -151,8 +168,10 @@ def test_levels_between_the_stored_ones_are_interpolated_and_stay_nested():
     scores = np.abs(np.random.default_rng(0).normal(size=(500, 3, 2)))
     quantiles = conformal_quantiles(scores)
     grid = np.append(np.arange(1, 200) / 2, 99.9)
-    widths = half_widths(quantiles, grid, 500, [10.2, 80.0, 80.25, 80.5, 99.7])
-    np.testing.assert_allclose(widths[1], np.sort(scores, axis=0)[math.ceil(501 * 0.8) - 1])
+    widths = half_widths(quantiles, grid, 1500, [10.2, 80.0, 80.25, 80.5, 99.7])
+    typical = scores.mean(axis=0)
+    ratios = np.sort((scores / typical).reshape(1500, 2), axis=0)
+    np.testing.assert_allclose(widths[1], ratios[math.ceil(1501 * 0.8) - 1] * typical)
     np.testing.assert_allclose(widths[2], (widths[1] + widths[3]) / 2)
     assert (np.diff(widths, axis=0) >= 0).all()
 
@@ -176,8 +195,8 @@ def test_predict_on_the_command_line_writes_bounds_and_draws_bands(tmp_path, mon
     assert list(written.columns) == ["date", "passengers", *BOUNDS]
     assert (written["passengers-lo-95"] < written["passengers-lo-80"]).all()
     assert (tmp_path / "out.png").stat().st_size > 0
-    refused = runner.invoke(cli, ["predict", "--model", "model.npz", "--level", "99", "-o", "again.csv"])
+    refused = runner.invoke(cli, ["predict", "--model", "model.npz", "--level", "99.9", "-o", "again.csv"])
     assert refused.exit_code == 1
-    assert refused.stderr.startswith("Error: level 99 needs") and len(refused.stderr.strip().splitlines()) == 1
+    assert refused.stderr.startswith("Error: level 99.9 needs") and len(refused.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "again.csv").exists()
     assert runner.invoke(cli, ["predict", "--model", "model.npz", "--level", "100"]).exit_code == 2
