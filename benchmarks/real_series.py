@@ -16,7 +16,11 @@ geometric mean over the series (below 1: better than seasonal naive). ``beats`` 
 where the model's score is below 1, and below the MLP's.
 
     .venv-peers/bin/python benchmarks/real_series.py [--period validation] [--models gru,mlp,linear]
-        [--params '{"gru": {"skip": "linear"}}'] [--seeds 1] [--suite confirmation]
+        [--params '{"gru": {"skip": "linear"}}'] [--seeds 1] [--suite confirmation] [--level 80 --level 95]
+
+``--level`` also scores the prediction intervals of every model: the mean over series of the
+percentage of actuals inside (each series' 3 windows), how many series are within 5 points of
+nominal, and the geometric mean of M4's MSIS (scaled by each series' seasonal naive MAE).
 
 ``--suite confirmation`` scores eleven more series (quarterly, monthly, yearly and a random-walk-like
 daily one) that no decision looked at.
@@ -102,6 +106,56 @@ def relative_mase(results, frame, models, season):
     return {name: np.array(values) for name, values in scores.items()}
 
 
+def interval_scores(results, frame, models, season, levels):
+    """Per (model, level): the percentage of actuals inside and M4's MSIS, scaled by the seasonal naive MAE."""
+    values = frame.iloc[:, 0].to_numpy()
+    actual = results["actual"].to_numpy()
+    scale = np.mean(np.abs(values[season:] - values[:-season]))
+    scores = {}
+    for name in models:
+        for level in levels:
+            lower, upper = (results[f"{name}-{side}-{level:g}"].to_numpy() for side in ("lo", "hi"))
+            misses = np.maximum(lower - actual, 0) + np.maximum(actual - upper, 0)
+            inside = (lower <= actual) & (actual <= upper)
+            msis = np.mean(upper - lower + 2 / (1 - level / 100) * misses) / scale
+            scores[name, level] = (100 * np.mean(inside), msis)
+    return scores
+
+
+def interval_table(intervals, labels, levels):
+    """Per label and level over series: mean coverage, series within 5 points, and geometric mean MSIS."""
+    print(f"\nprediction intervals over {len(intervals)} series (coverage: the mean of each series' percentage)\n")
+    print(
+        "| model | level | coverage | series within 5 points | under by more | over by more | MSIS | MSIS / seasonal naive |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+
+    def per_series(label, level, position):  # (series,): the mean over the label's seeds
+        return np.array(
+            [
+                np.mean(
+                    [
+                        value[position]
+                        for (key, at), value in scores.items()
+                        if key.split("#")[0] == label and at == level
+                    ]
+                )
+                for scores in intervals.values()
+            ]
+        )
+
+    for label in labels:
+        for level in levels:
+            coverage, msis = per_series(label, level, 0), per_series(label, level, 1)
+            relative = (
+                geometric_mean(msis / per_series("seasonal-naive", level, 1)) if "seasonal-naive" in labels else np.nan
+            )
+            print(
+                f"| {label} | {level:g} | {coverage.mean():.1f} | {np.sum(np.abs(coverage - level) <= 5)} | "
+                f"{np.sum(coverage < level - 5)} | {np.sum(coverage > level + 5)} | {geometric_mean(msis):.2f} | {relative:.3f} |"
+            )
+
+
 def geometric_mean(values):
     return float(np.exp(np.mean(np.log(np.maximum(values, 1e-12)))))
 
@@ -114,11 +168,12 @@ def main():
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--only", help="comma-separated series names to run")
     parser.add_argument("--suite", choices=["choice", "confirmation"], default="choice")
+    parser.add_argument("--level", type=float, action="append", help="also score these prediction intervals (repeat)")
     args = parser.parse_args()
     variants = json.loads(args.params)
     names = args.models.split(",")
     only = set(args.only.split(",")) if args.only else None
-    table, seconds = {}, {}
+    table, seconds, intervals = {}, {}, {}
     for package, item, column, freq, start, lookback in SERIES if args.suite == "choice" else CONFIRMATION:
         if only and item not in only:
             continue
@@ -137,7 +192,7 @@ def main():
                 )
                 templates[f"{label}#{seed}"] = forecaster.set_params(**variants.get(label, {}))
         started = time.perf_counter()
-        results = backtest(templates, frame, n_windows=N_WINDOWS)
+        results = backtest(templates, frame, n_windows=N_WINDOWS, level=args.level)
         seconds[item] = time.perf_counter() - started
         scores = relative_mase(results, frame, templates, season)
         table[item] = {
@@ -146,6 +201,8 @@ def main():
         }
         shown = "  ".join(f"{label} {score:.3f}" for label, score in table[item].items())
         print(f"{item:>15} ({len(frame)} rows, L{lookback} H{horizon}, {seconds[item]:.0f} s): {shown}", flush=True)
+        if args.level:
+            intervals[item] = interval_scores(results, frame, templates, season, args.level)
     frame = pd.DataFrame(table).T
     print(f"\n{args.period}: geometric mean of MASE relative to seasonal naive over {len(frame)} series")
     summary = pd.DataFrame(
@@ -156,6 +213,8 @@ def main():
         }
     )
     print(summary.round(3).to_string())
+    if intervals:
+        interval_table(intervals, names, args.level)
     print(f"total {sum(seconds.values()):.0f} s")
 
 
