@@ -61,9 +61,20 @@ def test_model_files_of_every_release_load_and_forecast_as_they_did(release):
         model = forecast.load(folder / f"{name}.npz")
         np.testing.assert_allclose(model.predict().to_numpy(), expected[name], rtol=1e-10, atol=1e-10)
         np.testing.assert_allclose(model.predict_windows(airline_windows), expected[f"{name}_windows"], rtol=1e-10)
+        if f"{name}_intervals" in expected:  # written by a release with prediction intervals
+            intervals = model.predict(level=[80, 95]).to_numpy()
+            np.testing.assert_allclose(intervals, expected[f"{name}_intervals"], rtol=1e-10, atol=1e-10)
     many = forecast.load(folder / "lstm_long.npz")
     assert many.predict().index.nlevels == 2
     np.testing.assert_allclose(many.predict().to_numpy(), expected["lstm_long"], rtol=1e-10, atol=1e-10)
+    if "lstm_long_intervals" in expected:
+        intervals = many.predict(level=[80, 95]).to_numpy()
+        np.testing.assert_allclose(intervals, expected["lstm_long_intervals"], rtol=1e-10, atol=1e-10)
+    if "gru_covariates" in expected:  # written by a release with covariates
+        driven = forecast.load(folder / "gru_covariates.npz")
+        future = read_csv(DATASETS / "icecream_future.csv")
+        predicted = driven.predict(future=future, level=[80, 95]).to_numpy()
+        np.testing.assert_allclose(predicted, expected["gru_covariates"], rtol=1e-10, atol=1e-10)
     X, _ = make_windows(np.sin(np.arange(200) / 5), lookback=12, horizon=3)
     regressor = forecast.load(folder / "rnn_regressor.npz")
     np.testing.assert_allclose(regressor.predict(X[:5, :, 0]), expected["rnn_regressor"], rtol=1e-10, atol=1e-10)

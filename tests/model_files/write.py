@@ -56,9 +56,20 @@ def main(folder):
         model.save(folder / f"{name}.npz")
         expected[name] = model.predict().to_numpy()
         expected[f"{name}_windows"] = model.predict_windows(make_windows(airline.to_numpy(), 24, 12)[0][-5:])
+        if hasattr(model, "interval_quantiles_"):  # releases with prediction intervals
+            expected[f"{name}_intervals"] = model.predict(level=[80, 95]).to_numpy()
     many = RNNForecaster(lookback=12, horizon=6, cell="lstm", max_epochs=3, random_state=0).fit(long_frame())
     many.save(folder / "lstm_long.npz")
     expected["lstm_long"] = many.predict().to_numpy()
+    if hasattr(many, "interval_quantiles_"):
+        expected["lstm_long_intervals"] = many.predict(level=[80, 95]).to_numpy()
+    if "future_covariates" in RNNForecaster().get_params():  # releases with covariates
+        icecream, future = read_csv(DATASETS / "icecream.csv"), read_csv(DATASETS / "icecream_future.csv")
+        driven = RNNForecaster(
+            lookback=14, horizon=7, future_covariates=["price", "temperature"], max_epochs=3, random_state=0
+        ).fit(icecream)
+        driven.save(folder / "gru_covariates.npz")
+        expected["gru_covariates"] = driven.predict(future=future, level=[80, 95]).to_numpy()
     X, Y = make_windows(np.sin(np.arange(200) / 5), lookback=12, horizon=3)
     regressor = RNNRegressor(cell="rnn", max_epochs=3, random_state=0).fit(X[:, :, 0], Y[:, :, 0])
     save(regressor, folder / "rnn_regressor.npz")  # regressors have no save method of their own
