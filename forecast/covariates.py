@@ -75,10 +75,13 @@ class InputLayout:
     def future_values(self, future, series_id, timestamps):
         """The future-known inputs (H, F) of the forecast rows at ``timestamps``.
 
-        ``future`` is a frame indexed by timestamp (one series) or by
-        ``(id, timestamp)`` holding the ``future_covariates`` columns; it may be
-        None when there are none. Missing or misaligned rows are a `DataError`
-        naming the column and the first missing timestamp.
+        ``future`` is a frame indexed by timestamp or by ``(id, timestamp)``
+        holding the ``future_covariates`` columns; it may be None when there
+        are none. Indexed by timestamp alone, it serves every series of a
+        many-series model alike (drivers they share, such as the weather).
+        Missing or misaligned rows are a `DataError` naming the column and the
+        first missing timestamp; timestamps with a time zone where the
+        forecast's have none (or the other way round) are one too.
         """
         parts = []
         if self.future:
@@ -107,6 +110,7 @@ class InputLayout:
             if series_id not in future.index.get_level_values(0):
                 raise DataError(f"future= has no rows of series {series_id!r}; add its {len(timestamps)} future rows")
             rows = future.xs(series_id, level=0)
+        _check_same_time_zone(rows.index, timestamps)
         aligned = rows[self.future].reindex(timestamps)
         holes = aligned.isna()
         if holes.to_numpy().any():
@@ -117,3 +121,18 @@ class InputLayout:
                 f"({timestamps[0]} to {timestamps[-1]}) a value"
             )
         return aligned.to_numpy(dtype=np.float64)
+
+
+def _check_same_time_zone(index, timestamps):
+    """Refuse future timestamps that carry a time zone where the forecast's carry none, or the other way round."""
+    zones = [getattr(values, "tz", None) for values in (index, timestamps)]
+    if (
+        isinstance(index, pd.DatetimeIndex)
+        and isinstance(timestamps, pd.DatetimeIndex)
+        and (zones[0] is None) != (zones[1] is None)
+    ):
+        given, wanted = (f"time zone {zone}" if zone is not None else "no time zone" for zone in zones)
+        raise DataError(
+            f"future= timestamps have {given} and the forecast's have {wanted}; "
+            "write the future dates as the fit data's are written"
+        )

@@ -75,6 +75,18 @@ def test_missing_or_misaligned_future_values_name_the_column_and_timestamp():
         model.predict(future=late.rename(columns={"price": "cost"}))
 
 
+def test_future_timestamps_in_another_time_zone_convention_are_refused_as_such():
+    frame = driven_frame(120)
+    future = pd.DataFrame({"price": [1.0, 2.0, 3.0]}, index=pd.date_range("2020-04-30", periods=3, freq="D"))
+    naive = LinearForecaster(14, 3, **COVARIATES).fit(frame)
+    with pytest.raises(DataError, match="timestamps have time zone UTC and the forecast's have no time zone"):
+        naive.predict(future=future.tz_localize("UTC"))
+    aware = LinearForecaster(14, 3, **COVARIATES).fit(frame.tz_localize("UTC"))
+    with pytest.raises(DataError, match="timestamps have no time zone and the forecast's have time zone UTC"):
+        aware.predict(future=future)
+    np.testing.assert_allclose(aware.predict(future=future.tz_localize("UTC")), naive.predict(future=future))
+
+
 def test_covariate_choices_are_checked():
     with pytest.raises(DataError, match="future_covariates names 'rain', which is not a column"):
         LinearForecaster(14, 3, future_covariates=["rain"]).fit(driven_frame(60))
@@ -115,6 +127,8 @@ def test_many_series_with_covariates():
     assert predicted.index.nlevels == 2 and len(predicted) == 6
     with pytest.raises(DataError, match="no rows of series 'b'"):
         model.predict(future=future.loc[["a"]])
+    shared = model.predict(future=future.loc["a"])  # indexed by timestamp alone: the same prices for every series
+    np.testing.assert_allclose(shared, model.predict(future=pd.concat({name: future.loc["a"] for name in pieces})))
 
 
 @pytest.mark.parametrize("make", every_forecaster(lookback=7, horizon=3, season_length=7))
