@@ -427,7 +427,8 @@ def fit(
     "future_path",
     type=click.Path(dir_okay=False),
     help="CSV of the future-known covariates at the forecast timestamps: the date column (and the id column of "
-    "many series) and the model's --future-covariate columns, one row per forecast step.",
+    "many series, or none to give every series the same values) and the model's --future-covariate columns, "
+    "one row per forecast step.",
 )
 def predict(data, model_path, output, date_col, fill, date_format, encoding, freq, plot, level, future_path):
     """Forecast the steps after the training data, or after the end of DATA.
@@ -495,8 +496,9 @@ def _future_covariates(estimator, future_path, date_col, fill, date_format, enco
     """The --future file's future-known covariates, read as the model's data was; None without --future.
 
     The rows are read at the model's frequency: a horizon of one step has one row, whose step cannot be inferred.
+    For a many-series model, a file without the id column gives every series the same values.
     """
-    from .data import read_csv
+    from .data import csv_columns, read_csv
 
     if future_path is None:
         return None
@@ -505,13 +507,16 @@ def _future_covariates(estimator, future_path, date_col, fill, date_format, enco
             "the model was trained without --future-covariate, so it needs no future values; leave --future out",
             param_hint="--future",
         )
+    id_col = estimator.id_name_
+    if id_col is not None and id_col not in csv_columns(future_path, encoding):
+        id_col = None  # values shared by every series
     return read_csv(
         future_path,
         date_col=date_col or estimator.index_name_,
         targets=estimator.future_covariates_,
         freq=estimator.freq_,
         fill=fill,
-        id_col=estimator.id_name_,
+        id_col=id_col,
         date_format=date_format,
         encoding=encoding,
     )

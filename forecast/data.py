@@ -244,6 +244,27 @@ def _infer_freq_or_none(index):
     return None if freq is None else pd.tseries.frequencies.to_offset(freq).freqstr
 
 
+def csv_columns(path, encoding=None):
+    """The column names in the header line of the CSV file at ``path``, stripped; reads only that line.
+
+    Raises
+    ------
+    DataError
+        No such file, or not a text file.
+    """
+    text = _open_text(Path(path), encoding)
+    return _header_names(text.first_line, _delimiter(text.first_line))
+
+
+def _open_text(path, encoding):
+    """`open_csv_text` of an existing file; a missing path or a folder is a `DataError`."""
+    if not path.exists():
+        raise DataError(f"{path}: no such file; check the path")
+    if not path.is_file():
+        raise DataError(f"{path}: not a file; pass the path of a CSV file")
+    return open_csv_text(path, encoding)
+
+
 def _read_table(path, encoding, id_col):
     """The file's cells and its field separator.
 
@@ -251,11 +272,7 @@ def _read_table(path, encoding, id_col):
     an empty cell is missing (``NA`` may be a series id). Rows of empty cells,
     which spreadsheets leave after the data, are dropped.
     """
-    if not path.exists():
-        raise DataError(f"{path}: no such file; check the path")
-    if not path.is_file():
-        raise DataError(f"{path}: not a file; pass the path of a CSV file")
-    text = open_csv_text(path, encoding)
+    text = _open_text(path, encoding)
     separator = _delimiter(text.first_line)
     header = _header_names(text.first_line, separator)
     _refuse_repeated_names(header, path)

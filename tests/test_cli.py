@@ -494,6 +494,22 @@ def test_fit_and_predict_with_future_covariates_from_files(run, tmp_path):
     assert (tmp_path / "context.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_a_future_file_without_ids_gives_every_series_of_a_many_series_model_the_same_values(run, tmp_path):
+    frame = write_sales(tmp_path, days=60)
+    history = frame.iloc[:60].rename_axis("ds")
+    panel = pd.concat({"north": history, "south": history * [1.5, 1.0]}, names=["store"]).reset_index()
+    panel.to_csv(tmp_path / "stores.csv", index=False)
+    prices = frame.iloc[60:][["price"]].rename_axis("ds").reset_index()
+    prices.to_csv(tmp_path / "shared.csv", index=False)
+    pd.concat([prices.assign(store=name) for name in ("north", "south")]).to_csv(tmp_path / "each.csv", index=False)
+    options = ["--id-col", "store", "--model", "linear", "--future-covariate", "price", "-o", "m.npz"]
+    assert run("fit", "stores.csv", *options).exit_code == 0
+    shared = run("predict", "--model", "m.npz", "--future", "shared.csv")
+    each = run("predict", "--model", "m.npz", "--future", "each.csv")
+    assert shared.exit_code == each.exit_code == 0, shared.output
+    assert shared.stdout == each.stdout and shared.stdout.startswith("store,ds,units\nnorth,")
+
+
 def test_calendar_on_yearly_rows_warns_that_it_adds_nothing(run, tmp_path):
     years = pd.DataFrame(
         {"v": np.sin(np.arange(30.0))}, index=pd.date_range("1990", periods=30, freq="YS", name="year")
