@@ -99,16 +99,20 @@ class InputLayout:
             )
         missing = [name for name in self.future if name not in future.columns]
         if missing:
-            raise DataError(f"future= lacks the future-known covariate {missing[0]!r}; add that column")
+            raise DataError(
+                f"the future values (future=, --future) lack the future-known covariate {missing[0]!r}; add that column"
+            )
         rows = future
         if isinstance(future.index, pd.MultiIndex):
             if series_id is None:
                 raise DataError(
-                    "future= is indexed by (id, timestamp), but the model forecasts one series; "
-                    "index it by the forecast timestamps alone"
+                    "the future values (future=) are indexed by (id, timestamp), but the model forecasts one series; "
+                    "index them by the forecast timestamps alone"
                 )
             if series_id not in future.index.get_level_values(0):
-                raise DataError(f"future= has no rows of series {series_id!r}; add its {len(timestamps)} future rows")
+                raise DataError(
+                    f"the future values (future=, --future) have no rows of series {series_id!r}; add its {len(timestamps)} future rows"
+                )
             rows = future.xs(series_id, level=0)
         _check_same_time_zone(rows.index, timestamps)
         aligned = rows[self.future].reindex(timestamps)
@@ -117,7 +121,7 @@ class InputLayout:
             column = holes.any().idxmax()
             first = timestamps[holes[column].to_numpy()][0]
             raise DataError(
-                f"future= has no value of {column!r}{where} at {first}; give every forecast timestamp "
+                f"the future values (future=, --future) have no value of {column!r}{where} at {first}; give every forecast timestamp "
                 f"({timestamps[0]} to {timestamps[-1]}) a value"
             )
         return aligned.to_numpy(dtype=np.float64)
@@ -133,6 +137,6 @@ def _check_same_time_zone(index, timestamps):
     ):
         given, wanted = (f"time zone {zone}" if zone is not None else "no time zone" for zone in zones)
         raise DataError(
-            f"future= timestamps have {given} and the forecast's have {wanted}; "
+            f"the future values' timestamps (future=, --future) have {given} and the forecast's have {wanted}; "
             "write the future dates as the fit data's are written"
         )

@@ -71,7 +71,7 @@ def test_missing_or_misaligned_future_values_name_the_column_and_timestamp():
     late = pd.DataFrame({"price": [1.0, 2.0, 3.0]}, index=pd.date_range("2020-05-01", periods=3, freq="D"))
     with pytest.raises(DataError, match="no value of 'price' at 2020-04-30 00:00:00"):
         model.predict(future=late)
-    with pytest.raises(DataError, match="lacks the future-known covariate 'price'"):
+    with pytest.raises(DataError, match="lack the future-known covariate 'price'"):
         model.predict(future=late.rename(columns={"price": "cost"}))
 
 
@@ -79,10 +79,14 @@ def test_future_timestamps_in_another_time_zone_convention_are_refused_as_such()
     frame = driven_frame(120)
     future = pd.DataFrame({"price": [1.0, 2.0, 3.0]}, index=pd.date_range("2020-04-30", periods=3, freq="D"))
     naive = LinearForecaster(14, 3, **COVARIATES).fit(frame)
-    with pytest.raises(DataError, match="timestamps have time zone UTC and the forecast's have no time zone"):
+    with pytest.raises(
+        DataError, match=r"timestamps \(future=, --future\) have time zone UTC and the forecast's have no time zone"
+    ):
         naive.predict(future=future.tz_localize("UTC"))
     aware = LinearForecaster(14, 3, **COVARIATES).fit(frame.tz_localize("UTC"))
-    with pytest.raises(DataError, match="timestamps have no time zone and the forecast's have time zone UTC"):
+    with pytest.raises(
+        DataError, match=r"timestamps \(future=, --future\) have no time zone and the forecast's have time zone UTC"
+    ):
         aware.predict(future=future)
     np.testing.assert_allclose(aware.predict(future=future.tz_localize("UTC")), naive.predict(future=future))
 
@@ -182,7 +186,7 @@ REFUSED_CALLS = [
         "future of many series for a model of one",
         lambda: PRICED.predict(future=pd.concat({"a": pd.DataFrame({"price": [1.0, 2.0, 3.0]}, index=NEXT_DAYS)})),
         DataError,
-        ["future= is indexed by (id, timestamp), but the model forecasts one series"],
+        ["future values (future=) are indexed by (id, timestamp), but the model forecasts one series"],
     ),
     (
         "windows with a NaN future value",
