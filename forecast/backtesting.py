@@ -19,7 +19,11 @@ call over every (series, window) pair, so a hundred windows without refitting
 cost about one fit.
 
 With ``level``, every fit's calibrated prediction intervals (see
-`forecast.intervals`) come out of the same ``predict_windows`` call.
+`forecast.intervals`) come out of the same ``predict_windows`` calls. Each
+window's width follows the noise level of the `SCALE_ROWS` rows of its own
+series before its cutoff (fewer where the series has fewer), as `predict`
+reads it from a history: windows with fewer such rows are forecast in a call
+of their own.
 """
 
 from __future__ import annotations
@@ -224,9 +228,7 @@ def _series_long_enough(panel, training_rows, horizon, n_windows, step):
 def _forecast_windows(name, template, panel, cutoffs, refit, levels, on_fit):
     """Forecasts (S, W, H, C) of every series and window, from fresh fits at the windows ``refit`` says.
 
-    Future-known covariates of the forecast rows, and the timestamps that
-    calendar features need, are taken from the data. With ``levels``:
-    ``(forecasts, lower, upper)``, the bounds of shape (L, S, W, H, C).
+    With ``levels``: ``(forecasts, lower, upper)``, the bounds of shape (L, S, W, H, C).
     """
     n_series, n_windows = cutoffs.shape
     first_windows = list(range(0, n_windows, refit or n_windows))  # windows where a fresh fit starts
@@ -235,25 +237,51 @@ def _forecast_windows(name, template, panel, cutoffs, refit, levels, on_fit):
         if on_fit is not None:
             on_fit(name, first)
         model = clone(template).fit(panel.cut(cutoffs[:, first]))
-        rows, horizon = model._context_rows(), model.horizon
-        if levels is not None:  # intervals read the noise level from up to SCALE_ROWS rows before the origin
-            rows = max(rows, min(SCALE_ROWS, int(cutoffs[:, first:end].min())))
-        window_cutoffs = cutoffs[:, first:end]
-        windows = panel.windows(window_cutoffs, rows)  # (S * k, rows, C+P+F)
-        series_ids = None if panel.ids is None else np.repeat(np.asarray(panel.ids, dtype=object), end - first)
-        options = {} if levels is None else {"level": levels}  # forecasters without intervals work too
-        if model.future_covariates_:
-            columns = [panel.frame.columns.get_loc(column) for column in model.future_covariates_]
-            ahead = panel.positions(window_cutoffs, np.arange(horizon))  # (S * k, H)
-            options["future"] = panel.values[ahead][:, :, columns]  # (S * k, H, F)
-        if model.calendar_:
-            spanned = panel.positions(window_cutoffs, np.arange(-rows, horizon))  # (S * k, rows + H)
-            options["times"] = np.asarray(panel.timestamps(spanned)).reshape(spanned.shape)
-        predicted = model.predict_windows(windows, series_ids=series_ids, **options)  # (S * k, H, C), ...
-        parts = (predicted,) if levels is None else predicted  # forecasts, then (L, S * k, H, C) bounds
+        parts = _predict_windows(model, panel, cutoffs[:, first:end], levels)  # each (..., S * k, H, C)
         forecasts.append([part.reshape(*part.shape[:-3], n_series, end - first, *part.shape[-2:]) for part in parts])
     joined = [np.concatenate(pieces, axis=-3) for pieces in zip(*forecasts)]  # along the windows
     return joined[0] if levels is None else tuple(joined)
+
+
+def _predict_windows(model, panel, window_cutoffs, levels):
+    """``[forecasts]`` (S * k, H, C) of the windows ending at ``window_cutoffs`` (S, k), and with ``levels`` their bounds.
+
+    Each window gets the rows the model reads; with ``levels`` also the
+    `SCALE_ROWS` rows before its cutoff that the intervals read the noise level
+    from, or as many as its series has, as `predict` reads them from a
+    history. Windows of the same length are forecast in one call. Future-known
+    covariates of the forecast rows, and the timestamps that calendar features
+    need, are taken from the data. The bounds are of shape (L, S * k, H, C).
+    """
+    horizon = model.horizon
+    lengths = np.full(window_cutoffs.size, model._context_rows())
+    if levels is not None:
+        lengths = np.maximum(lengths, np.minimum(SCALE_ROWS, window_cutoffs.ravel()))
+    series_ids = None if panel.ids is None else np.repeat(np.asarray(panel.ids, dtype=object), window_cutoffs.shape[1])
+    options = {} if levels is None else {"level": levels}  # forecasters without intervals work too
+    if model.future_covariates_:
+        columns = [panel.frame.columns.get_loc(column) for column in model.future_covariates_]
+        ahead = panel.positions(window_cutoffs, np.arange(horizon))  # (S * k, H)
+        future = panel.values[ahead][:, :, columns]  # (S * k, H, F)
+    parts = None
+    for rows in np.unique(lengths):
+        chosen = np.flatnonzero(lengths == rows)
+        group = dict(options)
+        if model.future_covariates_:
+            group["future"] = future[chosen]
+        if model.calendar_:
+            spanned = panel.positions(window_cutoffs, np.arange(-rows, horizon))[chosen]  # (n, rows + H)
+            group["times"] = np.asarray(panel.timestamps(spanned)).reshape(spanned.shape)
+        # Windows of this length only: the others may reach back before their series.
+        windows = panel.windows(window_cutoffs, rows)[chosen]  # (n, rows, C+P+F)
+        ids = None if series_ids is None else series_ids[chosen]
+        predicted = model.predict_windows(windows, series_ids=ids, **group)
+        predicted = (predicted,) if levels is None else predicted  # forecasts, then (L, n, H, C) bounds
+        if parts is None:
+            parts = [np.empty((*part.shape[:-3], len(lengths), *part.shape[-2:])) for part in predicted]
+        for whole, part in zip(parts, predicted):
+            whole[..., chosen, :, :] = part
+    return parts
 
 
 def _results_frame(panel, cutoffs, horizon, targets, forecasts, levels):

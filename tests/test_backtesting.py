@@ -238,3 +238,25 @@ def test_interval_columns_of_long_frames_use_each_series_own_scale():
         rows = results[(results["unique_id"] == series_id) & (results["cutoff"] == history.index[-1])]
         np.testing.assert_allclose(rows["LinearForecaster-lo-80"], expected.loc[series_id, "y-lo-80"])
         np.testing.assert_allclose(rows["LinearForecaster-hi-80"], expected.loc[series_id, "y-hi-80"])
+
+
+@pytest.mark.parametrize("refit", [0, 1])
+def test_each_window_reads_its_noise_level_from_up_to_24_rows_of_its_own_series_as_predict_does(refit):
+    # Series b's first cutoff has 21 rows before it; the other windows have 24 or more to read the noise level from.
+    frame = long_frame([80, 30])
+    model = LinearForecaster(lookback=5, horizon=3)
+    results = backtest(model, frame, n_windows=3, refit=refit, level=80)
+    first_cuts = {sid: frame.loc[sid].iloc[: cutoffs(length, 3, 3, 3)[0]] for sid, length in zip("ab", (80, 30))}
+    for series_id, length in zip("ab", (80, 30)):
+        values = frame.loc[series_id, "y"]
+        for k, cutoff in enumerate(cutoffs(length, 3, 3, 3)):
+            fitted_on = first_cuts if refit == 0 else {sid: frame.loc[sid].iloc[: -3 * (3 - k)] for sid in "ab"}
+            fitted = LinearForecaster(lookback=5, horizon=3).fit(pd.concat(fitted_on, names=["unique_id", "ds"]))
+            history = pd.concat({series_id: frame.loc[series_id].iloc[:cutoff]}, names=["unique_id", "ds"])
+            expected = fitted.predict(history, level=80)
+            rows = results[(results["unique_id"] == series_id) & (results["cutoff"] == values.index[cutoff - 1])]
+            half_width = rows["LinearForecaster-hi-80"].to_numpy() - rows["LinearForecaster"].to_numpy()
+            noise = np.mean(np.abs(np.diff(values.to_numpy()[max(cutoff - 24, 0) : cutoff])))
+            quantile = fitted.interval_quantiles_[list(fitted.interval_levels_).index(80), :, 0]
+            np.testing.assert_allclose(half_width, quantile * noise)
+            np.testing.assert_allclose(rows["LinearForecaster-lo-80"], expected["y-lo-80"])

@@ -237,3 +237,37 @@ def test_evaluate_interval_scores_of_a_backtest_match_the_metrics_per_series_and
     for score, values in expected.items():
         assert scores.loc["linear", score] == pytest.approx(np.mean(values))
     assert scores.loc["linear", "msis-90"] != pytest.approx(scores.loc["linear", "msis-60"])
+
+
+@pytest.mark.parametrize("refit", [0, 1, 2])
+def test_interval_scores_of_a_two_target_long_backtest_follow_m4s_definitions_by_hand(refit):
+    frame = long_frame([70, 56, 90])
+    frame["z"] = 100 * np.sqrt(frame["y"]) + np.cos(np.arange(len(frame)))  # a second target on another scale
+    model = LinearForecaster(lookback=14, horizon=5)
+    results = backtest({"linear": model}, frame, n_windows=4, step=3, refit=refit, level=[80, 95])
+    scores = evaluate(results, frame).iloc[0]  # season 7, from the daily frequency
+    penalties = 0.0
+    for level in (80, 95):
+        alpha = 1 - level / 100
+        inside, widths, interval_scores = [], [], []
+        for series_id, length in zip("abc", (70, 56, 90)):
+            values = frame.loc[series_id]
+            for k in range(4):
+                cutoff = length - 5 - (3 - k) * 3  # the contract's c_k: the rows the model saw
+                rows = results[(results["unique_id"] == series_id) & (results["cutoff"] == values.index[cutoff - 1])]
+                assert rows["target"].tolist() == ["y", "z"] * 5
+                actual = values.iloc[cutoff : cutoff + 5].to_numpy().ravel()  # y, z of each row in turn
+                np.testing.assert_array_equal(rows["actual"], actual)
+                lower, upper = rows[f"linear-lo-{level}"].to_numpy(), rows[f"linear-hi-{level}"].to_numpy()
+                history = values.iloc[:cutoff].to_numpy()
+                scale = np.tile(np.mean(np.abs(history[7:] - history[:-7]), axis=0), 5)  # each target's own
+                penalty = 2 / alpha * (np.maximum(lower - actual, 0) + np.maximum(actual - upper, 0))
+                penalties += penalty.sum()
+                inside.append(100 * np.mean((lower <= actual) & (actual <= upper)))
+                widths.append(np.mean(upper - lower))
+                interval_scores.append(np.mean((upper - lower + penalty) / scale))
+        assert scores["n_forecasts"] == 12
+        assert scores[f"coverage-{level}"] == pytest.approx(np.mean(inside))
+        assert scores[f"width-{level}"] == pytest.approx(np.mean(widths))
+        assert scores[f"msis-{level}"] == pytest.approx(np.mean(interval_scores))
+    assert penalties > 0  # some actuals fall outside, so the penalty term is checked too

@@ -14,6 +14,8 @@ from forecast import (
     MLPForecaster,
     NaiveForecaster,
     ParameterError,
+    backtest,
+    evaluate,
     make_windows,
     read_csv,
 )
@@ -200,3 +202,108 @@ def test_predict_on_the_command_line_writes_bounds_and_draws_bands(tmp_path, mon
     assert refused.stderr.startswith("Error: level 99.9 needs") and len(refused.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "again.csv").exists()
     assert runner.invoke(cli, ["predict", "--model", "model.npz", "--level", "100"]).exit_code == 2
+
+
+def last_noise(values):
+    """The noise level by hand: the mean absolute change between consecutive rows over the last 24 rows, per column."""
+    return np.mean(np.abs(np.diff(np.asarray(values, dtype=float)[-24:], axis=0)), axis=0)
+
+
+def two_target_long_frame():
+    """Three daily series of different lengths and noise levels, with targets y and z on different scales."""
+    pieces = {}
+    for number, (series_id, length, noise) in enumerate((("a", 120, 0.5), ("b", 90, 2.0), ("c", 150, 8.0))):
+        y = noisy_sine(length, noise, seed=10 + number)
+        z = 1000 + 50 * np.cumsum(np.random.default_rng(20 + number).normal(0, noise, length))
+        pieces[series_id] = pd.DataFrame({"y": y, "z": z}, index=pd.date_range("2020-01-01", periods=length))
+    return pd.concat(pieces, names=["unique_id", "ds"])
+
+
+def test_each_series_and_target_of_a_long_frame_gets_the_calibrated_widths_times_its_own_noise_level():
+    frame = two_target_long_frame()
+    model = LinearForecaster(lookback=14, horizon=4).fit(frame)
+    predicted = model.predict(level=[95, 80, 80.25, 80.5])
+    bounds = [f"{target}-{side}-{level}" for target in "yz" for level in (80, 80.25, 80.5, 95) for side in ("lo", "hi")]
+    assert list(predicted.columns) == ["y", "z", *bounds]
+    grid = list(model.interval_levels_)
+    for series_id in "abc":
+        rows, noise = predicted.loc[series_id], last_noise(frame.loc[series_id])
+        for channel, target in enumerate("yz"):
+            point = rows[target].to_numpy()
+            above = {level: rows[f"{target}-hi-{level}"].to_numpy() - point for level in (80, 80.25, 80.5, 95)}
+            for level, width in above.items():
+                np.testing.assert_allclose(point - rows[f"{target}-lo-{level}"].to_numpy(), width)  # symmetric
+            for level in (80, 80.5, 95):  # stored levels: the quantile times this series' own noise level
+                np.testing.assert_allclose(
+                    above[level], model.interval_quantiles_[grid.index(level), :, channel] * noise[channel]
+                )
+            np.testing.assert_allclose(above[80.25], (above[80] + above[80.5]) / 2)  # between two stored levels
+            assert (0 < above[80]).all() and (above[80] <= above[80.5]).all() and (above[80.5] < above[95]).all()
+    # A history given to predict sets the noise level: three times the values, three times the widths.
+    history = pd.concat({"b": frame.loc["b"].iloc[:70] * 3}, names=["unique_id", "ds"])
+    again = model.predict(history, level=80)
+    np.testing.assert_allclose(
+        again["z-hi-80"] - again["z"], model.interval_quantiles_[grid.index(80), :, 1] * last_noise(history)[1]
+    )
+
+
+@pytest.mark.parametrize("factor", [1e12, 1e-9])
+def test_bounds_and_their_scores_follow_the_data_at_any_magnitude(factor):
+    series = pd.DataFrame({"y": noisy_sine(120, 1.0, seed=5)}, index=pd.date_range("2020-01-01", periods=120))
+    model = LinearForecaster(lookback=14, horizon=3)
+    expected = model.fit(series).predict(level=[80, 95])
+    np.testing.assert_allclose(model.fit(series * factor).predict(level=[80, 95]) / factor, expected, rtol=1e-9)
+    scores = {
+        scale: evaluate(backtest(model, series * scale, n_windows=4, step=2, level=80), series * scale).iloc[0]
+        for scale in (1, factor)
+    }
+    assert scores[factor]["coverage-80"] == scores[1]["coverage-80"]
+    assert scores[factor]["width-80"] == pytest.approx(factor * scores[1]["width-80"])
+    assert scores[factor]["msis-80"] == pytest.approx(scores[1]["msis-80"])
+
+
+def test_whole_numbers_a_horizon_of_one_and_a_level_given_twice():
+    counts = pd.DataFrame(
+        {"y": np.round(10 * noisy_sine(100, 1.0, seed=6)).astype(np.int64)},
+        index=pd.date_range("2020-01-01", periods=100),
+    )
+    model = LinearForecaster(lookback=14, horizon=1)
+    predicted = model.fit(counts).predict(level=[80, 80.0, 95])
+    assert list(predicted.columns) == ["y", "y-lo-80", "y-hi-80", "y-lo-95", "y-hi-95"]
+    pd.testing.assert_frame_equal(predicted, model.fit(counts.astype(float)).predict(level=[80, 95]))
+    results = backtest(model, counts, n_windows=5, step=2, level=[80, 80])
+    assert [column for column in results.columns if "-80" in column] == [
+        "LinearForecaster-lo-80",
+        "LinearForecaster-hi-80",
+    ]
+
+
+def test_a_constant_series_gets_bounds_on_its_forecast_and_no_interval_score():
+    flat = pd.DataFrame({"y": np.full(60, 7.0)}, index=pd.date_range("2020-01-01", periods=60))
+    for model in (NaiveForecaster(horizon=3), LinearForecaster(lookback=7, horizon=3)):
+        predicted = model.fit(flat).predict(level=[80, 95])
+        np.testing.assert_allclose(predicted.to_numpy(), 7.0)
+        results = backtest(model, flat, n_windows=2, level=80)
+        with pytest.warns(UserWarning, match="MASE is undefined"):
+            scores = evaluate(results, flat).iloc[0]
+        assert scores["coverage-80"] == 100 and scores["width-80"] == pytest.approx(0, abs=1e-9)
+        assert np.isnan(scores["msis-80"])
+
+
+def test_the_backtest_table_and_csv_of_the_command_line_hold_the_librarys_numbers(tmp_path):
+    frame = two_target_long_frame()
+    frame.reset_index().to_csv(tmp_path / "long.csv", index=False)
+    options = "--id-col unique_id --model linear --lookback 14 --horizon 4 --windows 3 --step 5 --refit 2"
+    arguments = [*options.split(), "--level", "80", "--level", "80.5", "-o", str(tmp_path / "out.csv"), "--quiet"]
+    result = CliRunner().invoke(cli, ["backtest", str(tmp_path / "long.csv"), *arguments])
+    assert result.exit_code == 0, result.output
+    expected = backtest(
+        {"linear": LinearForecaster(lookback=14, horizon=4)}, frame, n_windows=3, step=5, refit=2, level=[80, 80.5]
+    )
+    written = pd.read_csv(tmp_path / "out.csv", parse_dates=["cutoff", "ds"])
+    pd.testing.assert_frame_equal(written, expected, check_dtype=False)
+    scores = evaluate(expected, frame).iloc[0]
+    lines = [line for line in result.stdout.splitlines() if line.startswith("|")]
+    table = dict(zip(*([cell.strip() for cell in line.strip("|").split("|")] for line in (lines[0], lines[2]))))
+    for name in ("coverage-80", "width-80", "msis-80", "coverage-80.5", "width-80.5", "msis-80.5"):
+        assert float(table[name].replace(",", "")) == pytest.approx(scores[name], rel=1e-3)
