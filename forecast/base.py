@@ -163,7 +163,7 @@ class BaseForecaster(BaseEstimator):
         if histories is None:
             noise = self.interval_scale_[self._positions([None] if ids is None else ids)]  # at the fit data's end
         else:
-            noise = self._noise_levels(histories)  # at the end of the history given
+            noise = self._noise_levels(histories, ids)  # at the end of the history given
         lower, upper = self._bounds(forecasts, noise, widths)
         return self._forecast_frame(ids, last_index, *with_bounds(forecasts, lower, upper, self.columns_, levels))
 
@@ -221,7 +221,7 @@ class BaseForecaster(BaseEstimator):
         forecasts = self._finite(self._forecast(windows, scaling, future_rows))
         if levels is None:
             return forecasts
-        return (forecasts, *self._bounds(forecasts, self._noise_levels(X), widths))
+        return (forecasts, *self._bounds(forecasts, self._noise_levels(X, series_ids), widths))
 
     def context_frame(self, series_id=None):
         """The fit data's last rows that `predict` continues from, as a frame with their timestamps.
@@ -303,8 +303,12 @@ class BaseForecaster(BaseEstimator):
         """Store the conformal half-widths of the grid levels per step and channel, and each series' noise level."""
         model, tail_rows = self._calibration_model(series_list)
         targets = slice(0, self.n_channels_)
-        self.interval_scale_ = np.stack([noise_level(values[:, targets]) for values in series_list])  # (n_series, C)
-        scores = calibration_scores(model, series_list, tail_rows)  # (n, H, C)
+        whole = np.stack([noise_level(values[:, targets], rows=None) for values in series_list])  # (n_series, C)
+        self.interval_series_scale_ = whole  # where the rows before a forecast are constant
+        self.interval_scale_ = np.stack(
+            [noise_level(values[:, targets], fallback=level) for values, level in zip(series_list, whole)]
+        )
+        scores = calibration_scores(model, series_list, tail_rows, whole)  # (n, H, C)
         self.interval_count_ = scores.shape[0] * scores.shape[1]  # the errors each quantile was ranked among
         self.interval_levels_ = LEVEL_GRID
         self.interval_quantiles_ = conformal_quantiles(scores)  # (levels, H, C), in units of interval_scale_
@@ -323,8 +327,14 @@ class BaseForecaster(BaseEstimator):
             )
         return half_widths(self.interval_quantiles_, self.interval_levels_, self.interval_count_, levels)
 
-    def _noise_levels(self, histories):
-        """Noise levels (n, C) of the targets at the end of each history (T_i, C+P+F), or window (n, rows, C+P+F)."""
+    def _noise_levels(self, histories, ids):
+        """Noise levels (n, C) of the targets at the end of each history (T_i, C+P+F), or window (n, rows, C+P+F).
+
+        ``ids`` names each one's series (None: the single series, or windows
+        of unknown series). Where its last rows are constant, a series seen at
+        fit falls back on its level over its fit rows, another on its level
+        over all the rows given.
+        """
         if min(len(history) for history in histories) < 2:
             raise DataError(
                 "prediction intervals read the noise level before a forecast from the rows before it, and one row "
@@ -332,8 +342,27 @@ class BaseForecaster(BaseEstimator):
             )
         targets = slice(0, self.n_channels_)
         if isinstance(histories, np.ndarray):
-            return noise_level(histories[..., targets])
-        return np.stack([noise_level(history[:, targets]) for history in histories])
+            histories = histories[..., targets]
+            fallbacks = noise_level(histories, rows=None)  # (n, C): over all the rows given
+        else:
+            histories = [history[:, targets] for history in histories]
+            fallbacks = np.stack([noise_level(history, rows=None) for history in histories])
+        stored = getattr(self, "interval_series_scale_", None)  # None in files of earlier releases
+        if stored is not None:
+            rows = self._fitted_rows(ids, len(histories))
+            fallbacks = np.where((rows >= 0)[:, None], stored[rows.clip(0)], fallbacks)
+        if isinstance(histories, np.ndarray):
+            return noise_level(histories, fallback=fallbacks)
+        return np.stack([noise_level(history, fallback=fallback) for history, fallback in zip(histories, fallbacks)])
+
+    def _fitted_rows(self, ids, count):
+        """The row of each series id in the fitted per-series statistics, -1 for a series not seen at fit."""
+        if self.series_ids_ is None:
+            return np.zeros(count, dtype=int)
+        if ids is None:
+            return np.full(count, -1)
+        position = {series_id: row for row, series_id in enumerate(self.series_ids_)}
+        return np.array([position.get(series_id, -1) for series_id in ids])
 
     def _bounds(self, forecasts, noise, widths):
         """Lower and upper bounds (L, n, H, C) around forecasts (n, H, C) whose noise levels are ``noise`` (n, C)."""
@@ -375,13 +404,11 @@ class BaseForecaster(BaseEstimator):
 
     def _positions(self, ids):
         """The rows of the fitted per-series statistics of the given series ids (None: the single series)."""
-        if self.series_ids_ is None:
-            return np.zeros(len(ids), dtype=int)
-        position = {series_id: row for row, series_id in enumerate(self.series_ids_)}
-        unknown = [series_id for series_id in ids if series_id not in position]
-        if unknown:
-            raise DataError(f"series {unknown[0]!r} was not seen at fit time; pass its history to predict instead")
-        return np.array([position[series_id] for series_id in ids])
+        rows = self._fitted_rows(ids, len(ids))
+        if (rows < 0).any():
+            unknown = ids[int(np.argmax(rows < 0))]
+            raise DataError(f"series {unknown!r} was not seen at fit time; pass its history to predict instead")
+        return rows
 
     def _stored_scaling(self, ids):
         """The fitted `Scaling` (len(ids), C) of the given series ids (None: the single series)."""

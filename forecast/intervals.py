@@ -18,7 +18,8 @@ costs nothing beyond the point forecast:
 2. **Local noise level.** Each residual is divided by the noise level just
    before its forecast origin: the mean absolute change between consecutive
    rows over the `SCALE_ROWS` rows before it (`noise_level`), per series and
-   channel. Residuals of series on different scales so pool into one sample,
+   channel; where those rows are constant, the series' level over all its fit
+   rows (``interval_series_scale_``), so a flat end keeps its series' units. Residuals of series on different scales so pool into one sample,
    and a series' intervals follow its own, current noise: at predict the
    half-widths are multiplied by the noise level of the last rows before the
    forecast (of the fit data, stored as ``interval_scale_``, or of the
@@ -143,42 +144,56 @@ def parse_interval_column(column):
     return match["name"], match["side"], float(match["level"])
 
 
-def noise_level(windows):
+def noise_level(windows, rows=SCALE_ROWS, fallback=None):
     """The noise level of each window: its mean absolute change between consecutive rows, over its last rows.
 
     Parameters
     ----------
-    windows : array-like of shape (..., rows, C)
+    windows : array-like of shape (..., T, C)
         NaN rows (before a series' start) are left out.
+    rows : int or None, default=SCALE_ROWS
+        How many of the last rows to read; None reads them all.
+    fallback : array-like broadcastable to (..., C), optional
+        The level where those rows hold no change (a constant stretch) or
+        fewer than two rows: a series' level over all its rows, so that a
+        flat stretch at its end keeps the intervals in the series' own units.
 
     Returns
     -------
     ndarray of shape (..., C)
-        Over the last `SCALE_ROWS` rows; 1 where undefined (fewer than two
-        rows) or zero (a constant stretch), as `forecast.scaling` scales a
-        constant channel.
+        1 where neither the rows nor ``fallback`` give a positive level (a
+        constant series), as `forecast.scaling` scales a constant channel.
 
     Examples
     --------
     >>> noise_level(np.array([[1.0], [3.0], [2.0]])).tolist()
     [1.5]
+    >>> noise_level(np.array([[1.0], [1.0], [1.0]]), fallback=[0.5]).tolist()
+    [0.5]
     """
-    changes = np.abs(np.diff(np.asarray(windows, dtype=np.float64)[..., -SCALE_ROWS:, :], axis=-2))
+    windows = np.asarray(windows, dtype=np.float64)
+    changes = np.abs(np.diff(windows if rows is None else windows[..., -rows:, :], axis=-2))
     known = ~np.isnan(changes)
     total = np.where(known, changes, 0.0).sum(axis=-2)
     counts = known.sum(axis=-2)
     level = np.divide(total, counts, out=np.zeros_like(total), where=counts > 0)
-    return np.where(level > 0, level, 1.0)
+    fallback = (
+        np.ones_like(level)
+        if fallback is None
+        else np.broadcast_to(np.asarray(fallback, dtype=np.float64), level.shape)
+    )
+    return np.where(level > 0, level, np.where(fallback > 0, fallback, 1.0))
 
 
-def noise_before(values, origins):
+def noise_before(values, origins, fallback=None):
     """`noise_level` of the `SCALE_ROWS` rows (fewer at the start) before each origin row of ``values`` (T, C).
 
-    Returns an array (len(origins), C).
+    ``fallback`` (C,) as in `noise_level`. Returns an array (len(origins), C).
     """
     values = np.asarray(values, dtype=np.float64)
     padded = np.concatenate([np.full((SCALE_ROWS, values.shape[1]), np.nan), values])  # row r is padded r + S
-    return noise_level(sliding_window_view(padded, SCALE_ROWS, axis=0)[np.asarray(origins)].transpose(0, 2, 1))
+    windows = sliding_window_view(padded, SCALE_ROWS, axis=0)[np.asarray(origins)].transpose(0, 2, 1)
+    return noise_level(windows, fallback=fallback)
 
 
 def calibration_rows(lengths, needed):
@@ -198,7 +213,7 @@ def limit_calibration_rows(tail_rows):
     return [min(rows, per_series) for rows in tail_rows]
 
 
-def calibration_scores(model, series_list, tail_rows):
+def calibration_scores(model, series_list, tail_rows, fallbacks=None):
     """Absolute residuals of ``model`` on the last ``tail_rows[i]`` rows of each series, over their noise level.
 
     Parameters
@@ -212,6 +227,9 @@ def calibration_scores(model, series_list, tail_rows):
         have them for all its ``horizon`` rows, which end with the series: its
         scored tail then ends ``horizon - 1`` rows before the series' end and
         is that much shorter.
+    fallbacks : ndarray of shape (n_series, C), optional
+        Each series' noise level where the rows before an origin are constant
+        (see `noise_level`).
 
     Returns
     -------
@@ -247,7 +265,8 @@ def calibration_scores(model, series_list, tail_rows):
         made = (horizon - 1 - steps)[None, :] + np.arange(rows)[:, None]  # (rows, H)
         targets = values[:, :n_targets]
         errors = targets[end - rows : end, None, :] - forecasts[made, steps[None, :]]  # (rows, H, C)
-        scores.append(np.abs(errors) / noise_before(targets, origins)[made])
+        fallback = None if fallbacks is None else fallbacks[number]
+        scores.append(np.abs(errors) / noise_before(targets, origins, fallback)[made])
     return np.concatenate(scores)
 
 

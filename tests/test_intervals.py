@@ -98,6 +98,22 @@ def test_a_series_with_twice_the_noise_gets_about_twice_the_width_in_one_global_
     assert 1.6 <= widths["noisy"] / widths["calm"] <= 2.4
 
 
+def test_a_flat_end_keeps_the_intervals_in_the_series_own_units():
+    values = noisy_sine(200, noise=1.0, seed=5)
+    values[-30:] = values[-31]  # the last 24 rows hold no change: a stuck sensor, a run of zero sales
+    index = pd.date_range("2000-01-01", periods=200, freq="D")
+    widths = {}
+    for scale in (1e-9, 1.0, 1e12):
+        frame = pd.DataFrame({"y": values * scale}, index=index)
+        model = LinearForecaster(lookback=24, horizon=6).fit(frame)
+        predicted = model.predict(level=80)
+        widths[scale] = (predicted["y-hi-80"] - predicted["y-lo-80"]).to_numpy()
+        from_history = model.predict(frame, level=80)
+        np.testing.assert_allclose(from_history["y-hi-80"] - from_history["y-lo-80"], widths[scale])
+    np.testing.assert_allclose(widths[1e-9] * 1e9, widths[1.0], rtol=1e-6)
+    np.testing.assert_allclose(widths[1e12] / 1e12, widths[1.0], rtol=1e-6)  # a fixed 1 in the data's units was not
+
+
 def test_a_series_unseen_at_fit_gets_intervals_from_its_own_history():
     frame = pd.concat({"a": AIRLINE, "b": AIRLINE * 0.5 + 20}, names=["unique_id", "date"])
     model = LinearForecaster(lookback=24, horizon=12).fit(frame)
