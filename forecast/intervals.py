@@ -177,11 +177,7 @@ def noise_level(windows, rows=SCALE_ROWS, fallback=None):
     total = np.where(known, changes, 0.0).sum(axis=-2)
     counts = known.sum(axis=-2)
     level = np.divide(total, counts, out=np.zeros_like(total), where=counts > 0)
-    fallback = (
-        np.ones_like(level)
-        if fallback is None
-        else np.broadcast_to(np.asarray(fallback, dtype=np.float64), level.shape)
-    )
+    fallback = 1.0 if fallback is None else np.asarray(fallback, dtype=np.float64)
     return np.where(level > 0, level, np.where(fallback > 0, fallback, 1.0))
 
 
