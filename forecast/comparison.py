@@ -35,7 +35,7 @@ from .backtesting import backtest
 from .data import season_length_for
 from .errors import DataError
 from .evaluation import evaluate
-from .intervals import SCALE_ROWS, check_levels
+from .intervals import SCALE_ROWS, check_levels, level_text
 from .registry import MODEL_NAMES, MODELS, make_forecaster
 from .scaling import Scaling
 from .windows import check_positive_int, chronological_split
@@ -130,9 +130,9 @@ class HeldOut:
         standardised_targets, standardised_forecasts = scaling.transform(targets), scaling.transform(forecasts)
         intervals = {}
         for level, lower, upper in zip(*bounds) if bounds is not None else ():
-            intervals[f"coverage-{level:g}"] = metrics.coverage(targets, lower, upper)
-            intervals[f"width-{level:g}"] = metrics.interval_width(lower, upper)
-            intervals[f"msis-{level:g}"] = metrics.msis(
+            intervals[f"coverage-{level_text(level)}"] = metrics.coverage(targets, lower, upper)
+            intervals[f"width-{level_text(level)}"] = metrics.interval_width(lower, upper)
+            intervals[f"msis-{level_text(level)}"] = metrics.msis(
                 targets, lower, upper, y_train=history, season_length=self.season_length, level=level
             )
         return Score(

@@ -24,7 +24,7 @@ from .backtesting import FIXED_COLUMNS
 from .baselines import naive2
 from .data import infer_frequency, season_length_for
 from .errors import DataError
-from .intervals import interval_column, parse_interval_column
+from .intervals import interval_column, level_text, parse_interval_column
 from .panel import as_panel
 from .windows import check_positive_int
 
@@ -266,9 +266,9 @@ def _interval_scores(actual, lower, upper, level, scale, forecasts):
 
     # Like MASE, MSIS is a plain score of the values divided by the scale.
     return {
-        f"coverage-{level:g}": per_forecast(metrics.coverage, actual, lower, upper),
-        f"width-{level:g}": per_forecast(metrics.interval_width, lower, upper),
-        f"msis-{level:g}": per_forecast(
+        f"coverage-{level_text(level)}": per_forecast(metrics.coverage, actual, lower, upper),
+        f"width-{level_text(level)}": per_forecast(metrics.interval_width, lower, upper),
+        f"msis-{level_text(level)}": per_forecast(
             metrics.interval_score, actual / scale, lower / scale, upper / scale, level=level
         ),
     }

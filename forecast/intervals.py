@@ -131,9 +131,14 @@ def check_levels(level):
     return sorted({check_level(value) for value in levels})
 
 
+def level_text(level):
+    """A level as column names write it: the shortest decimal that reads back as it, ``80``, ``80.5``, ``0.00001``."""
+    return np.format_float_positional(level, trim="-")
+
+
 def interval_column(name, side, level):
     """The column of a bound, as Nixtla names it: ``interval_column("y", "lo", 80.0)`` is ``"y-lo-80"``."""
-    return f"{name}-{side}-{level:g}"
+    return f"{name}-{side}-{level_text(level)}"
 
 
 def parse_interval_column(column):

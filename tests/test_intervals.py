@@ -323,3 +323,13 @@ def test_the_backtest_table_and_csv_of_the_command_line_hold_the_librarys_number
     table = dict(zip(*([cell.strip() for cell in line.strip("|").split("|")] for line in (lines[0], lines[2]))))
     for name in ("coverage-80", "width-80", "msis-80", "coverage-80.5", "width-80.5", "msis-80.5"):
         assert float(table[name].replace(",", "")) == pytest.approx(scores[name], rel=1e-3)
+
+
+def test_every_level_gets_columns_of_its_own_that_evaluate_reads_back():
+    levels = [0.00001, 80.0, 80.0000001]  # printed in six significant digits, the last two would be one name
+    results = backtest(NaiveForecaster(horizon=3), AIRLINE, n_windows=2, level=levels)
+    bounds = [column for column in results.columns if "-lo-" in column or "-hi-" in column]
+    assert bounds[:2] == ["NaiveForecaster-lo-0.00001", "NaiveForecaster-hi-0.00001"] and len(set(bounds)) == 6
+    scores = evaluate(results, AIRLINE, season_length=12)
+    assert list(scores["model"]) == ["NaiveForecaster"]  # no bound read as a model
+    assert {"coverage-0.00001", "coverage-80", "coverage-80.0000001"} <= set(scores.columns)
