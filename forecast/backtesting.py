@@ -272,8 +272,8 @@ def _predict_windows(model, panel, window_cutoffs, levels):
         if model.calendar_:
             spanned = panel.positions(window_cutoffs, np.arange(-rows, horizon))[chosen]  # (n, rows + H)
             group["times"] = np.asarray(panel.timestamps(spanned)).reshape(spanned.shape)
-        # Windows of this length only: the others may reach back before their series.
-        windows = panel.windows(window_cutoffs, rows)[chosen]  # (n, rows, C+P+F)
+        # Windows of this length only (the others may reach back before their series), gathered once.
+        windows = panel.windows(window_cutoffs, rows, chosen)  # (n, rows, C+P+F)
         ids = None if series_ids is None else series_ids[chosen]
         predicted = model.predict_windows(windows, series_ids=ids, **group)
         predicted = (predicted,) if levels is None else predicted  # forecasts, then (L, n, H, C) bounds

@@ -120,9 +120,12 @@ class Panel:
             keep[start : start + cutoff] = True
         return self.frame[keep]
 
-    def windows(self, cutoffs, rows):
-        """The ``rows`` rows before each cutoff: ``cutoffs`` (n_series, k) gives (n_series * k, rows, C)."""
-        return self.values[self.positions(cutoffs, np.arange(-rows, 0))]
+    def windows(self, cutoffs, rows, chosen=slice(None)):
+        """The ``rows`` rows before each cutoff: ``cutoffs`` (n_series, k) gives (n_series * k, rows, C).
+
+        ``chosen`` (positions among the ``n_series * k``) gathers those windows only.
+        """
+        return self.values[self.positions(cutoffs, np.arange(-rows, 0))[chosen]]
 
     def positions(self, cutoffs, offsets):
         """Row positions ``cutoff + offset`` of each series and cutoff: (n_series * k, len(offsets))."""
