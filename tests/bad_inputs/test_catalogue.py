@@ -1351,6 +1351,23 @@ def test_an_unreadable_file_is_refused_in_one_line(tmp_path, monkeypatch):
     assert sorted(os.listdir(tmp_path)) == ["data.csv"]
 
 
+@pytest.mark.parametrize("command", [PREDICT, FIT, ["backtest", "data.csv", "--model", "naive", "-q"]])
+def test_a_read_only_output_is_refused_and_kept(tmp_path, monkeypatch, command):
+    """Root may write every file, so a read-only output is played by a stand-in for os.access."""
+    monkeypatch.chdir(tmp_path)
+    make_files(tmp_path, {"data.csv": LONG_DAYS, "m.npz": NAIVE, "kept.out": "old\n"})
+    before = snapshot(tmp_path)
+    access = os.access
+
+    def read_only(path, mode):
+        return access(path, mode) and not (mode & os.W_OK and str(path).endswith("kept.out"))
+
+    monkeypatch.setattr(os, "access", read_only)
+    result = CliRunner().invoke(cli, [*command, "-o", "kept.out"])
+    assert_refused(result, 2, "'kept.out' is read-only; choose another path, or make it writable")
+    assert snapshot(tmp_path) == before
+
+
 # (case, files, fit options, predict options, the forecast CSV)
 FORECASTS = [
     (
