@@ -1072,6 +1072,13 @@ REFUSED = [
         ["column 'unique_id' has no series id in data row 5"],
     ),
     (
+        "long format with one row per series",
+        {"data.csv": long_format(["A", "B"], 1)},
+        [*FIT, "--id-col", "unique_id"],
+        1,
+        ["no series has the rows to infer a frequency from (the longest has 1 row(s))", "--freq"],
+    ),
+    (
         "a timestamp twice in one series",
         {"data.csv": long_format(["A"]) + "A,2020-01-02,5\n"},
         [*FIT, "--id-col", "unique_id"],
