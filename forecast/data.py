@@ -678,7 +678,7 @@ def _regularise_each_series(frame, ids, id_col, path, freq, fill):
     if len(freqs) > 1:
         raise DataError(
             f"{path}: the series have different frequencies ({', '.join(sorted(freqs))}); "
-            "pass freq= to put them all on one grid"
+            "pass freq= (--freq) to put them all on one grid"
         )
     panel = pd.concat(pieces, names=[id_col, frame.index.name])
     return panel

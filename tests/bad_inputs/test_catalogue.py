@@ -1079,6 +1079,13 @@ REFUSED = [
         ["no series has the rows to infer a frequency from (the longest has 1 row(s))", "--freq"],
     ),
     (
+        "daily and monthly series in one file",
+        {"data.csv": long_format(["A"]) + "\n".join(f"B,{day},1" for day in stamps(4, freq="MS")) + "\n"},
+        [*FIT, "--id-col", "unique_id"],
+        1,
+        ["the series have different frequencies (D, MS); pass freq= (--freq)"],
+    ),
+    (
         "a timestamp twice in one series",
         {"data.csv": long_format(["A"]) + "A,2020-01-02,5\n"},
         [*FIT, "--id-col", "unique_id"],
