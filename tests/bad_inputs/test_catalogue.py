@@ -1237,6 +1237,13 @@ REFUSED = [
         ["--lookbacks", "'a,b' is not a comma-separated list"],
     ),
     (
+        "compare with lookbacks longer than the training rows, refused before any fit",
+        {"data.csv": LONG_DAYS},
+        [*COMPARE, "--lookbacks", "5,100"],
+        1,
+        ["--lookbacks 100: 30 rows leave 24 for training, fewer than lookback + horizon = 107"],
+    ),
+    (
         "compare --report that is not Markdown",
         {"data.csv": LONG_DAYS},
         [*COMPARE, "--report", "r.txt"],
