@@ -1127,6 +1127,13 @@ REFUSED = [
         1,
         ["m.npz: not a forecast model file or corrupt"],
     ),
+    (
+        "a model file passed as DATA",
+        {"m.npz": NAIVE},
+        ["predict", "m.npz", "--model", "m.npz"],
+        1,
+        ["m.npz: a forecast model file, not a CSV file; pass it with --model"],
+    ),
     ("a folder passed as --model", {"m.npz": folder}, ["predict", "--model", "m.npz"], 2, ["'--model'", "directory"]),
     (
         "a pickle passed as --model",
