@@ -908,8 +908,16 @@ def _read(data, date_col, targets, freq, fill, date_format, encoding, lookback, 
 
 
 def _covariate_columns(covariates):
-    """``{column: option}`` of the covariates named on the command line, in the order given."""
-    return {name: option for key, option in COVARIATE_OPTIONS.items() for name in covariates[key]}
+    """``{column: option}`` of the covariates named on the command line, in the order given; each named once."""
+    named = {}
+    for key, option in COVARIATE_OPTIONS.items():
+        for name in covariates[key]:
+            if name in named:
+                raise click.UsageError(
+                    f"column {name!r} is named twice, by {named[name]} and {option}; name each covariate once"
+                )
+            named[name] = option
+    return named
 
 
 def _check_covariates_read(data, frame, named):

@@ -1294,6 +1294,20 @@ REFUSED = [
         ["'units' is named by both --target and --future-covariate"],
     ),
     (
+        "a column named as past and future covariate",
+        {"data.csv": SALES},
+        [*FIT, "--future-covariate", "price", "--past-covariate", "price"],
+        2,
+        ["column 'price' is named twice, by --past-covariate and --future-covariate; name each covariate once"],
+    ),
+    (
+        "a covariate named twice",
+        {"data.csv": SALES},
+        [*COMPARE, "--past-covariate", "price", "--past-covariate", "price"],
+        2,
+        ["column 'price' is named twice, by --past-covariate and --past-covariate"],
+    ),
+    (
         "a model with future covariates, predicted without --future",
         {"data.csv": SALES, "m.npz": priced},
         ["predict", "--model", "m.npz", "-o", "out.csv"],
