@@ -597,6 +597,8 @@ def compare(
         data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates
     )
     click.echo(_summary(data, frame, series_freq, lookback, horizon, None, covariates))
+    if sweep:
+        _check_lookback_sweep(frame, sweep, horizon, test_size, season_length)
 
     def announce(model, run_seed):
         if not quiet:
@@ -651,6 +653,17 @@ def compare(
             ("report", report, lambda path: _write_text(path, report_text)),
         ]
     )
+
+
+def _check_lookback_sweep(frame, lookbacks, horizon, test_size, season_length):
+    """Refuse, before any model is fitted, lookbacks too long for the rows the sweep trains on."""
+    from .comparison import hold_out
+    from .errors import DataError
+
+    try:
+        hold_out(frame, max(lookbacks), horizon, test_size, season_length)
+    except DataError as error:
+        raise DataError(f"--lookbacks {max(lookbacks)}: {error}") from None
 
 
 @cli.command("backtest")
@@ -895,8 +908,16 @@ def _read(data, date_col, targets, freq, fill, date_format, encoding, lookback, 
 
 
 def _covariate_columns(covariates):
-    """``{column: option}`` of the covariates named on the command line, in the order given."""
-    return {name: option for key, option in COVARIATE_OPTIONS.items() for name in covariates[key]}
+    """``{column: option}`` of the covariates named on the command line, in the order given; each named once."""
+    named = {}
+    for key, option in COVARIATE_OPTIONS.items():
+        for name in covariates[key]:
+            if name in named:
+                raise click.UsageError(
+                    f"column {name!r} is named twice, by {named[name]} and {option}; name each covariate once"
+                )
+            named[name] = option
+    return named
 
 
 def _check_covariates_read(data, frame, named):

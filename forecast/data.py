@@ -669,10 +669,16 @@ def _regularise_each_series(frame, ids, id_col, path, freq, fill):
     for series_id, rows in pd.Series(np.arange(len(ids))).groupby(ids, sort=False):
         pieces[series_id] = _regularise(frame.iloc[rows.to_numpy()], path, freq, fill, f" (series {series_id!r})")
     freqs = {piece.index.freqstr for piece in pieces.values() if piece.index.freq is not None}
+    if freq is None and not freqs:  # one row of a series has no step; a panel of them has no future dates
+        longest = max(len(piece) for piece in pieces.values())
+        raise DataError(
+            f"{path}: no series has the rows to infer a frequency from (the longest has {longest} row(s)); "
+            "add rows, or pass the data's frequency with freq= (--freq)"
+        )
     if len(freqs) > 1:
         raise DataError(
             f"{path}: the series have different frequencies ({', '.join(sorted(freqs))}); "
-            "pass freq= to put them all on one grid"
+            "pass freq= (--freq) to put them all on one grid"
         )
     panel = pd.concat(pieces, names=[id_col, frame.index.name])
     return panel

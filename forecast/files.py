@@ -23,7 +23,8 @@ The rules every output of forecast follows:
 - **Checked before any work.** `check_output_paths` refuses an output that is the same file as an
   input, or as another output: the same device and inode where both exist, the same resolved path
   otherwise (streams are exempt: reading a terminal and writing to it is fine).
-  `check_output_folder` refuses a folder that is missing, not a folder, or not writable.
+  `check_output_folder` refuses a folder that is missing, not a folder, or not writable, and an
+  existing file that is read-only: its owner protected it, and a rename would replace it regardless.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def check_output_paths(outputs, inputs=None):
 
 
 def check_output_folder(path):
-    """Refuse an output whose folder (after symlinks) is missing, not a folder, or not writable.
+    """Refuse an output whose folder (after symlinks) is missing, not a folder, or not writable, or a read-only file.
 
     Parameters
     ----------
@@ -121,6 +122,8 @@ def check_output_folder(path):
         raise OutputPathError(
             f"the folder of {str(path)!r}, {folder}, is not writable; choose another folder or change its permissions"
         )
+    if os.path.isfile(path) and not os.access(path, os.W_OK):
+        raise OutputPathError(f"{str(path)!r} is read-only; choose another path, or make it writable to replace it")
 
 
 class StagedOutputs:

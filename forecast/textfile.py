@@ -6,7 +6,8 @@ mark (UTF-8, UTF-16 LE or BE), else as UTF-8, else as cp1252 (Windows'
 Western European code page, a superset of Latin-1's printable characters);
 ``encoding=`` overrides all of this. Lines whose first non-blank character is
 ``#`` are comments and are removed; a ``#`` inside a value is data. Excel
-workbooks, OpenDocument spreadsheets and Parquet files are named as such.
+workbooks, OpenDocument spreadsheets, Parquet files and model files of `forecast fit` are
+named as such.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ _OTHER_FORMAT_MEMBERS = (
     ("xl/workbook.xml", "an Excel workbook (.xlsx)"),
     ("content.xml", "an OpenDocument spreadsheet"),
 )
+# The member every model file of `forecast fit` holds (see forecast.modelfile): a common mistake for DATA.
+_MODEL_FILE_MEMBER = "__header__.npy"
 _OPENERS = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
 _BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 FALLBACK_ENCODING = "cp1252"
@@ -128,6 +131,11 @@ def _open_binary(path, compression):
         if member in names:
             archive.close()
             _refuse_another_format(path, kind)
+    if _MODEL_FILE_MEMBER in names:
+        archive.close()
+        raise DataError(
+            f"{path}: a forecast model file, not a CSV file; pass it with --model, and the data as a CSV file"
+        )
     if len(names) != 1:
         archive.close()
         raise DataError(

@@ -1072,6 +1072,20 @@ REFUSED = [
         ["column 'unique_id' has no series id in data row 5"],
     ),
     (
+        "long format with one row per series",
+        {"data.csv": long_format(["A", "B"], 1)},
+        [*FIT, "--id-col", "unique_id"],
+        1,
+        ["no series has the rows to infer a frequency from (the longest has 1 row(s))", "--freq"],
+    ),
+    (
+        "daily and monthly series in one file",
+        {"data.csv": long_format(["A"]) + "\n".join(f"B,{day},1" for day in stamps(4, freq="MS")) + "\n"},
+        [*FIT, "--id-col", "unique_id"],
+        1,
+        ["the series have different frequencies (D, MS); pass freq= (--freq)"],
+    ),
+    (
         "a timestamp twice in one series",
         {"data.csv": long_format(["A"]) + "A,2020-01-02,5\n"},
         [*FIT, "--id-col", "unique_id"],
@@ -1112,6 +1126,13 @@ REFUSED = [
         ["predict", "--model", "m.npz"],
         1,
         ["m.npz: not a forecast model file or corrupt"],
+    ),
+    (
+        "a model file passed as DATA",
+        {"m.npz": NAIVE},
+        ["predict", "m.npz", "--model", "m.npz"],
+        1,
+        ["m.npz: a forecast model file, not a CSV file; pass it with --model"],
     ),
     ("a folder passed as --model", {"m.npz": folder}, ["predict", "--model", "m.npz"], 2, ["'--model'", "directory"]),
     (
@@ -1223,6 +1244,13 @@ REFUSED = [
         ["--lookbacks", "'a,b' is not a comma-separated list"],
     ),
     (
+        "compare with lookbacks longer than the training rows, refused before any fit",
+        {"data.csv": LONG_DAYS},
+        [*COMPARE, "--lookbacks", "5,100"],
+        1,
+        ["--lookbacks 100: 30 rows leave 24 for training, fewer than lookback + horizon = 107"],
+    ),
+    (
         "compare --report that is not Markdown",
         {"data.csv": LONG_DAYS},
         [*COMPARE, "--report", "r.txt"],
@@ -1264,6 +1292,20 @@ REFUSED = [
         [*COMPARE, "--target", "units", "--future-covariate", "units"],
         2,
         ["'units' is named by both --target and --future-covariate"],
+    ),
+    (
+        "a column named as past and future covariate",
+        {"data.csv": SALES},
+        [*FIT, "--future-covariate", "price", "--past-covariate", "price"],
+        2,
+        ["column 'price' is named twice, by --past-covariate and --future-covariate; name each covariate once"],
+    ),
+    (
+        "a covariate named twice",
+        {"data.csv": SALES},
+        [*COMPARE, "--past-covariate", "price", "--past-covariate", "price"],
+        2,
+        ["column 'price' is named twice, by --past-covariate and --past-covariate"],
     ),
     (
         "a model with future covariates, predicted without --future",
@@ -1349,6 +1391,23 @@ def test_an_unreadable_file_is_refused_in_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr("forecast.textfile.open", refusing_open, raising=False)
     assert_refused(CliRunner().invoke(cli, FIT), 1, "data.csv: cannot read the file (Permission denied)")
     assert sorted(os.listdir(tmp_path)) == ["data.csv"]
+
+
+@pytest.mark.parametrize("command", [PREDICT, FIT, ["backtest", "data.csv", "--model", "naive", "-q"]])
+def test_a_read_only_output_is_refused_and_kept(tmp_path, monkeypatch, command):
+    """Root may write every file, so a read-only output is played by a stand-in for os.access."""
+    monkeypatch.chdir(tmp_path)
+    make_files(tmp_path, {"data.csv": LONG_DAYS, "m.npz": NAIVE, "kept.out": "old\n"})
+    before = snapshot(tmp_path)
+    access = os.access
+
+    def read_only(path, mode):
+        return access(path, mode) and not (mode & os.W_OK and str(path).endswith("kept.out"))
+
+    monkeypatch.setattr(os, "access", read_only)
+    result = CliRunner().invoke(cli, [*command, "-o", "kept.out"])
+    assert_refused(result, 2, "'kept.out' is read-only; choose another path, or make it writable")
+    assert snapshot(tmp_path) == before
 
 
 # (case, files, fit options, predict options, the forecast CSV)
