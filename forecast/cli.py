@@ -442,7 +442,7 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, fre
     series, with the intervals as bands.
     """
     from .base import BaseForecaster
-    from .data import read_csv
+    from .data import read_csv, require_columns
     from .errors import ModelFileError
     from .files import atomic_write, check_output_paths, staged_outputs
     from .io import load
@@ -459,6 +459,7 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, fre
     if data is None:
         history = None
     else:
+        require_columns(data, estimator.data_columns_, "which the model reads", encoding)
         history = read_csv(
             data,
             date_col=date_col or estimator.index_name_,
@@ -498,7 +499,7 @@ def _future_covariates(estimator, future_path, date_col, fill, date_format, enco
     The rows are read at the model's frequency: a horizon of one step has one row, whose step cannot be inferred.
     For a many-series model, a file without the id column gives every series the same values.
     """
-    from .data import csv_columns, read_csv
+    from .data import csv_columns, read_csv, require_columns
 
     if future_path is None:
         return None
@@ -507,6 +508,9 @@ def _future_covariates(estimator, future_path, date_col, fill, date_format, enco
             "the model was trained without --future-covariate, so it needs no future values; leave --future out",
             param_hint="--future",
         )
+    require_columns(
+        future_path, estimator.future_covariates_, "a future-known input of the model, at every forecast step", encoding
+    )
     id_col = estimator.id_name_
     if id_col is not None and id_col not in csv_columns(future_path, encoding):
         id_col = None  # values shared by every series

@@ -256,6 +256,25 @@ def csv_columns(path, encoding=None):
     return _header_names(text.first_line, _delimiter(text.first_line))
 
 
+def require_columns(path, columns, role, encoding=None):
+    """Refuse the CSV file at ``path`` before reading it if its header lacks one of ``columns``.
+
+    ``role`` says what those columns are for, as the message tells it: "which
+    the model reads", say.
+
+    Raises
+    ------
+    DataError
+        A column is missing (the first one is named, beside those there are).
+    """
+    present = csv_columns(path, encoding)
+    missing = [name for name in columns if name not in present]
+    if missing:
+        raise DataError(
+            f"{path}: no column {missing[0]!r}, {role}; available columns: {_names(present)}; add it to the file"
+        )
+
+
 def _open_text(path, encoding):
     """`open_csv_text` of an existing file; a missing path or a folder is a `DataError`."""
     if not path.exists():

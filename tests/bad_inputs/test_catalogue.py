@@ -1161,7 +1161,7 @@ REFUSED = [
         {"m.npz": NAIVE, "data.csv": PLAIN.replace("value", "sales")},
         PREDICT,
         1,
-        ["no column 'value'; available columns: 'date', 'sales'"],
+        ["no column 'value', which the model reads; available columns: 'date', 'sales'; add it"],
     ),
     (
         "predict from data whose date column is named otherwise",
@@ -1333,7 +1333,7 @@ REFUSED = [
         {"m.npz": priced, "future.csv": csv("date,cost", NEXT_PRICES)},
         ["predict", "--model", "m.npz", "--future", "future.csv", "-o", "out.csv"],
         1,
-        ["future.csv: no column 'price'", "or add the column to the file"],
+        ["future.csv: no column 'price', a future-known input of the model", "'date', 'cost'; add it to the file"],
     ),
     (
         "--future for a model without future covariates",
