@@ -197,7 +197,8 @@ def covariate_options(command):
             multiple=True,
             metavar="COL",
             help="A column known ahead for the forecast rows too (a planned price, a holiday flag, a weather "
-            "forecast): read as an input, never forecast; repeat for several. predict then needs --future.",
+            "forecast): read as an input, never forecast; repeat for several. A model fitted with it predicts "
+            "from --future FUTURE.csv.",
         ),
         click.option(
             "--past-covariate",
@@ -414,7 +415,7 @@ def fit(
     "--plot",
     type=click.Path(dir_okay=False),
     callback=_output_path,
-    help="Also draw history and forecast to this PNG file.",
+    help="Also draw history and forecast (and intervals, with --level) to this image (PNG, SVG or PDF).",
 )
 @click.option(
     "--level",
