@@ -317,12 +317,12 @@ def half_widths(quantiles, grid, n_scores, levels):
         A level beyond what ``n_scores`` residuals calibrate, or beyond the grid.
     """
     if levels[-1] > grid[-1]:
-        raise DataError(f"level {levels[-1]:g} is above {grid[-1]:g}, the highest level calibrated; ask for less")
+        raise DataError(f"level {level_text(levels[-1])} is above {level_text(grid[-1])}, the highest level calibrated; ask for less")
     if levels[-1] > highest_level(n_scores) + _ROUNDING:
         needed = math.ceil(levels[-1] / (100 - levels[-1]) - _ROUNDING)
         most = math.floor(10 * highest_level(n_scores)) / 10
         raise DataError(
-            f"level {levels[-1]:g} needs at least {needed} out-of-sample errors and the model kept {n_scores} "
+            f"level {level_text(levels[-1])} needs at least {needed} out-of-sample errors and the model kept {n_scores} "
             f"(its calibration rows times its horizon); ask for a level of at most {most:g}, or fit on longer series"
         )
     grid = np.concatenate([[0.0], grid])
