@@ -210,7 +210,7 @@ def _series_long_enough(panel, training_rows, horizon, n_windows, step):
     )
     fits = (panel.lengths.max() - rows_to_fit - horizon) // step + 1
     fix = (
-        f"use n_windows={fits} or fewer, a smaller step, or a longer series"
+        f"use n_windows={fits} or fewer (--windows), a smaller step, or a longer series"
         if fits >= 1
         else "use a shorter horizon or lookback, or longer series"
     )

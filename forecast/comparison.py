@@ -189,7 +189,15 @@ def hold_out(frame, lookback, horizon, held_out_size, season_length=None):
     """Split ``frame`` (T, C) into training rows and the held-out windows after them."""
     season_length = season_length or season_length_for(getattr(frame.index, "freqstr", None))
     width = max(lookback, season_length)
-    split = chronological_split(len(frame), width, horizon, test_size=held_out_size)
+    try:
+        split = chronological_split(len(frame), width, horizon, test_size=held_out_size)
+    except DataError as error:
+        if width == lookback:
+            raise
+        raise DataError(
+            f"{error} (each window holds a season of {season_length} rows, longer than the lookback {lookback}, "
+            "so that the seasonal naive forecast scores it; --season-length sets the season)"
+        ) from None
     if len(split.test) == 0:
         raise DataError(
             f"the held-out part ({held_out_size}) of {len(frame)} rows is shorter than the horizon {horizon}; "
@@ -414,7 +422,7 @@ def validation_report(estimator, frame, *, lookback, neural, season_length=None)
         scored = estimator if neural else clone(estimator).fit(frame.iloc[: validation.train_rows])
         score, _ = validation.score_model(scored)
     except DataError as error:
-        return f"validation: not scored, the series is too short to hold out a tail ({error})"
+        return f"validation: not scored ({error})"
     return (
         f"validation ({score.n_windows} windows in the last {len(frame) - validation.train_rows} rows): "
         f"MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  MASE {score.mase:.3f}"

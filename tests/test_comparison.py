@@ -226,3 +226,12 @@ def test_compare_many_scores_intervals_and_names_a_model_that_cannot_calibrate()
     assert all(0 <= row["coverage-80"] <= 100 and row["width-80"] > 0 for row in rows)
     with pytest.raises(DataError, match="model naive: level 99.9"):
         compare_many(frame, lookback=14, horizon=7, models=["naive"], level=99.9)
+
+
+def test_a_hold_out_too_short_for_a_season_says_the_season_not_the_lookback_set_the_window():
+    months = pd.DataFrame({"y": np.arange(14.0)}, index=pd.date_range("2020-01-01", periods=14, freq="MS"))
+    with pytest.raises(DataError, match=r"each window holds a season of 12 rows, longer than the lookback 2"):
+        hold_out(months, lookback=2, horizon=2, held_out_size=0.2)
+    with pytest.raises(DataError, match=r"lookback \+ horizon = 26") as refused:
+        hold_out(months, lookback=24, horizon=2, held_out_size=0.2)
+    assert "season" not in str(refused.value)  # the lookback set the window: nothing to explain
