@@ -346,7 +346,7 @@ def fit(
     on it, and the metrics printed at the end are measured on it (on the
     targets only: covariates are inputs, never forecast).
     """
-    from .comparison import validation_report
+    from .comparison import interval_report, validation_report
     from .distributed import is_primary
     from .files import check_output_paths
 
@@ -377,6 +377,7 @@ def fit(
     epochs_run = f", {len(estimator.history_)} epochs" if spec.neural else ""
     echo(f"trained in {seconds:.1f} s{epochs_run}")
     echo(validation_report(estimator, frame, lookback=lookback, neural=spec.neural, season_length=season_length))
+    echo(interval_report(estimator))
     estimator.save(output)  # last: a failure before this point leaves no model file
     echo(f"model saved to {output}")
 

@@ -23,6 +23,7 @@ per model with mean ± std over seeds.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import time
@@ -35,7 +36,7 @@ from .backtesting import backtest
 from .data import season_length_for
 from .errors import DataError
 from .evaluation import evaluate
-from .intervals import SCALE_ROWS, check_levels, level_text
+from .intervals import SCALE_ROWS, check_levels, highest_level, level_text
 from .registry import MODEL_NAMES, MODELS, make_forecaster
 from .scaling import Scaling
 from .windows import check_positive_int, chronological_split
@@ -394,6 +395,15 @@ def lookback_sweep(
             cells += [f"{run.score.mase:.3f}", f"{run.n_parameters:,}"]
         lines.append(f"| {lookback} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def interval_report(estimator):
+    """One line on the prediction intervals a fitted forecaster calibrated: on how many errors, up to which level."""
+    count = getattr(estimator, "interval_count_", 0)
+    if count == 0:
+        return f"prediction intervals: none, no rows were kept out of sample ({estimator._calibration_hint})"
+    most = math.floor(10 * highest_level(count)) / 10
+    return f"prediction intervals: calibrated on {count} out-of-sample errors; predict --level up to {most:g}"
 
 
 def validation_report(estimator, frame, *, lookback, neural, season_length=None):

@@ -41,6 +41,8 @@ def test_fit_then_predict_continues_after_the_training_data(run, tmp_path):
     assert fitted.exit_code == 0, fitted.output
     assert "lookback 24, horizon 12" in fitted.stdout
     assert "validation (" in fitted.stdout and "MASE" in fitted.stdout
+    # 20% of 144 rows held out, forecast at each of 12 steps: 29 * 12 errors, levels up to 348 / 349
+    assert "prediction intervals: calibrated on 348 out-of-sample errors; predict --level up to 99.7" in fitted.stdout
     assert (tmp_path / "forecast-model.npz").exists()
     predicted = run("predict")
     assert predicted.exit_code == 0, predicted.output

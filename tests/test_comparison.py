@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from conftest import DATASETS
 
-from forecast import DataError, LinearForecaster, NaiveForecaster, SeasonalNaiveForecaster, read_csv
+from forecast import DataError, LinearForecaster, MLPForecaster, NaiveForecaster, SeasonalNaiveForecaster, read_csv
 from forecast.comparison import (
     Run,
     Score,
@@ -13,6 +13,7 @@ from forecast.comparison import (
     default_window,
     format_table,
     hold_out,
+    interval_report,
     lookback_sweep,
     markdown_report,
     summarise,
@@ -235,3 +236,14 @@ def test_a_hold_out_too_short_for_a_season_says_the_season_not_the_lookback_set_
     with pytest.raises(DataError, match=r"lookback \+ horizon = 26") as refused:
         hold_out(months, lookback=24, horizon=2, held_out_size=0.2)
     assert "season" not in str(refused.value)  # the lookback set the window: nothing to explain
+
+
+def test_the_interval_report_says_how_many_errors_calibrated_and_the_highest_level():
+    short = pd.DataFrame({"y": np.arange(30.0)}, index=pd.date_range("2020-01-01", periods=30, freq="D"))
+    naive = NaiveForecaster(horizon=2).fit(short)  # a tail of 20 rows, forecast at 2 steps
+    assert (
+        interval_report(naive)
+        == "prediction intervals: calibrated on 40 out-of-sample errors; predict --level up to 97.5"
+    )
+    untailed = MLPForecaster(lookback=4, horizon=2, validation_fraction=0.0, max_epochs=1, hidden_size=8).fit(short)
+    assert interval_report(untailed).startswith("prediction intervals: none, no rows were kept out of sample")
