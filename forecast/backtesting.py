@@ -92,8 +92,9 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None, on_fit=N
         A level is not a number in (0, 100), ``refit`` is not a whole number
         >= 0, or the models differ in horizon or covariates.
     DataError
-        ``y`` holds a missing, infinite or non-numeric value. A series is too short for ``n_windows`` windows plus the rows a model
-        needs to fit before the first cutoff (with every series of a long
+        ``y`` holds a missing, infinite or non-numeric value. A series is
+        too short for ``n_windows`` windows plus the rows a model needs to
+        fit before the first cutoff (with every series of a long
         frame too short; shorter series of a long frame are skipped with a
         warning that names them).
 
@@ -244,7 +245,7 @@ def _forecast_windows(name, template, panel, cutoffs, refit, levels, on_fit):
 
 
 def _predict_windows(model, panel, window_cutoffs, levels):
-    """``[forecasts]`` (S * k, H, C) of the windows ending at ``window_cutoffs`` (S, k), and with ``levels`` their bounds.
+    """``[forecasts]`` (S * k, H, C) of the windows ending at ``window_cutoffs`` (S, k); with ``levels``, bounds too.
 
     Each window gets the rows the model reads; with ``levels`` also the
     `SCALE_ROWS` rows before its cutoff that the intervals read the noise level

@@ -23,6 +23,9 @@ import pandas as pd
 from .errors import DataError
 from .features import calendar_features
 
+# How errors name the future-known values, given in Python or on the command line.
+_FUTURE = "the future values (future=, --future)"
+
 
 @dataclass(frozen=True)
 class InputLayout:
@@ -99,9 +102,7 @@ class InputLayout:
             )
         missing = [name for name in self.future if name not in future.columns]
         if missing:
-            raise DataError(
-                f"the future values (future=, --future) lack the future-known covariate {missing[0]!r}; add that column"
-            )
+            raise DataError(f"{_FUTURE} lack the future-known covariate {missing[0]!r}; add that column")
         rows = future
         if isinstance(future.index, pd.MultiIndex):
             if series_id is None:
@@ -111,7 +112,7 @@ class InputLayout:
                 )
             if series_id not in future.index.get_level_values(0):
                 raise DataError(
-                    f"the future values (future=, --future) have no rows of series {series_id!r}; add its {len(timestamps)} future rows"
+                    f"{_FUTURE} have no rows of series {series_id!r}; add its {len(timestamps)} future rows"
                 )
             rows = future.xs(series_id, level=0)
         _check_same_time_zone(rows.index, timestamps)
@@ -121,7 +122,7 @@ class InputLayout:
             column = holes.any().idxmax()
             first = timestamps[holes[column].to_numpy()][0]
             raise DataError(
-                f"the future values (future=, --future) have no value of {column!r}{where} at {first}; give every forecast timestamp "
+                f"{_FUTURE} have no value of {column!r}{where} at {first}; give every forecast timestamp "
                 f"({timestamps[0]} to {timestamps[-1]}) a value"
             )
         return aligned.to_numpy(dtype=np.float64)
@@ -137,6 +138,6 @@ def _check_same_time_zone(index, timestamps):
     ):
         given, wanted = (f"time zone {zone}" if zone is not None else "no time zone" for zone in zones)
         raise DataError(
-            f"the future values' timestamps (future=, --future) have {given} and the forecast's have {wanted}; "
+            f"the timestamps of {_FUTURE} have {given} and the forecast's have {wanted}; "
             "write the future dates as the fit data's are written"
         )

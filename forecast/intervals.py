@@ -19,8 +19,9 @@ costs nothing beyond the point forecast:
    before its forecast origin: the mean absolute change between consecutive
    rows over the `SCALE_ROWS` rows before it (`noise_level`), per series and
    channel; where those rows are constant, the series' level over all its fit
-   rows (``interval_series_scale_``), so a flat end keeps its series' units. Residuals of series on different scales so pool into one sample,
-   and a series' intervals follow its own, current noise: at predict the
+   rows (``interval_series_scale_``), so a flat end keeps its series' units.
+   Residuals of series on different scales so pool into one sample, and a
+   series' intervals follow its own, current noise: at predict the
    half-widths are multiplied by the noise level of the last rows before the
    forecast (of the fit data, stored as ``interval_scale_``, or of the
    history or windows given). Against one scale for a whole series, this
@@ -317,13 +318,17 @@ def half_widths(quantiles, grid, n_scores, levels):
         A level beyond what ``n_scores`` residuals calibrate, or beyond the grid.
     """
     if levels[-1] > grid[-1]:
-        raise DataError(f"level {level_text(levels[-1])} is above {level_text(grid[-1])}, the highest level calibrated; ask for less")
+        raise DataError(
+            f"level {level_text(levels[-1])} is above {level_text(grid[-1])}, the highest level calibrated; "
+            "ask for less"
+        )
     if levels[-1] > highest_level(n_scores) + _ROUNDING:
         needed = math.ceil(levels[-1] / (100 - levels[-1]) - _ROUNDING)
         most = math.floor(10 * highest_level(n_scores)) / 10
         raise DataError(
-            f"level {level_text(levels[-1])} needs at least {needed} out-of-sample errors and the model kept {n_scores} "
-            f"(its calibration rows times its horizon); ask for a level of at most {most:g}, or fit on longer series"
+            f"level {level_text(levels[-1])} needs at least {needed} out-of-sample errors and the model kept "
+            f"{n_scores} (its calibration rows times its horizon); ask for a level of at most {most:g}, or fit on "
+            "longer series"
         )
     grid = np.concatenate([[0.0], grid])
     quantiles = np.concatenate([np.zeros((1, *quantiles.shape[1:])), quantiles])  # level 0: no width

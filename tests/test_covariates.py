@@ -79,14 +79,11 @@ def test_future_timestamps_in_another_time_zone_convention_are_refused_as_such()
     frame = driven_frame(120)
     future = pd.DataFrame({"price": [1.0, 2.0, 3.0]}, index=pd.date_range("2020-04-30", periods=3, freq="D"))
     naive = LinearForecaster(14, 3, **COVARIATES).fit(frame)
-    with pytest.raises(
-        DataError, match=r"timestamps \(future=, --future\) have time zone UTC and the forecast's have no time zone"
-    ):
+    zones = r"timestamps of the future values \(future=, --future\) have {} and the forecast's have {}"
+    with pytest.raises(DataError, match=zones.format("time zone UTC", "no time zone")):
         naive.predict(future=future.tz_localize("UTC"))
     aware = LinearForecaster(14, 3, **COVARIATES).fit(frame.tz_localize("UTC"))
-    with pytest.raises(
-        DataError, match=r"timestamps \(future=, --future\) have no time zone and the forecast's have time zone UTC"
-    ):
+    with pytest.raises(DataError, match=zones.format("no time zone", "time zone UTC")):
         aware.predict(future=future)
     np.testing.assert_allclose(aware.predict(future=future.tz_localize("UTC")), naive.predict(future=future))
 
