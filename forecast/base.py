@@ -39,6 +39,7 @@ from .intervals import (
 from .panel import from_long, is_flat_long
 from .params import check_parameters
 from .scaling import Scaling
+from .windows import float_array
 
 
 class BaseForecaster(BaseEstimator):
@@ -460,8 +461,8 @@ class BaseForecaster(BaseEstimator):
         """``X`` as float64 windows (n, rows, C+P+F) in the model's input order, calendar features added, uncut,
         and ``future`` as a float64 array (n, H, F), or None."""
         check_is_fitted(self)
-        X = _float_array(X, "X")
-        future = None if future is None else _float_array(future, "future")
+        X = float_array(X, "X")
+        future = None if future is None else float_array(future, "future")
         n_columns = len(self.data_columns_)
         if X.ndim == 2 and n_columns == 1:
             X = X[:, :, None]
@@ -555,7 +556,7 @@ def as_frame(y, name):
         repeated = y.columns[y.columns.duplicated()]
         if len(repeated):
             raise DataError(f"{name} has the column {repeated[0]!r} twice; keep one column of each name")
-        non_numeric = [column for column in y.columns if not pd.api.types.is_numeric_dtype(y[column])]
+        non_numeric = [column for column in y.columns if not _real_dtype(y[column].dtype)]
         if non_numeric:
             raise DataError(f"{name} has non-numeric column(s) {', '.join(map(repr, non_numeric))}; pass numbers only")
         frame = y if all(y.dtypes == np.float32) else y.astype(np.float64)  # float32 stays: large data
@@ -564,7 +565,7 @@ def as_frame(y, name):
         if isinstance(frame.index, pd.DatetimeIndex):
             frame = _sorted_by_time(frame, name)
     else:
-        values = _float_array(y, name)
+        values = float_array(y, name)
         if values.ndim == 1:
             values = values[:, None]
         if values.ndim != 2:
@@ -582,15 +583,8 @@ def as_frame(y, name):
     return frame
 
 
-def _float_array(values, name):
-    """``values`` as a float64 array; `DataError` for anything that does not hold numbers (a dict, text)."""
-    try:
-        return np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise DataError(
-            f"{name} must be a DataFrame, a Series or an array of numbers; this {type(values).__name__} does not "
-            "hold numbers only"
-        ) from None
+def _real_dtype(dtype):
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
 
 
 def split_series(frame):

@@ -10,6 +10,7 @@ import numpy as np
 
 from .errors import DataError
 from .intervals import check_level
+from .windows import float_array
 
 
 def mse(y_true, y_pred):
@@ -115,7 +116,7 @@ def msis(y_true, lo, hi, *, y_train, season_length=1, level):
 
 def _scaled_mean(errors, y_train, season_length, name):
     """Mean of ``errors`` over the in-sample seasonal naive MAE of each channel of ``y_train``."""
-    y_train = np.asarray(y_train, dtype=np.float64)
+    y_train = float_array(y_train, "y_train")
     if y_train.ndim == 1:
         y_train = y_train[:, None]
     if len(y_train) <= season_length:
@@ -150,8 +151,8 @@ def _interval_scores(y_true, lo, hi, level):
 
 
 def _pair(y_true, y_pred):
-    y_true = np.asarray(y_true, dtype=np.float64)
-    y_pred = np.asarray(y_pred, dtype=np.float64)
+    y_true = float_array(y_true, "y_true")
+    y_pred = float_array(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
         raise DataError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
     return y_true, y_pred

@@ -219,6 +219,8 @@ def _parsed_times(times, time_col):
 def _numeric(column, name):
     if pd.api.types.is_bool_dtype(column):
         raise DataError(f"column {name!r} holds true/false values; pass numbers, or leave it out with value_cols=")
+    if pd.api.types.is_complex_dtype(column):
+        raise DataError(f"column {name!r} holds complex numbers; pass real numbers, or leave it out with value_cols=")
     numeric = pd.to_numeric(column, errors="coerce")
     bad = (numeric.isna() & column.notna()).to_numpy()
     if bad.any():

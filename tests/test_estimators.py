@@ -230,3 +230,16 @@ def test_the_recurrent_default_starts_from_seasonal_naive_where_it_forecasts_bet
     series = pd.Series(season, index=pd.date_range("2000-01-01", periods=len(season), freq="MS"))
     model = RNNForecaster(lookback=24, horizon=12, max_epochs=1, hidden_size=8, random_state=0).fit(series)
     np.testing.assert_allclose(model.predict().to_numpy().ravel(), season[:12], atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pytest.param(np.arange(20) + 1j, id="complex array"),
+        pytest.param(pd.DataFrame({"a": np.arange(20) + 1j}), id="complex column"),
+        pytest.param(np.array([str(value) for value in range(20)]), id="array of text"),
+    ],
+)
+def test_complex_numbers_and_text_are_refused_not_cast(values):
+    with pytest.raises(DataError, match="real numbers|non-numeric"):
+        NaiveForecaster(horizon=2).fit(values)

@@ -61,3 +61,11 @@ def test_interval_metrics_refuse_bad_levels_and_shapes():
         msis([1.0], [0.0], [2.0], y_train=[1.0, 2.0], level=0.95 * 100 + 5)
     with pytest.raises(DataError, match="shape"):
         coverage([1.0, 2.0], [0.0], [2.0, 3.0])
+
+
+@pytest.mark.parametrize("bad", [["a", "b"], [1j, 2j]], ids=["text", "complex"])
+def test_metrics_refuse_values_that_are_not_real_numbers(bad):
+    with pytest.raises(DataError, match="y_true must be .*real numbers"):
+        mse(bad, [1.0, 2.0])
+    with pytest.raises(DataError, match="y_train must be .*real numbers"):
+        mase([1.0], [2.0], y_train=bad)

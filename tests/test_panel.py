@@ -104,3 +104,9 @@ def test_as_panel_of_one_series_keeps_the_index_name_or_calls_it_ds():
     assert (panel.ids, panel.time_name, panel.values.shape) == (None, "ds", (4, 1))
     with pytest.raises(DataError, match=r"shape \(T,\) or \(T, C\)"):
         as_panel(np.zeros((2, 2, 2)))
+
+
+def test_from_long_refuses_complex_values():
+    flat = flat_frame().assign(y=lambda frame: frame["y"] + 1j)
+    with pytest.raises(DataError, match="column 'y' holds complex numbers"):
+        from_long(flat)
