@@ -562,6 +562,7 @@ def as_frame(y, name):
         frame = y if all(y.dtypes == np.float32) else y.astype(np.float64)  # float32 stays: large data
         if not isinstance(frame.index, (pd.DatetimeIndex, pd.MultiIndex)):
             frame = _with_index(frame, _time_index(frame.index, name))
+        _refuse_missing_labels(frame.index, name)
         if isinstance(frame.index, pd.DatetimeIndex):
             frame = _sorted_by_time(frame, name)
     else:
@@ -671,6 +672,19 @@ def _time_index(index, name):
                 "parse it with pandas.to_datetime(..., format=...) or read the file with forecast.read_csv"
             ) from None
     return _positional_index(index)
+
+
+def _refuse_missing_labels(index, name):
+    """Refuse a row whose timestamp or series id is missing: pandas would sort it first or drop its series."""
+    if isinstance(index, pd.MultiIndex):
+        missing, what = (np.asarray(index.codes) == -1).any(axis=0), "series id or timestamp"
+    else:
+        missing, what = np.asarray(index.isna()), "timestamp"
+    if missing.any():
+        raise DataError(
+            f"{name} has no {what} in row {int(np.argmax(missing))} of its index (NaN or NaT); "
+            "drop that row or give it its label"
+        )
 
 
 def _sorted_by_time(frame, name):

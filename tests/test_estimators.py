@@ -243,3 +243,8 @@ def test_the_recurrent_default_starts_from_seasonal_naive_where_it_forecasts_bet
 def test_complex_numbers_and_text_are_refused_not_cast(values):
     with pytest.raises(DataError, match="real numbers|non-numeric"):
         NaiveForecaster(horizon=2).fit(values)
+
+
+def test_a_missing_timestamp_in_the_index_is_refused_with_its_row(frame):
+    with pytest.raises(DataError, match="no timestamp in row 3 of its index"):
+        NaiveForecaster(horizon=2).fit(frame.set_axis(frame.index.insert(3, pd.NaT)[:-1]))

@@ -9,7 +9,9 @@ from forecast import (
     DataError,
     LinearForecaster,
     MLPForecaster,
+    NaiveForecaster,
     RNNForecaster,
+    backtest,
     read_csv,
 )
 
@@ -104,3 +106,12 @@ def test_long_format_csv_end_to_end(write_csv):
         forecast_frame = RNNForecaster(lookback=7, horizon=2, **QUICK).fit(frame).predict()
     assert forecast_frame.shape == (4, 2)
     assert forecast_frame.loc["south"].index[0] == pd.Timestamp("2022-03-31")
+
+
+def test_a_row_without_a_series_id_is_refused_with_its_row():
+    index = pd.MultiIndex.from_arrays([["a"] * 5 + [np.nan] * 5, pd.date_range("2020", periods=10, freq="D")])
+    frame = pd.DataFrame({"y": np.arange(10.0)}, index=index)
+    with pytest.raises(DataError, match="no series id or timestamp in row 5 of its index"):
+        NaiveForecaster(horizon=2).fit(frame)
+    with pytest.raises(DataError, match="no series id or timestamp in row 5"):
+        backtest(NaiveForecaster(horizon=2), frame)
