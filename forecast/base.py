@@ -79,6 +79,7 @@ class BaseForecaster(BaseEstimator):
     def _fit_frame(self, frame, **fit_options):
         pieces = split_series(frame)
         self.freq_ = frequency_of(frame)
+        check_one_frequency(pieces, self.freq_)
         reads_calendar = self.calendar == "auto" and self._reads_covariates
         calendar = calendar_periods(self.freq_, _time_span(pieces)) if reads_calendar else []
         layout = InputLayout.of(
@@ -149,6 +150,7 @@ class BaseForecaster(BaseEstimator):
             frame = self._check_columns(as_frame(y, "y"), layout.inputs)
             self._check_frequency(frame)
             pieces = split_series(frame)
+            check_one_frequency(pieces, self.freq_)
             ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
             histories = [layout.values(piece).astype(np.float64) for _, piece in pieces]
             rows = min(self._context_rows(), *(len(history) for history in histories))
@@ -622,6 +624,29 @@ def frequency_of(frame):
     if not isinstance(index, pd.DatetimeIndex):
         return None
     return index.freqstr if index.freq is not None else infer_frequency(index)
+
+
+def check_one_frequency(pieces, freq):
+    """Refuse a series of ``[(series_id, frame)]`` whose timestamps do not follow ``freq``, the first series'.
+
+    A series follows it when its timestamps lie on the ``freq`` grid from its
+    first one, leaving at most half of that grid empty (as `infer_frequency`
+    allows gaps); otherwise its forecasts would be dated at the wrong steps.
+    """
+    if freq is None or isinstance(freq, ObservedCalendar):
+        return
+    for series_id, piece in pieces[1:]:
+        index = piece.index
+        if not isinstance(index, pd.DatetimeIndex) or len(index) < 2:
+            continue
+        grid = pd.date_range(index[0], index[-1], freq=freq)
+        if len(grid) > 2 * len(index) or not index.isin(grid).all():
+            own = infer_frequency(index)
+            raise DataError(
+                f"series {series_id!r} does not follow the frequency {freq!r} of series {pieces[0][0]!r}"
+                f"{'' if own is None else f' (its own is {own!r})'}; give every series the same frequency "
+                "(resample them, or read the file with forecast.read_csv(..., freq=...))"
+            )
 
 
 def future_index(last_index, freq, horizon):

@@ -115,3 +115,18 @@ def test_a_row_without_a_series_id_is_refused_with_its_row():
         NaiveForecaster(horizon=2).fit(frame)
     with pytest.raises(DataError, match="no series id or timestamp in row 5"):
         backtest(NaiveForecaster(horizon=2), frame)
+
+
+def test_series_at_another_frequency_than_the_first_are_refused_by_name():
+    daily = pd.DataFrame({"y": np.arange(20.0)}, index=pd.date_range("2020-01-01", periods=20, freq="D"))
+    hourly = daily.set_axis(pd.date_range("2020-01-01", periods=20, freq="h"))
+    mixed = pd.concat({"daily": daily, "hourly": hourly}, names=["id", "date"])
+    with pytest.raises(DataError, match="series 'hourly' does not follow the frequency 'D' of series 'daily'"):
+        NaiveForecaster(horizon=2).fit(mixed)
+    model = NaiveForecaster(horizon=2).fit(mixed.loc[["daily"]])
+    with pytest.raises(DataError, match="series 'hourly' does not follow the frequency 'D'"):
+        model.predict(mixed)
+    # The same frequency at another time of day is one frequency.
+    shifted = pd.concat({"daily": daily, "later": daily.shift(3, freq="h")}, names=["id", "date"])
+    forecasts = NaiveForecaster(horizon=2).fit(shifted).predict()
+    assert forecasts.loc["later"].index.tolist() == list(pd.date_range("2020-01-21 03:00", periods=2, freq="D"))
