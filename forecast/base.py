@@ -152,6 +152,7 @@ class BaseForecaster(BaseEstimator):
             pieces = split_series(frame)
             check_one_frequency(pieces, self.freq_)
             ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
+            self._check_series_kind(ids)
             histories = [layout.values(piece).astype(np.float64) for _, piece in pieces]
             rows = min(self._context_rows(), *(len(history) for history in histories))
             windows = np.stack(
@@ -394,6 +395,19 @@ class BaseForecaster(BaseEstimator):
                 f"skipping {len(short)} series shorter than {needed} rows (lookback + horizon): {shown}", stacklevel=5
             )
         return [(series_id, piece) for series_id, piece in pieces if len(piece) >= needed]
+
+    def _check_series_kind(self, ids):
+        """Refuse history of many series (``ids``) for a model of one series, and history of one for the reverse."""
+        if ids is not None and self.series_ids_ is None:
+            raise DataError(
+                "this model was fitted on one series, so it forecasts one: pass that series' history "
+                "without series ids (a frame indexed by timestamp)"
+            )
+        if ids is None and self.series_ids_ is not None:
+            raise DataError(
+                "this model was fitted on many series: pass history indexed by (series id, timestamp), "
+                "as in fit, even for one series"
+            )
 
     def _last_rows(self, history, series_id, rows):
         needed = self._min_context_rows()

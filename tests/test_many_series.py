@@ -130,3 +130,12 @@ def test_series_at_another_frequency_than_the_first_are_refused_by_name():
     shifted = pd.concat({"daily": daily, "later": daily.shift(3, freq="h")}, names=["id", "date"])
     forecasts = NaiveForecaster(horizon=2).fit(shifted).predict()
     assert forecasts.loc["later"].index.tolist() == list(pd.date_range("2020-01-21 03:00", periods=2, freq="D"))
+
+
+def test_predict_refuses_history_of_many_series_for_a_one_series_model_and_the_reverse():
+    series = pd.DataFrame({"y": np.arange(20.0)}, index=pd.date_range("2020-01-01", periods=20, freq="D"))
+    long = pd.concat({"a": series, "b": series * 2}, names=["id", "date"])
+    with pytest.raises(DataError, match="fitted on one series.*without series ids"):
+        NaiveForecaster(horizon=2).fit(series).predict(long)
+    with pytest.raises(DataError, match=r"fitted on many series.*\(series id, timestamp\)"):
+        NaiveForecaster(horizon=2).fit(long).predict(series)
