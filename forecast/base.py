@@ -204,8 +204,13 @@ class BaseForecaster(BaseEstimator):
             Only with ``level``: the bounds of each level, in increasing order
             of level.
         """
+        check_is_fitted(self)
         layout = self._layout()
         X, future = self._check_windows(X, layout, future, times)  # (n, rows, C+P+F), uncut; (n, H, F)
+        if series_ids is not None and len(series_ids) != len(X):
+            raise DataError(
+                f"series_ids has {len(series_ids)} id(s) for {len(X)} windows; give one per window, or leave it out"
+            )
         levels = check_levels(level)
         widths = None if levels is None else self._half_widths(levels)
         windows = X[:, -self._context_rows() :]
@@ -476,16 +481,15 @@ class BaseForecaster(BaseEstimator):
     def _check_windows(self, X, layout, future, times):
         """``X`` as float64 windows (n, rows, C+P+F) in the model's input order, calendar features added, uncut,
         and ``future`` as a float64 array (n, H, F), or None."""
-        check_is_fitted(self)
         X = float_array(X, "X")
         future = None if future is None else float_array(future, "future")
         n_columns = len(self.data_columns_)
         if X.ndim == 2 and n_columns == 1:
             X = X[:, :, None]
         needed = self._min_context_rows()
-        if X.ndim != 3 or X.shape[2] != n_columns or X.shape[1] < needed:
+        if X.ndim != 3 or X.shape[2] != n_columns or X.shape[1] < needed or len(X) == 0:
             raise DataError(
-                f"windows must have shape (n, rows, {n_columns}) with at least {needed} rows, not {X.shape}"
+                f"windows must have shape (n, rows, {n_columns}) with n >= 1 and at least {needed} rows, not {X.shape}"
             )
         if not np.isfinite(X).all():
             raise DataError("the windows contain NaN or infinite values; fill them first")
