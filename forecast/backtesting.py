@@ -90,7 +90,8 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None, on_fit=N
     ------
     ParameterError
         A level is not a number in (0, 100), ``refit`` is not a whole number
-        >= 0, or the models differ in horizon or covariates.
+        >= 0, ``on_fit`` is not callable, or the models differ in horizon or
+        covariates.
     DataError
         ``y`` holds a missing, infinite or non-numeric value. A series is
         too short for ``n_windows`` windows plus the rows a model needs to
@@ -115,6 +116,8 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None, on_fit=N
     n_windows = check_positive_int(n_windows, "n_windows")
     step = horizon if step is None else check_positive_int(step, "step")
     refit = _checked_refit(refit)
+    if on_fit is not None and not callable(on_fit):
+        raise ParameterError(f"on_fit must be a function called as on_fit(name, window), or None, not {on_fit!r}")
     panel = as_panel(as_frame(y, "y"))  # checked as fit checks it: rows after the first cutoff are read too
     _check_column_names(templates, panel, levels)
     training_rows = {name: _training_rows(template, panel.frame) for name, template in templates.items()}

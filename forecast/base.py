@@ -39,6 +39,7 @@ from .intervals import (
 from .panel import from_long, is_flat_long
 from .params import check_parameters
 from .scaling import Scaling
+from .windows import float_array
 
 
 class BaseForecaster(BaseEstimator):
@@ -78,6 +79,7 @@ class BaseForecaster(BaseEstimator):
     def _fit_frame(self, frame, **fit_options):
         pieces = split_series(frame)
         self.freq_ = frequency_of(frame)
+        check_one_frequency(pieces, self.freq_)
         reads_calendar = self.calendar == "auto" and self._reads_covariates
         calendar = calendar_periods(self.freq_, _time_span(pieces)) if reads_calendar else []
         layout = InputLayout.of(
@@ -148,7 +150,9 @@ class BaseForecaster(BaseEstimator):
             frame = self._check_columns(as_frame(y, "y"), layout.inputs)
             self._check_frequency(frame)
             pieces = split_series(frame)
+            check_one_frequency(pieces, self.freq_)
             ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
+            self._check_series_kind(ids)
             histories = [layout.values(piece).astype(np.float64) for _, piece in pieces]
             rows = min(self._context_rows(), *(len(history) for history in histories))
             windows = np.stack(
@@ -200,8 +204,13 @@ class BaseForecaster(BaseEstimator):
             Only with ``level``: the bounds of each level, in increasing order
             of level.
         """
+        check_is_fitted(self)
         layout = self._layout()
         X, future = self._check_windows(X, layout, future, times)  # (n, rows, C+P+F), uncut; (n, H, F)
+        if series_ids is not None and len(series_ids) != len(X):
+            raise DataError(
+                f"series_ids has {len(series_ids)} id(s) for {len(X)} windows; give one per window, or leave it out"
+            )
         levels = check_levels(level)
         widths = None if levels is None else self._half_widths(levels)
         windows = X[:, -self._context_rows() :]
@@ -392,6 +401,19 @@ class BaseForecaster(BaseEstimator):
             )
         return [(series_id, piece) for series_id, piece in pieces if len(piece) >= needed]
 
+    def _check_series_kind(self, ids):
+        """Refuse history of many series (``ids``) for a model of one series, and history of one for the reverse."""
+        if ids is not None and self.series_ids_ is None:
+            raise DataError(
+                "this model was fitted on one series, so it forecasts one: pass that series' history "
+                "without series ids (a frame indexed by timestamp)"
+            )
+        if ids is None and self.series_ids_ is not None:
+            raise DataError(
+                "this model was fitted on many series: pass history indexed by (series id, timestamp), "
+                "as in fit, even for one series"
+            )
+
     def _last_rows(self, history, series_id, rows):
         needed = self._min_context_rows()
         if len(history) < needed:
@@ -459,16 +481,15 @@ class BaseForecaster(BaseEstimator):
     def _check_windows(self, X, layout, future, times):
         """``X`` as float64 windows (n, rows, C+P+F) in the model's input order, calendar features added, uncut,
         and ``future`` as a float64 array (n, H, F), or None."""
-        check_is_fitted(self)
-        X = _float_array(X, "X")
-        future = None if future is None else _float_array(future, "future")
+        X = float_array(X, "X")
+        future = None if future is None else float_array(future, "future")
         n_columns = len(self.data_columns_)
         if X.ndim == 2 and n_columns == 1:
             X = X[:, :, None]
         needed = self._min_context_rows()
-        if X.ndim != 3 or X.shape[2] != n_columns or X.shape[1] < needed:
+        if X.ndim != 3 or X.shape[2] != n_columns or X.shape[1] < needed or len(X) == 0:
             raise DataError(
-                f"windows must have shape (n, rows, {n_columns}) with at least {needed} rows, not {X.shape}"
+                f"windows must have shape (n, rows, {n_columns}) with n >= 1 and at least {needed} rows, not {X.shape}"
             )
         if not np.isfinite(X).all():
             raise DataError("the windows contain NaN or infinite values; fill them first")
@@ -555,16 +576,17 @@ def as_frame(y, name):
         repeated = y.columns[y.columns.duplicated()]
         if len(repeated):
             raise DataError(f"{name} has the column {repeated[0]!r} twice; keep one column of each name")
-        non_numeric = [column for column in y.columns if not pd.api.types.is_numeric_dtype(y[column])]
+        non_numeric = [column for column in y.columns if not _real_dtype(y[column].dtype)]
         if non_numeric:
             raise DataError(f"{name} has non-numeric column(s) {', '.join(map(repr, non_numeric))}; pass numbers only")
         frame = y if all(y.dtypes == np.float32) else y.astype(np.float64)  # float32 stays: large data
         if not isinstance(frame.index, (pd.DatetimeIndex, pd.MultiIndex)):
             frame = _with_index(frame, _time_index(frame.index, name))
+        _refuse_missing_labels(frame.index, name)
         if isinstance(frame.index, pd.DatetimeIndex):
             frame = _sorted_by_time(frame, name)
     else:
-        values = _float_array(y, name)
+        values = float_array(y, name)
         if values.ndim == 1:
             values = values[:, None]
         if values.ndim != 2:
@@ -582,15 +604,8 @@ def as_frame(y, name):
     return frame
 
 
-def _float_array(values, name):
-    """``values`` as a float64 array; `DataError` for anything that does not hold numbers (a dict, text)."""
-    try:
-        return np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise DataError(
-            f"{name} must be a DataFrame, a Series or an array of numbers; this {type(values).__name__} does not "
-            "hold numbers only"
-        ) from None
+def _real_dtype(dtype):
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_complex_dtype(dtype)
 
 
 def split_series(frame):
@@ -627,6 +642,29 @@ def frequency_of(frame):
     if not isinstance(index, pd.DatetimeIndex):
         return None
     return index.freqstr if index.freq is not None else infer_frequency(index)
+
+
+def check_one_frequency(pieces, freq):
+    """Refuse a series of ``[(series_id, frame)]`` whose timestamps do not follow ``freq``, the first series'.
+
+    A series follows it when its timestamps lie on the ``freq`` grid from its
+    first one, leaving at most half of that grid empty (as `infer_frequency`
+    allows gaps); otherwise its forecasts would be dated at the wrong steps.
+    """
+    if freq is None or isinstance(freq, ObservedCalendar):
+        return
+    for series_id, piece in pieces[1:]:
+        index = piece.index
+        if not isinstance(index, pd.DatetimeIndex) or len(index) < 2:
+            continue
+        grid = pd.date_range(index[0], index[-1], freq=freq)
+        if len(grid) > 2 * len(index) or not index.isin(grid).all():
+            own = infer_frequency(index)
+            raise DataError(
+                f"series {series_id!r} does not follow the frequency {freq!r} of series {pieces[0][0]!r}"
+                f"{'' if own is None else f' (its own is {own!r})'}; give every series the same frequency "
+                "(resample them, or read the file with forecast.read_csv(..., freq=...))"
+            )
 
 
 def future_index(last_index, freq, horizon):
@@ -677,6 +715,19 @@ def _time_index(index, name):
                 "parse it with pandas.to_datetime(..., format=...) or read the file with forecast.read_csv"
             ) from None
     return _positional_index(index)
+
+
+def _refuse_missing_labels(index, name):
+    """Refuse a row whose timestamp or series id is missing: pandas would sort it first or drop its series."""
+    if isinstance(index, pd.MultiIndex):
+        missing, what = (np.asarray(index.codes) == -1).any(axis=0), "series id or timestamp"
+    else:
+        missing, what = np.asarray(index.isna()), "timestamp"
+    if missing.any():
+        raise DataError(
+            f"{name} has no {what} in row {int(np.argmax(missing))} of its index (NaN or NaT); "
+            "drop that row or give it its label"
+        )
 
 
 def _sorted_by_time(frame, name):

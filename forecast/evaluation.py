@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import metrics
 from .backtesting import FIXED_COLUMNS
+from .base import as_frame
 from .baselines import naive2
 from .data import infer_frequency, season_length_for
 from .errors import DataError
@@ -81,7 +82,7 @@ def evaluate(results, y, *, season_length=None):
     True
     """
     id_col, time_col, model_cols, interval_cols = results_columns(results)
-    panel = as_panel(y)
+    panel = as_panel(as_frame(y, "y"))  # as backtest reads it
     season_length = _season_length(panel, season_length)
     located = _locate(results, id_col, time_col, panel)
     scale = _mase_scale(panel, located, season_length)
@@ -103,6 +104,10 @@ def evaluate(results, y, *, season_length=None):
 
 def results_columns(results):
     """The id column (or None), the timestamp column, the model columns and the interval levels of backtest results."""
+    if not isinstance(results, pd.DataFrame):
+        raise DataError(f"results must be the DataFrame forecast.backtest returns, not a {type(results).__name__}")
+    if results.empty:
+        raise DataError("results hold no rows; pass what forecast.backtest returns")
     missing = [name for name in FIXED_COLUMNS if name not in results.columns]
     if missing:
         raise DataError(
@@ -119,6 +124,12 @@ def results_columns(results):
             f"these start with {', '.join(map(repr, columns[:3]))}"
         )
     other_cols = [name for name in columns if name not in (id_col, time_col, *FIXED_COLUMNS)]
+    text = [name for name in ["actual", *other_cols] if not pd.api.types.is_numeric_dtype(results[name])]
+    if text:
+        raise DataError(
+            f"column {text[0]!r} of results holds non-numeric values; keep only the columns forecast.backtest "
+            "returns, with one column of numbers per model"
+        )
     bounds = {column: parse_interval_column(column) for column in other_cols}
     model_cols = [name for name in other_cols if bounds[name] is None or bounds[name][0] not in other_cols]
     if not model_cols:

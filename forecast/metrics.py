@@ -10,6 +10,7 @@ import numpy as np
 
 from .errors import DataError
 from .intervals import check_level
+from .windows import check_positive_int, float_array
 
 
 def mse(y_true, y_pred):
@@ -37,7 +38,8 @@ def smape(y_true, y_pred):
     """
     y_true, y_pred = _pair(y_true, y_pred)
     denominator = np.abs(y_true) + np.abs(y_pred)
-    ratio = np.divide(np.abs(y_true - y_pred), denominator, out=np.zeros_like(denominator), where=denominator > 0)
+    # Only 0/0 counts as no error: a NaN stays NaN, as in the other metrics.
+    ratio = np.divide(np.abs(y_true - y_pred), denominator, out=np.zeros_like(denominator), where=denominator != 0)
     return float(200.0 * np.mean(ratio))
 
 
@@ -115,9 +117,12 @@ def msis(y_true, lo, hi, *, y_train, season_length=1, level):
 
 def _scaled_mean(errors, y_train, season_length, name):
     """Mean of ``errors`` over the in-sample seasonal naive MAE of each channel of ``y_train``."""
-    y_train = np.asarray(y_train, dtype=np.float64)
+    season_length = check_positive_int(season_length, "season_length")
+    y_train = float_array(y_train, "y_train")
     if y_train.ndim == 1:
         y_train = y_train[:, None]
+    if y_train.ndim != 2:
+        raise DataError(f"y_train must have shape (T,) or (T, C), not {y_train.shape}")
     if len(y_train) <= season_length:
         raise DataError(
             f"{name} needs more than season_length={season_length} training rows, got {len(y_train)}; "
@@ -150,8 +155,10 @@ def _interval_scores(y_true, lo, hi, level):
 
 
 def _pair(y_true, y_pred):
-    y_true = np.asarray(y_true, dtype=np.float64)
-    y_pred = np.asarray(y_pred, dtype=np.float64)
+    y_true = float_array(y_true, "y_true")
+    y_pred = float_array(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
         raise DataError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
+    if y_true.size == 0:
+        raise DataError("y_true and y_pred hold no values to score; pass at least one")
     return y_true, y_pred

@@ -47,9 +47,9 @@ def from_long(frame, *, id_col=ID_COLUMN, time_col=TIME_COLUMN, value_cols=None)
     time_col : str, default="ds"
         The timestamps: dates, strings pandas parses as dates, or whole
         numbers (time steps). Each series may hold a timestamp only once.
-    value_cols : list of str, optional
-        The value columns; by default every column but the id and the time.
-        Each must hold numbers.
+    value_cols : str or list of str, optional
+        The value column or columns; by default every column but the id and
+        the time. Each must hold numbers.
 
     Returns
     -------
@@ -174,6 +174,12 @@ def _grouped_by_series(frame):
 
 
 def _value_columns(frame, id_col, time_col, value_cols):
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(
+            f"from_long takes a DataFrame with one row per series and timestamp, not a {type(frame).__name__}"
+        )
+    if isinstance(value_cols, str):  # one column's name, not a sequence of one-letter names
+        value_cols = [value_cols]
     missing = [name for name in (id_col, time_col, *(value_cols or ())) if name not in frame.columns]
     if missing:
         raise DataError(
@@ -219,6 +225,8 @@ def _parsed_times(times, time_col):
 def _numeric(column, name):
     if pd.api.types.is_bool_dtype(column):
         raise DataError(f"column {name!r} holds true/false values; pass numbers, or leave it out with value_cols=")
+    if pd.api.types.is_complex_dtype(column):
+        raise DataError(f"column {name!r} holds complex numbers; pass real numbers, or leave it out with value_cols=")
     numeric = pd.to_numeric(column, errors="coerce")
     bad = (numeric.isna() & column.notna()).to_numpy()
     if bad.any():

@@ -64,7 +64,9 @@ class Scaling:
 
     def transform(self, values):
         """``(values - mean) / std`` for values (..., T, C)."""
-        return (values - self.mean[..., None, :]) / self.std[..., None, :]
+        # Halving every term gives the same quotient, and the difference of two halved finite values cannot
+        # overflow, as 1.7e308 minus a negative mean would.
+        return (values / 2 - self.mean[..., None, :] / 2) / (self.std[..., None, :] / 2)
 
     def inverse(self, scaled):
         """``scaled * std + mean`` for values (..., T, C): back to the data's units."""

@@ -124,6 +124,24 @@ def check_length(n_rows, lookback, horizon):
         )
 
 
+def float_array(values, name):
+    """``values`` as a float64 array; `DataError` for anything that does not hold real numbers only.
+
+    Complex numbers and text are refused rather than cast: numpy would drop an
+    imaginary part with a mere warning, and read ``"1"`` as 1.0.
+    """
+    try:
+        array = np.asarray(values)
+        if array.dtype.kind in "cUS":
+            raise TypeError(array.dtype)
+        return np.asarray(array, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"{name} must be a DataFrame, a Series or an array of numbers; this {type(values).__name__} "
+            "does not hold real numbers only"
+        ) from None
+
+
 def check_positive_int(value, name):
     """Return ``value`` as an int, or raise `DataError` unless it is a whole number >= 1."""
     if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:

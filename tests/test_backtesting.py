@@ -184,6 +184,7 @@ def test_a_season_length_read_from_the_data_counts_in_the_rows_needed():
         ({"actual": NaiveForecaster(horizon=2)}, {}, "model name 'actual' is also a column"),
         ({"x": "naive"}, {}, "model 'x' is a str, not a forecaster"),
         ({}, {}, "empty dict"),
+        (NaiveForecaster(horizon=2), {"on_fit": "progress"}, "on_fit must be a function called as on_fit"),
     ],
 )
 def test_bad_arguments_are_refused_with_what_to_pass(models, options, message):

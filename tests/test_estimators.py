@@ -230,3 +230,33 @@ def test_the_recurrent_default_starts_from_seasonal_naive_where_it_forecasts_bet
     series = pd.Series(season, index=pd.date_range("2000-01-01", periods=len(season), freq="MS"))
     model = RNNForecaster(lookback=24, horizon=12, max_epochs=1, hidden_size=8, random_state=0).fit(series)
     np.testing.assert_allclose(model.predict().to_numpy().ravel(), season[:12], atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pytest.param(np.arange(20) + 1j, id="complex array"),
+        pytest.param(pd.DataFrame({"a": np.arange(20) + 1j}), id="complex column"),
+        pytest.param(np.array([str(value) for value in range(20)]), id="array of text"),
+    ],
+)
+def test_complex_numbers_and_text_are_refused_not_cast(values):
+    with pytest.raises(DataError, match="real numbers|non-numeric"):
+        NaiveForecaster(horizon=2).fit(values)
+
+
+def test_a_missing_timestamp_in_the_index_is_refused_with_its_row(frame):
+    with pytest.raises(DataError, match="no timestamp in row 3 of its index"):
+        NaiveForecaster(horizon=2).fit(frame.set_axis(frame.index.insert(3, pd.NaT)[:-1]))
+
+
+def test_predict_windows_refuses_an_unfitted_model_no_windows_and_ids_that_do_not_match(frame):
+    with pytest.raises(NotFittedError):
+        LinearForecaster(lookback=6, horizon=3).predict_windows(np.ones((1, 6, 2)))
+    model = LinearForecaster(lookback=6, horizon=3).fit(frame)
+    with pytest.raises(DataError, match=r"windows must have shape \(n, rows, 2\) with n >= 1"):
+        model.predict_windows(np.ones((0, 6, 2)))
+    long = pd.concat({"x": frame, "y": frame * 2}, names=["id", "date"])
+    many = LinearForecaster(lookback=6, horizon=3).fit(long)
+    with pytest.raises(DataError, match="series_ids has 1 id\\(s\\) for 3 windows; give one per window"):
+        many.predict_windows(np.ones((3, 6, 2)), series_ids=["x"])

@@ -271,3 +271,19 @@ def test_interval_scores_of_a_two_target_long_backtest_follow_m4s_definitions_by
         assert scores[f"width-{level}"] == pytest.approx(np.mean(widths))
         assert scores[f"msis-{level}"] == pytest.approx(np.mean(interval_scores))
     assert penalties > 0  # some actuals fall outside, so the penalty term is checked too
+
+
+def test_evaluate_refuses_results_that_are_not_backtest_rows_and_checks_y_as_backtest_does():
+    series = pd.DataFrame({"y": IRREGULAR}, index=pd.date_range("2020-01-01", periods=16, freq="D"))
+    results = backtest(NaiveForecaster(horizon=2), series, n_windows=2)
+    with pytest.raises(DataError, match="results must be the DataFrame forecast.backtest returns, not a ndarray"):
+        evaluate(results.to_numpy(), series)
+    with pytest.raises(DataError, match="results hold no rows"):
+        evaluate(results.iloc[:0], series)
+    with pytest.raises(DataError, match="column 'note' of results holds non-numeric values"):
+        evaluate(results.assign(note="x"), series)
+    with pytest.raises(DataError, match="y has 1 missing or infinite value"):
+        evaluate(results, series.assign(y=series["y"].where(series.index != series.index[3])))
+    # Date strings are read as backtest reads them.
+    by_strings = evaluate(results, series.set_axis(series.index.strftime("%Y-%m-%d")))
+    pd.testing.assert_frame_equal(by_strings, evaluate(results, series))

@@ -9,7 +9,9 @@ from forecast import (
     DataError,
     LinearForecaster,
     MLPForecaster,
+    NaiveForecaster,
     RNNForecaster,
+    backtest,
     read_csv,
 )
 
@@ -104,3 +106,36 @@ def test_long_format_csv_end_to_end(write_csv):
         forecast_frame = RNNForecaster(lookback=7, horizon=2, **QUICK).fit(frame).predict()
     assert forecast_frame.shape == (4, 2)
     assert forecast_frame.loc["south"].index[0] == pd.Timestamp("2022-03-31")
+
+
+def test_a_row_without_a_series_id_is_refused_with_its_row():
+    index = pd.MultiIndex.from_arrays([["a"] * 5 + [np.nan] * 5, pd.date_range("2020", periods=10, freq="D")])
+    frame = pd.DataFrame({"y": np.arange(10.0)}, index=index)
+    with pytest.raises(DataError, match="no series id or timestamp in row 5 of its index"):
+        NaiveForecaster(horizon=2).fit(frame)
+    with pytest.raises(DataError, match="no series id or timestamp in row 5"):
+        backtest(NaiveForecaster(horizon=2), frame)
+
+
+def test_series_at_another_frequency_than_the_first_are_refused_by_name():
+    daily = pd.DataFrame({"y": np.arange(20.0)}, index=pd.date_range("2020-01-01", periods=20, freq="D"))
+    hourly = daily.set_axis(pd.date_range("2020-01-01", periods=20, freq="h"))
+    mixed = pd.concat({"daily": daily, "hourly": hourly}, names=["id", "date"])
+    with pytest.raises(DataError, match="series 'hourly' does not follow the frequency 'D' of series 'daily'"):
+        NaiveForecaster(horizon=2).fit(mixed)
+    model = NaiveForecaster(horizon=2).fit(mixed.loc[["daily"]])
+    with pytest.raises(DataError, match="series 'hourly' does not follow the frequency 'D'"):
+        model.predict(mixed)
+    # The same frequency at another time of day is one frequency.
+    shifted = pd.concat({"daily": daily, "later": daily.shift(3, freq="h")}, names=["id", "date"])
+    forecasts = NaiveForecaster(horizon=2).fit(shifted).predict()
+    assert forecasts.loc["later"].index.tolist() == list(pd.date_range("2020-01-21 03:00", periods=2, freq="D"))
+
+
+def test_predict_refuses_history_of_many_series_for_a_one_series_model_and_the_reverse():
+    series = pd.DataFrame({"y": np.arange(20.0)}, index=pd.date_range("2020-01-01", periods=20, freq="D"))
+    long = pd.concat({"a": series, "b": series * 2}, names=["id", "date"])
+    with pytest.raises(DataError, match="fitted on one series.*without series ids"):
+        NaiveForecaster(horizon=2).fit(series).predict(long)
+    with pytest.raises(DataError, match=r"fitted on many series.*\(series id, timestamp\)"):
+        NaiveForecaster(horizon=2).fit(long).predict(series)

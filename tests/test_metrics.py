@@ -61,3 +61,29 @@ def test_interval_metrics_refuse_bad_levels_and_shapes():
         msis([1.0], [0.0], [2.0], y_train=[1.0, 2.0], level=0.95 * 100 + 5)
     with pytest.raises(DataError, match="shape"):
         coverage([1.0, 2.0], [0.0], [2.0, 3.0])
+
+
+@pytest.mark.parametrize("bad", [["a", "b"], [1j, 2j]], ids=["text", "complex"])
+def test_metrics_refuse_values_that_are_not_real_numbers(bad):
+    with pytest.raises(DataError, match="y_true must be .*real numbers"):
+        mse(bad, [1.0, 2.0])
+    with pytest.raises(DataError, match="y_train must be .*real numbers"):
+        mase([1.0], [2.0], y_train=bad)
+
+
+def test_metrics_refuse_empty_input_and_let_a_missing_value_show():
+    with pytest.raises(DataError, match="no values to score"):
+        mse([], [])
+    assert np.isnan(smape([np.nan, 1.0], [1.0, 1.0]))
+
+
+@pytest.mark.parametrize("season_length", [0, -1, 1.5, True])
+def test_mase_refuses_a_season_length_that_is_not_a_whole_number_of_steps(season_length):
+    with pytest.raises(DataError, match="season_length must be a whole number >= 1"):
+        mase([1.0], [2.0], y_train=[1.0, 2.0, 4.0], season_length=season_length)
+
+
+@pytest.mark.parametrize("y_train", [5.0, np.ones((3, 3, 3))], ids=["scalar", "cube"])
+def test_mase_refuses_a_training_series_of_another_shape(y_train):
+    with pytest.raises(DataError, match=r"y_train must have shape \(T,\) or \(T, C\)"):
+        mase([1.0], [2.0], y_train=y_train)

@@ -104,3 +104,16 @@ def test_as_panel_of_one_series_keeps_the_index_name_or_calls_it_ds():
     assert (panel.ids, panel.time_name, panel.values.shape) == (None, "ds", (4, 1))
     with pytest.raises(DataError, match=r"shape \(T,\) or \(T, C\)"):
         as_panel(np.zeros((2, 2, 2)))
+
+
+def test_from_long_refuses_complex_values():
+    flat = flat_frame().assign(y=lambda frame: frame["y"] + 1j)
+    with pytest.raises(DataError, match="column 'y' holds complex numbers"):
+        from_long(flat)
+
+
+def test_from_long_needs_a_frame_and_takes_one_value_column_by_its_name():
+    with pytest.raises(DataError, match="from_long takes a DataFrame .*not a ndarray"):
+        from_long(np.ones((3, 3)))
+    long = from_long(flat_frame(), value_cols="price")
+    assert list(long.columns) == ["price"]

@@ -41,3 +41,12 @@ def test_tiny_values_keep_their_own_spread_and_a_constant_channel_gets_scale_one
 def test_statistics_that_are_not_finite_are_refused():
     with pytest.raises(DataError, match="too large to scale"):
         Scaling.fit(np.array([[1.0], [np.inf], [2.0]]))
+
+
+def test_values_of_opposite_sign_near_the_float64_limit_transform_without_overflow():
+    values = np.array([[1.7e308], [-1.7e308], [1.7e308], [-1.7e308], [1.7e308]])  # mean 3.4e307: x - mean overflows
+    scaling = Scaling.fit(values)
+    scaled = scaling.transform(values)
+    assert np.isfinite(scaled).all()
+    above, below = 1 / np.sqrt(1.5), -np.sqrt(1.5)  # (±1 - 0.2) / sqrt(0.96), in units of 1.7e308
+    np.testing.assert_allclose(scaled[:, 0], [above, below, above, below, above])
