@@ -199,7 +199,7 @@ class _Decoder:
         if "array" in value:
             return self.members.array(value["array"], shape=value.get("shape"), dtype=value.get("dtype"))
         if "timestamp" in value:
-            return pd.Timestamp(value["timestamp"])
+            return _timestamp(value)
         if "calendar" in value:
             return ObservedCalendar.from_dict(value["calendar"])
         if "scaling" in value:
@@ -309,7 +309,8 @@ def _encode(value, key, arrays):
             weights[name] = {"dtype": str(arrays[key + name].dtype)}
         return {"module": key, "network": type(value).__name__, "args": value.init_args, "weights": weights}
     if isinstance(value, pd.Timestamp):
-        return {"timestamp": value.isoformat()}
+        zone = _zone_name(value.tz)
+        return {"timestamp": value.isoformat()} if zone is None else {"timestamp": value.isoformat(), "tz": zone}
     if isinstance(value, ObservedCalendar):
         return {"calendar": value.to_dict()}
     if hasattr(value, "get_params"):  # a nested scikit-learn estimator, such as LinearForecaster's Ridge
@@ -323,6 +324,27 @@ def _encode(value, key, arrays):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"cannot save a value of type {type(value).__name__}")
+
+
+def _zone_name(tz):
+    """The name of a time zone that the model file keeps ("Europe/Paris"), or None without a zone."""
+    if tz is None:
+        return None
+    return getattr(tz, "key", None) or getattr(tz, "zone", None) or str(tz)
+
+
+def _timestamp(value):
+    """A stored timestamp in its own time zone, so that dates after a daylight-saving change stay right.
+
+    Files of earlier releases kept the UTC offset only, which is read as it is.
+    """
+    timestamp = pd.Timestamp(value["timestamp"])
+    if "tz" not in value:
+        return timestamp
+    try:
+        return timestamp.tz_convert(value["tz"])
+    except (ValueError, TypeError, KeyError):  # a zone this machine does not know: keep the offset
+        return timestamp
 
 
 def _first_line(error):

@@ -195,3 +195,14 @@ def test_a_header_naming_an_unknown_class_is_refused(tmp_path):
     with pytest.raises(ModelFileError, match="unknown estimator class 'os.system'"):
         forecast.load(path)
     assert zipfile.is_zipfile(path)
+
+
+def test_a_time_zone_is_kept_by_name_so_dates_after_a_daylight_saving_change_stay_right(tmp_path):
+    import pandas as pd
+
+    days = pd.date_range("2024-03-01", periods=28, freq="D", tz="Europe/Paris")  # forecasts cross March 31
+    model = forecast.NaiveForecaster(horizon=7).fit(pd.DataFrame({"y": np.arange(28.0)}, index=days))
+    model.save(tmp_path / "m.npz")
+    loaded = forecast.load(tmp_path / "m.npz").predict().index
+    pd.testing.assert_index_equal(loaded, model.predict().index)
+    assert str(loaded.tz) == "Europe/Paris" and (loaded.hour == 0).all()  # midnight on both sides of the change
