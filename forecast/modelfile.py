@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -37,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import ObservedCalendar
-from .errors import ModelFileError
+from .errors import ModelFileError, OutputPathError, ParameterError
 from .files import atomic_write
 from .params import check_parameters
 from .scaling import Scaling
@@ -59,6 +60,11 @@ _LATER_PARAMS = {"RNNForecaster": {"skip": None}, "RNNRegressor": {"skip": None}
 
 def write(estimator, path):
     """Write a fitted estimator to ``path`` (one file, replaced atomically)."""
+    path = _file_path(path)
+    if path.is_dir():
+        raise OutputPathError(
+            f"{path}: a folder; pass the path of the model file to write, such as {path / 'model.npz'}"
+        )
     arrays = {}
     header = {"format": FORMAT, "version": VERSION, "estimator": _encode_estimator(estimator, "", arrays)}
     arrays[_HEADER] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
@@ -80,7 +86,7 @@ def read(path, classes):
     ModelFileError
         The file is missing, corrupt, or not a forecast model file.
     """
-    path = Path(path)
+    path = _file_path(path)
     if path.is_dir():
         raise ModelFileError(f"{path}: a folder, not a model file; pass the path of a file written by `forecast fit`")
     if not path.is_file():
@@ -324,6 +330,13 @@ def _encode(value, key, arrays):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"cannot save a value of type {type(value).__name__}")
+
+
+def _file_path(path):
+    """``path`` as a `Path`; anything but a string or path-like object is a `ParameterError`."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise ParameterError(f"path must be a file path (a str or pathlib.Path), not {type(path).__name__}")
+    return Path(path)
 
 
 def _zone_name(tz):

@@ -206,3 +206,13 @@ def test_a_time_zone_is_kept_by_name_so_dates_after_a_daylight_saving_change_sta
     loaded = forecast.load(tmp_path / "m.npz").predict().index
     pd.testing.assert_index_equal(loaded, model.predict().index)
     assert str(loaded.tz) == "Europe/Paris" and (loaded.hour == 0).all()  # midnight on both sides of the change
+
+
+def test_a_folder_or_a_non_path_is_refused_by_save_and_load(tmp_path):
+    model = forecast.NaiveForecaster(horizon=2).fit(np.arange(30.0))
+    with pytest.raises(forecast.OutputPathError, match="a folder; pass the path of the model file to write"):
+        model.save(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    for call in (lambda: model.save(None), lambda: forecast.load(None), lambda: forecast.load(3)):
+        with pytest.raises(forecast.ParameterError, match="path must be a file path"):
+            call()
