@@ -481,6 +481,7 @@ class BaseForecaster(BaseEstimator):
     def _check_windows(self, X, layout, future, times):
         """``X`` as float64 windows (n, rows, C+P+F) in the model's input order, calendar features added, uncut,
         and ``future`` as a float64 array (n, H, F), or None."""
+        self._refuse_unread(layout, future, times)
         X = float_array(X, "X")
         future = None if future is None else float_array(future, "future")
         n_columns = len(self.data_columns_)
@@ -533,13 +534,22 @@ class BaseForecaster(BaseEstimator):
         std = np.concatenate([own.std[:, targets], spreads[:, self.n_channels_ :]], axis=1)
         return Scaling(mean, std)
 
-    def _future_rows(self, layout, future, ids, last_index):
-        """The future-known inputs (n, H, F) of each series' forecast rows, or None for a model without any."""
+    def _refuse_unread(self, layout, future, times=None):
+        """Refuse future values, or timestamps, given to a model that was fitted to read none."""
         if future is not None and not layout.future:
             raise DataError(
                 f"future= was given, but this {type(self).__name__} was fitted without future_covariates, so it "
                 "reads no future values; leave future out, or fit with future_covariates=[...]"
             )
+        if times is not None and not layout.calendar:
+            raise DataError(
+                f"times= was given, but this {type(self).__name__} was fitted without calendar features, so it "
+                'reads no timestamps; leave times out, or fit with calendar="auto"'
+            )
+
+    def _future_rows(self, layout, future, ids, last_index):
+        """The future-known inputs (n, H, F) of each series' forecast rows, or None for a model without any."""
+        self._refuse_unread(layout, future)
         if not layout.n_future or not self._reads_covariates:
             return None
         if future is not None:

@@ -249,6 +249,12 @@ def test_future_values_for_a_model_without_future_covariates_are_refused():
     future = pd.DataFrame({"price": [0.5, -0.5, 1.0]}, index=pd.date_range("2020-04-30", periods=3, freq="D"))
     with pytest.raises(DataError, match="without future_covariates"):
         model.predict(future=future)
+    windows = frame[["demand", "temperature", "price"]].to_numpy()[None, -14:]
+    with pytest.raises(DataError, match="future= was given, but this LinearForecaster was fitted without"):
+        model.predict_windows(windows, future=np.zeros((1, 3, 1)))
+    times = pd.date_range("2020-04-16", periods=17, freq="D").to_numpy()[None]
+    with pytest.raises(DataError, match="times= was given, but this LinearForecaster was fitted without calendar"):
+        model.predict_windows(windows, times=times)
 
 
 def test_intervals_are_calibrated_only_on_forecasts_whose_future_values_are_all_known():
