@@ -80,6 +80,7 @@ class BaseForecaster(BaseEstimator):
         pieces = split_series(frame)
         self.freq_ = frequency_of(frame)
         check_one_frequency(pieces, self.freq_)
+        check_no_gaps(pieces, self.freq_)
         reads_calendar = self.calendar == "auto" and self._reads_covariates
         calendar = calendar_periods(self.freq_, _time_span(pieces)) if reads_calendar else []
         layout = InputLayout.of(
@@ -151,6 +152,7 @@ class BaseForecaster(BaseEstimator):
             self._check_frequency(frame)
             pieces = split_series(frame)
             check_one_frequency(pieces, self.freq_)
+            check_no_gaps(pieces, self.freq_)
             ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
             self._check_series_kind(ids)
             histories = [layout.values(piece).astype(np.float64) for _, piece in pieces]
@@ -674,6 +676,30 @@ def check_one_frequency(pieces, freq):
                 f"series {series_id!r} does not follow the frequency {freq!r} of series {pieces[0][0]!r}"
                 f"{'' if own is None else f' (its own is {own!r})'}; give every series the same frequency "
                 "(resample them, or read the file with forecast.read_csv(..., freq=...))"
+            )
+
+
+def check_no_gaps(pieces, freq):
+    """Refuse a series of ``[(series_id, frame)]`` whose timestamps skip a step of ``freq``.
+
+    A window would join rows that are not consecutive, and every lag across
+    the gap would be off by the steps missing; `forecast.read_csv` refuses
+    such files unless asked to fill them, and fitting a frame does the same.
+    """
+    if freq is None or isinstance(freq, ObservedCalendar):
+        return
+    for series_id, piece in pieces:
+        index = piece.index
+        if not isinstance(index, pd.DatetimeIndex) or len(index) < 2:
+            continue
+        missing = pd.date_range(index[0], index[-1], freq=freq).difference(index)
+        if len(missing):
+            where = "" if series_id is None else f"series {series_id!r}: "
+            more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+            raise DataError(
+                f"{where}the timestamps skip {missing[0]}{more} at frequency {freq!r}, so windows would join rows "
+                "that are not consecutive; fill the gaps first (frame.asfreq(freq).interpolate()), or read the "
+                "file with forecast.read_csv(..., fill='interpolate')"
             )
 
 

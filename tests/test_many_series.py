@@ -139,3 +139,21 @@ def test_predict_refuses_history_of_many_series_for_a_one_series_model_and_the_r
         NaiveForecaster(horizon=2).fit(series).predict(long)
     with pytest.raises(DataError, match=r"fitted on many series.*\(series id, timestamp\)"):
         NaiveForecaster(horizon=2).fit(long).predict(series)
+
+
+def test_timestamps_that_skip_a_step_are_refused_by_fit_predict_and_backtest():
+    days = pd.date_range("2020-01-01", periods=40, freq="D")
+    gappy = pd.DataFrame({"y": np.arange(39.0)}, index=days.delete(10))  # 2020-01-11 missing
+    with pytest.raises(DataError, match=r"the timestamps skip 2020-01-11 00:00:00 at frequency 'D'.*fill the gaps"):
+        NaiveForecaster(horizon=2).fit(gappy)
+    with pytest.raises(DataError, match="skip 2020-01-11"):
+        backtest(NaiveForecaster(horizon=2), gappy, n_windows=2)
+    whole = pd.DataFrame({"y": np.arange(40.0)}, index=days)
+    model = NaiveForecaster(horizon=2).fit(whole)
+    with pytest.raises(DataError, match="skip 2020-01-11"):
+        model.predict(gappy)
+    panel = pd.concat({"whole": whole, "gappy": gappy.iloc[:-5]}, names=["id", "date"])
+    with pytest.raises(DataError, match=r"series 'gappy': the timestamps skip 2020-01-11 00:00:00 at frequency 'D'"):
+        NaiveForecaster(horizon=2).fit(panel)
+    filled = gappy.asfreq("D").interpolate()  # the fix the message gives
+    np.testing.assert_allclose(NaiveForecaster(horizon=2).fit(filled).predict(), [[38.0], [38.0]])
