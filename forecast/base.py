@@ -79,8 +79,7 @@ class BaseForecaster(BaseEstimator):
     def _fit_frame(self, frame, **fit_options):
         pieces = split_series(frame)
         self.freq_ = frequency_of(frame)
-        check_one_frequency(pieces, self.freq_)
-        check_no_gaps(pieces, self.freq_)
+        check_timestamps(pieces, self.freq_)
         reads_calendar = self.calendar == "auto" and self._reads_covariates
         calendar = calendar_periods(self.freq_, _time_span(pieces)) if reads_calendar else []
         layout = InputLayout.of(
@@ -151,8 +150,7 @@ class BaseForecaster(BaseEstimator):
             frame = self._check_columns(as_frame(y, "y"), layout.inputs)
             self._check_frequency(frame)
             pieces = split_series(frame)
-            check_one_frequency(pieces, self.freq_)
-            check_no_gaps(pieces, self.freq_)
+            check_timestamps(pieces, self.freq_)
             ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
             self._check_series_kind(ids)
             histories = [layout.values(piece).astype(np.float64) for _, piece in pieces]
@@ -656,43 +654,37 @@ def frequency_of(frame):
     return index.freqstr if index.freq is not None else infer_frequency(index)
 
 
-def check_one_frequency(pieces, freq):
-    """Refuse a series of ``[(series_id, frame)]`` whose timestamps do not follow ``freq``, the first series'.
+def check_timestamps(pieces, freq):
+    """Refuse series ``[(series_id, frame)]`` whose timestamps leave ``freq`` (the first series') or skip a step.
 
     A series follows it when its timestamps lie on the ``freq`` grid from its
-    first one, leaving at most half of that grid empty (as `infer_frequency`
-    allows gaps); otherwise its forecasts would be dated at the wrong steps.
+    first one; otherwise its forecasts would be dated at the wrong steps. A
+    step skipped would make a window join rows that are not consecutive, and
+    every lag across the gap off by the steps missing: `forecast.read_csv`
+    refuses such files unless asked to fill them, and so does fitting a frame.
     """
     if freq is None or isinstance(freq, ObservedCalendar):
         return
-    for series_id, piece in pieces[1:]:
+    step = pd.tseries.frequencies.to_offset(freq)
+    for number, (series_id, piece) in enumerate(pieces):
         index = piece.index
         if not isinstance(index, pd.DatetimeIndex) or len(index) < 2:
             continue
+        with warnings.catch_warnings():  # offsets that pandas applies row by row say so
+            warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+            if (index[:-1] + step).equals(index[1:]):  # each row one step after the last: the common case, fast
+                continue
         grid = pd.date_range(index[0], index[-1], freq=freq)
-        if len(grid) > 2 * len(index) or not index.isin(grid).all():
+        if len(grid) == len(index) and (number == 0 or index.equals(grid)):
+            continue
+        if number > 0 and (len(grid) > 2 * len(index) or not index.isin(grid).all()):
             own = infer_frequency(index)
             raise DataError(
                 f"series {series_id!r} does not follow the frequency {freq!r} of series {pieces[0][0]!r}"
                 f"{'' if own is None else f' (its own is {own!r})'}; give every series the same frequency "
                 "(resample them, or read the file with forecast.read_csv(..., freq=...))"
             )
-
-
-def check_no_gaps(pieces, freq):
-    """Refuse a series of ``[(series_id, frame)]`` whose timestamps skip a step of ``freq``.
-
-    A window would join rows that are not consecutive, and every lag across
-    the gap would be off by the steps missing; `forecast.read_csv` refuses
-    such files unless asked to fill them, and fitting a frame does the same.
-    """
-    if freq is None or isinstance(freq, ObservedCalendar):
-        return
-    for series_id, piece in pieces:
-        index = piece.index
-        if not isinstance(index, pd.DatetimeIndex) or len(index) < 2:
-            continue
-        missing = pd.date_range(index[0], index[-1], freq=freq).difference(index)
+        missing = grid.difference(index)
         if len(missing):
             where = "" if series_id is None else f"series {series_id!r}: "
             more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
