@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from .base import as_frame
+from .base import as_frame, check_timestamps, frequency_of, split_series
 from .covariates import InputLayout
 from .errors import DataError, ParameterError
 from .intervals import SCALE_ROWS, check_levels, interval_column
@@ -118,7 +118,10 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None, on_fit=N
     refit = _checked_refit(refit)
     if on_fit is not None and not callable(on_fit):
         raise ParameterError(f"on_fit must be a function called as on_fit(name, window), or None, not {on_fit!r}")
-    panel = as_panel(as_frame(y, "y"))  # checked as fit checks it: rows after the first cutoff are read too
+    frame = as_frame(y, "y")
+    # Checked as fit checks it, whole: the windows after a fit read rows that no fit saw.
+    check_timestamps(split_series(frame), frequency_of(frame))
+    panel = as_panel(frame)
     _check_column_names(templates, panel, levels)
     training_rows = {name: _training_rows(template, panel.frame) for name, template in templates.items()}
     panel = _series_long_enough(panel, training_rows, horizon, n_windows, step)

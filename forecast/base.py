@@ -638,24 +638,27 @@ def split_series(frame):
 
 
 def frequency_of(frame):
-    """The frequency alias of a frame's timestamps (the first series of a long frame), its calendar, or None.
+    """The frequency alias of a frame's timestamps, its calendar, or None.
 
     ``read_csv`` sets the index's ``freq``, or with ``freq="observed"`` the
     frame's ``attrs["calendar"]``, which are read as they are; otherwise the
-    frequency is inferred once from the timestamps.
+    frequency is inferred once from the timestamps, of a long frame's longest
+    series (the first of them on a tie): a series of a row or two tells no
+    frequency, or a wrong one.
     """
     if frame.attrs.get("calendar") is not None:
         return frame.attrs["calendar"]
     index = frame.index
     if isinstance(index, pd.MultiIndex):
-        index = index[index.get_level_values(0) == index[0][0]].droplevel(0)
+        ids = index.get_level_values(0)
+        index = index[ids == ids.value_counts(sort=False).idxmax()].droplevel(0)
     if not isinstance(index, pd.DatetimeIndex):
         return None
     return index.freqstr if index.freq is not None else infer_frequency(index)
 
 
 def check_timestamps(pieces, freq):
-    """Refuse series ``[(series_id, frame)]`` whose timestamps leave ``freq`` (the first series') or skip a step.
+    """Refuse series ``[(series_id, frame)]`` whose timestamps leave ``freq`` (the longest series') or skip a step.
 
     A series follows it when its timestamps lie on the ``freq`` grid from its
     first one; otherwise its forecasts would be dated at the wrong steps. A
@@ -666,6 +669,7 @@ def check_timestamps(pieces, freq):
     if freq is None or isinstance(freq, ObservedCalendar):
         return
     step = pd.tseries.frequencies.to_offset(freq)
+    reference = max(range(len(pieces)), key=lambda number: len(pieces[number][1]))  # as `frequency_of` picks it
     for number, (series_id, piece) in enumerate(pieces):
         index = piece.index
         if not isinstance(index, pd.DatetimeIndex) or len(index) < 2:
@@ -675,12 +679,12 @@ def check_timestamps(pieces, freq):
             if (index[:-1] + step).equals(index[1:]):  # each row one step after the last: the common case, fast
                 continue
         grid = pd.date_range(index[0], index[-1], freq=freq)
-        if len(grid) == len(index) and (number == 0 or index.equals(grid)):
+        if len(grid) == len(index) and (number == reference or index.equals(grid)):
             continue
-        if number > 0 and (len(grid) > 2 * len(index) or not index.isin(grid).all()):
+        if number != reference and (len(grid) > 2 * len(index) or not index.isin(grid).all()):
             own = infer_frequency(index)
             raise DataError(
-                f"series {series_id!r} does not follow the frequency {freq!r} of series {pieces[0][0]!r}"
+                f"series {series_id!r} does not follow the frequency {freq!r} of series {pieces[reference][0]!r}"
                 f"{'' if own is None else f' (its own is {own!r})'}; give every series the same frequency "
                 "(resample them, or read the file with forecast.read_csv(..., freq=...))"
             )

@@ -15,6 +15,8 @@ def load(path):
 
     Raises
     ------
+    ParameterError
+        ``path`` is not a str or path-like object.
     ModelFileError
         The file is missing, corrupt, or not a forecast model file.
     """

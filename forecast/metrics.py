@@ -76,7 +76,7 @@ def coverage(y_true, lo, hi):
 
 def interval_width(lo, hi):
     """Mean width ``hi - lo`` of the intervals, in the data's units."""
-    lo, hi = _pair(lo, hi)
+    lo, hi = _pair(lo, hi, ("lo", "hi"))
     return float(np.mean(hi - lo))
 
 
@@ -142,8 +142,8 @@ def _scaled_mean(errors, y_train, season_length, name):
 
 
 def _intervals(y_true, lo, hi):
-    y_true, lo = _pair(y_true, lo)
-    _, hi = _pair(y_true, hi)
+    y_true, lo = _pair(y_true, lo, ("y_true", "lo"))
+    _, hi = _pair(y_true, hi, ("y_true", "hi"))
     return y_true, lo, hi
 
 
@@ -154,11 +154,11 @@ def _interval_scores(y_true, lo, hi, level):
     return hi - lo + 2.0 / alpha * (np.maximum(lo - y_true, 0.0) + np.maximum(y_true - hi, 0.0))
 
 
-def _pair(y_true, y_pred):
-    y_true = float_array(y_true, "y_true")
-    y_pred = float_array(y_pred, "y_pred")
-    if y_true.shape != y_pred.shape:
-        raise DataError(f"y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}")
-    if y_true.size == 0:
-        raise DataError("y_true and y_pred hold no values to score; pass at least one")
-    return y_true, y_pred
+def _pair(first, second, names=("y_true", "y_pred")):
+    """Two arrays of real numbers of one shape, holding values; ``names`` are the arguments' for the messages."""
+    first, second = float_array(first, names[0]), float_array(second, names[1])
+    if first.shape != second.shape:
+        raise DataError(f"{names[0]} has shape {first.shape} but {names[1]} has shape {second.shape}")
+    if first.size == 0:
+        raise DataError(f"{names[0]} and {names[1]} hold no values to score; pass at least one")
+    return first, second

@@ -59,7 +59,15 @@ _LATER_PARAMS = {"RNNForecaster": {"skip": None}, "RNNRegressor": {"skip": None}
 
 
 def write(estimator, path):
-    """Write a fitted estimator to ``path`` (one file, replaced atomically)."""
+    """Write a fitted estimator to ``path`` (one file, replaced atomically).
+
+    Raises
+    ------
+    ParameterError
+        ``path`` is not a str or path-like object.
+    OutputPathError
+        ``path`` is a folder.
+    """
     path = _file_path(path)
     if path.is_dir():
         raise OutputPathError(
@@ -83,6 +91,8 @@ def read(path, classes):
 
     Raises
     ------
+    ParameterError
+        ``path`` is not a str or path-like object.
     ModelFileError
         The file is missing, corrupt, or not a forecast model file.
     """

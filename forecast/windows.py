@@ -128,11 +128,14 @@ def float_array(values, name):
     """``values`` as a float64 array; `DataError` for anything that does not hold real numbers only.
 
     Complex numbers and text are refused rather than cast: numpy would drop an
-    imaginary part with a mere warning, and read ``"1"`` as 1.0.
+    imaginary part with a mere warning, and read ``"1"`` as 1.0, in an array of
+    text or of objects (``DataFrame.to_numpy()`` of a frame with a text column).
     """
     try:
         array = np.asarray(values)
-        if array.dtype.kind in "cUS":
+        if array.dtype.kind in "cUS" or (
+            array.dtype.kind == "O" and any(isinstance(item, (str, bytes)) for item in array.flat)
+        ):
             raise TypeError(array.dtype)
         return np.asarray(array, dtype=np.float64)
     except (TypeError, ValueError):

@@ -132,14 +132,14 @@ def test_no_window_sees_a_row_after_its_cutoff(refit):
     """Rows from a cutoff on, however changed, leave that window's forecasts and scaling as they were."""
     frame = long_frame([40, 50])
     models = {"mlp": MLPForecaster(lookback=6, horizon=3, **TINY_MLP), "linear": LinearForecaster(6, 3)}
-    results = backtest(models, frame, n_windows=3, refit=refit)
+    results = backtest(models, frame, n_windows=3, refit=0)
     first_cutoffs = {"a": 40 - 9, "b": 50 - 9}
     changed = frame.copy()
     for series_id, cutoff in first_cutoffs.items():
         changed.loc[series_id, "y"] = np.r_[
             frame.loc[series_id, "y"].iloc[:cutoff], np.full(len(frame.loc[series_id]) - cutoff, 1e4)
         ]
-    changed_results = backtest(models, changed, n_windows=3, refit=refit)
+    changed_results = backtest(models, changed, n_windows=3, refit=0)
     first_window = results["cutoff"].isin([frame.loc[sid].index[c - 1] for sid, c in first_cutoffs.items()])
     pd.testing.assert_frame_equal(
         changed_results.loc[first_window, ["mlp", "linear"]], results.loc[first_window, ["mlp", "linear"]]
@@ -261,3 +261,11 @@ def test_each_window_reads_its_noise_level_from_up_to_24_rows_of_its_own_series_
             quantile = fitted.interval_quantiles_[list(fitted.interval_levels_).index(80), :, 0]
             np.testing.assert_allclose(half_width, quantile * noise)
             np.testing.assert_allclose(rows["LinearForecaster-lo-80"], expected["y-lo-80"])
+
+
+def test_a_step_skipped_after_the_only_fit_is_refused_as_one_before_it():
+    # With one fit before the gap, only the windows read the rows across it; they are refused all the same.
+    days = pd.date_range("2020-01-01", periods=41, freq="D").delete(36)  # 2020-02-06 missing
+    gappy = pd.DataFrame({"y": np.arange(40.0)}, index=days)
+    with pytest.raises(DataError, match="the timestamps skip 2020-02-06 00:00:00 at frequency 'D'"):
+        backtest(NaiveForecaster(horizon=2), gappy, n_windows=3, refit=0)

@@ -238,6 +238,8 @@ def test_the_recurrent_default_starts_from_seasonal_naive_where_it_forecasts_bet
         pytest.param(np.arange(20) + 1j, id="complex array"),
         pytest.param(pd.DataFrame({"a": np.arange(20) + 1j}), id="complex column"),
         pytest.param(np.array([str(value) for value in range(20)]), id="array of text"),
+        # What DataFrame.to_numpy() gives for a frame with a text column.
+        pytest.param(pd.DataFrame({"a": np.arange(20.0), "b": list("0123456789" * 2)}).to_numpy(), id="object array"),
     ],
 )
 def test_complex_numbers_and_text_are_refused_not_cast(values):

@@ -132,6 +132,20 @@ def test_series_at_another_frequency_than_the_first_are_refused_by_name():
     assert forecasts.loc["later"].index.tolist() == list(pd.date_range("2020-01-21 03:00", periods=2, freq="D"))
 
 
+def test_the_frequency_is_read_from_the_longest_series_not_from_a_short_first_one():
+    days = pd.date_range("2020-01-01", periods=20, freq="D")
+    stub = pd.DataFrame({"y": [1.0, 2.0]}, index=days[[0, 7]])  # two rows a week apart: weekly, read alone
+    daily = pd.DataFrame({"y": np.arange(20.0)}, index=days)
+    with pytest.raises(DataError, match="series 'stub' does not follow the frequency 'D' of series 'daily'"):
+        NaiveForecaster(horizon=2).fit(pd.concat({"stub": stub, "daily": daily}, names=["id", "date"]))
+    single = pd.DataFrame({"y": [1.0]}, index=days[:1])  # one row: no frequency at all
+    model = NaiveForecaster(horizon=2).fit(pd.concat({"single": single, "daily": daily}, names=["id", "date"]))
+    assert model.freq_ == "D"
+    forecasts = model.predict()
+    assert forecasts.loc["single"].index.tolist() == list(pd.date_range("2020-01-02", periods=2, freq="D"))
+    assert forecasts.loc["daily"].index.tolist() == list(pd.date_range("2020-01-21", periods=2, freq="D"))
+
+
 def test_predict_refuses_history_of_many_series_for_a_one_series_model_and_the_reverse():
     series = pd.DataFrame({"y": np.arange(20.0)}, index=pd.date_range("2020-01-01", periods=20, freq="D"))
     long = pd.concat({"a": series, "b": series * 2}, names=["id", "date"])

@@ -87,3 +87,12 @@ def test_mase_refuses_a_season_length_that_is_not_a_whole_number_of_steps(season
 def test_mase_refuses_a_training_series_of_another_shape(y_train):
     with pytest.raises(DataError, match=r"y_train must have shape \(T,\) or \(T, C\)"):
         mase([1.0], [2.0], y_train=y_train)
+
+
+def test_interval_metrics_name_the_bound_that_is_wrong():
+    with pytest.raises(DataError, match=r"y_true has shape \(2,\) but hi has shape \(1,\)"):
+        coverage([1.0, 2.0], [0.0, 1.0], [2.0])
+    with pytest.raises(DataError, match="hi must be .*real numbers"):
+        interval_width([0.0, 1.0], ["a", "b"])
+    with pytest.raises(DataError, match=r"lo has shape \(2,\) but hi has shape \(3,\)"):
+        interval_width([0.0, 1.0], [1.0, 2.0, 3.0])
