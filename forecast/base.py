@@ -207,6 +207,8 @@ class BaseForecaster(BaseEstimator):
         check_is_fitted(self)
         layout = self._layout()
         X, future = self._check_windows(X, layout, future, times)  # (n, rows, C+P+F), uncut; (n, H, F)
+        if isinstance(series_ids, str):
+            raise DataError(f"series_ids must hold one id per window, not the string {series_ids!r}; pass a list")
         if series_ids is not None and len(series_ids) != len(X):
             raise DataError(
                 f"series_ids has {len(series_ids)} id(s) for {len(X)} windows; give one per window, or leave it out"
@@ -544,7 +546,8 @@ class BaseForecaster(BaseEstimator):
         if times is not None and not layout.calendar:
             raise DataError(
                 f"times= was given, but this {type(self).__name__} was fitted without calendar features, so it "
-                'reads no timestamps; leave times out, or fit with calendar="auto"'
+                "reads no timestamps; leave times out"
+                + (', or fit with calendar="auto"' if self._reads_covariates else "")
             )
 
     def _future_rows(self, layout, future, ids, last_index):

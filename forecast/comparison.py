@@ -23,7 +23,6 @@ per model with mean ± std over seeds.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import time
@@ -36,7 +35,7 @@ from .backtesting import backtest
 from .data import season_length_for
 from .errors import DataError
 from .evaluation import evaluate
-from .intervals import SCALE_ROWS, check_levels, highest_level, level_text
+from .intervals import SCALE_ROWS, check_levels, highest_level_shown, level_text
 from .registry import MODEL_NAMES, MODELS, make_forecaster
 from .scaling import Scaling
 from .windows import check_positive_int, chronological_split
@@ -402,7 +401,7 @@ def interval_report(estimator):
     count = getattr(estimator, "interval_count_", 0)
     if count == 0:
         return f"prediction intervals: none, no rows were kept out of sample ({estimator._calibration_hint})"
-    most = math.floor(10 * highest_level(count)) / 10
+    most = highest_level_shown(count)
     return f"prediction intervals: calibrated on {count} out-of-sample errors; predict --level up to {most:g}"
 
 

@@ -309,6 +309,11 @@ def highest_level(n_scores):
     return 100 * n_scores / (n_scores + 1)
 
 
+def highest_level_shown(n_scores):
+    """`highest_level` rounded down to one decimal, a level that can be asked for: 348 residuals give 99.7."""
+    return math.floor(10 * highest_level(n_scores)) / 10
+
+
 def half_widths(quantiles, grid, n_scores, levels):
     """Half-widths ``(len(levels), H, C)`` in scaled units, interpolated between the stored grid levels.
 
@@ -324,7 +329,7 @@ def half_widths(quantiles, grid, n_scores, levels):
         )
     if levels[-1] > highest_level(n_scores) + _ROUNDING:
         needed = math.ceil(levels[-1] / (100 - levels[-1]) - _ROUNDING)
-        most = math.floor(10 * highest_level(n_scores)) / 10
+        most = highest_level_shown(n_scores)
         raise DataError(
             f"level {level_text(levels[-1])} needs at least {needed} out-of-sample errors and the model kept "
             f"{n_scores} (its calibration rows times its horizon); ask for a level of at most {most:g}, or fit on "

@@ -262,3 +262,5 @@ def test_predict_windows_refuses_an_unfitted_model_no_windows_and_ids_that_do_no
     many = LinearForecaster(lookback=6, horizon=3).fit(long)
     with pytest.raises(DataError, match="series_ids has 1 id\\(s\\) for 3 windows; give one per window"):
         many.predict_windows(np.ones((3, 6, 2)), series_ids=["x"])
+    with pytest.raises(DataError, match="series_ids must hold one id per window, not the string 'xyx'"):
+        many.predict_windows(np.ones((3, 6, 2)), series_ids="xyx")
