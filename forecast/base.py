@@ -440,14 +440,9 @@ class BaseForecaster(BaseEstimator):
 
     def _scaling_for(self, ids, histories):
         """Scaling for predict's series: the fitted one where known, else fitted on the history given."""
-        if ids is None:
-            return self._stored_scaling([None] * len(histories))
-        known = set(self.series_ids_)
+        rows = self._fitted_rows(ids, len(histories))
         return Scaling.stack(
-            [
-                self._stored_scaling([series_id]).take(0) if series_id in known else Scaling.fit(history)
-                for series_id, history in zip(ids, histories)
-            ]
+            [self.scaling_.take(row) if row >= 0 else Scaling.fit(history) for row, history in zip(rows, histories)]
         )
 
     def _forecast_frame(self, ids, last_index, values, columns):

@@ -501,7 +501,7 @@ def _future_covariates(estimator, future_path, date_col, fill, date_format, enco
     The rows are read at the model's frequency: a horizon of one step has one row, whose step cannot be inferred.
     For a many-series model, a file without the id column gives every series the same values.
     """
-    from .data import csv_columns, read_csv, require_columns
+    from .data import read_csv, require_columns
 
     if future_path is None:
         return None
@@ -510,12 +510,10 @@ def _future_covariates(estimator, future_path, date_col, fill, date_format, enco
             "the model was trained without --future-covariate, so it needs no future values; leave --future out",
             param_hint="--future",
         )
-    require_columns(
+    columns = require_columns(
         future_path, estimator.future_covariates_, "a future-known input of the model, at every forecast step", encoding
     )
-    id_col = estimator.id_name_
-    if id_col is not None and id_col not in csv_columns(future_path, encoding):
-        id_col = None  # values shared by every series
+    id_col = estimator.id_name_ if estimator.id_name_ in columns else None  # without ids: shared by every series
     return read_csv(
         future_path,
         date_col=date_col or estimator.index_name_,
@@ -603,8 +601,8 @@ def compare(
         data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates
     )
     click.echo(_summary(data, frame, series_freq, lookback, horizon, None, covariates))
-    if sweep:
-        _check_lookback_sweep(frame, sweep, horizon, test_size, season_length)
+    # The sweep's hold-out first: a lookback too long for the series stops the command before any fit.
+    sweep_held_out = comparison.sweep_hold_out(frame, sweep, horizon, test_size, season_length) if sweep else None
 
     def announce(model, run_seed):
         if not quiet:
@@ -637,9 +635,7 @@ def compare(
         sweep_table = comparison.lookback_sweep(
             frame,
             sweep,
-            horizon,
-            held_out_size=test_size,
-            season_length=season_length,
+            sweep_held_out,
             max_epochs=epochs,
             seed=seed,
             on_run=announce,
@@ -659,17 +655,6 @@ def compare(
             ("report", report, lambda path: _write_text(path, report_text)),
         ]
     )
-
-
-def _check_lookback_sweep(frame, lookbacks, horizon, test_size, season_length):
-    """Refuse, before any model is fitted, lookbacks too long for the rows the sweep trains on."""
-    from .comparison import hold_out
-    from .errors import DataError
-
-    try:
-        hold_out(frame, max(lookbacks), horizon, test_size, season_length)
-    except DataError as error:
-        raise DataError(f"--lookbacks {max(lookbacks)}: {error}") from None
 
 
 @cli.command("backtest")

@@ -361,28 +361,30 @@ def format_table(rows, with_spread):
     return "\n".join(lines)
 
 
-def lookback_sweep(
-    frame,
-    lookbacks,
-    horizon,
-    *,
-    held_out_size,
-    season_length=None,
-    max_epochs=None,
-    seed=0,
-    on_run=None,
-    covariates=None,
-):
+def sweep_hold_out(frame, lookbacks, horizon, held_out_size, season_length=None):
+    """The one held-out set that every lookback of a sweep is scored on, placed by the longest lookback.
+
+    Raises
+    ------
+    DataError
+        The series is too short for the longest lookback; the message names it.
+    """
+    try:
+        return hold_out(frame, max(lookbacks), horizon, held_out_size, season_length)
+    except DataError as error:
+        raise DataError(f"--lookbacks {max(lookbacks)}: {error}") from None
+
+
+def lookback_sweep(frame, lookbacks, held_out, *, max_epochs=None, seed=0, on_run=None, covariates=None):
     """A Markdown table of the GRU's and the MLP's MASE and parameter count at each lookback.
 
-    Every lookback is scored on one held-out set, placed by the longest lookback.
-    ``on_run(description, seed)`` is called before each fit; ``covariates`` as `compare` takes them.
+    Every lookback is scored on ``held_out``, from `sweep_hold_out`. ``on_run(description, seed)`` is
+    called before each fit; ``covariates`` as `compare` takes them.
     """
     lines = [
         "| lookback | gru MASE | gru parameters | mlp MASE | mlp parameters |",
         "| ---: | ---: | ---: | ---: | ---: |",
     ]
-    held_out = hold_out(frame, max(lookbacks), horizon, held_out_size, season_length)
     for lookback in lookbacks:
         cells = []
         for model in ("gru", "mlp"):

@@ -257,7 +257,7 @@ def csv_columns(path, encoding=None):
 
 
 def require_columns(path, columns, role, encoding=None):
-    """Refuse the CSV file at ``path`` before reading it if its header lacks one of ``columns``.
+    """The header's column names (as `csv_columns`), refusing a file that lacks one of ``columns`` before reading it.
 
     ``role`` says what those columns are for, as the message tells it: "which
     the model reads", say.
@@ -273,6 +273,7 @@ def require_columns(path, columns, role, encoding=None):
         raise DataError(
             f"{path}: no column {missing[0]!r}, {role}; available columns: {_names(present)}; add it to the file"
         )
+    return present
 
 
 def _open_text(path, encoding):

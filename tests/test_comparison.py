@@ -17,6 +17,7 @@ from forecast.comparison import (
     lookback_sweep,
     markdown_report,
     summarise,
+    sweep_hold_out,
     validation_report,
 )
 from forecast.intervals import SCALE_ROWS
@@ -82,7 +83,7 @@ def test_validation_report_of_a_series_too_short_says_so():
 
 
 def test_lookback_sweep_reports_both_networks_at_each_lookback(airline):
-    table = lookback_sweep(airline, [12, 24], 12, held_out_size=0.2, max_epochs=2)
+    table = lookback_sweep(airline, [12, 24], sweep_hold_out(airline, [12, 24], 12, 0.2), max_epochs=2)
     lines = table.splitlines()
     assert lines[0] == "| lookback | gru MASE | gru parameters | mlp MASE | mlp parameters |"
     assert [line.split("|")[1].strip() for line in lines[2:]] == ["12", "24"]
