@@ -40,10 +40,10 @@ costs nothing beyond the point forecast:
    on ``H`` times more residuals than one step has: this is how short series
    get enough of them. A neural model on 60 quarterly rows keeps a tail of a
    dozen rows, too few for a 95% quantile of one step (19) but 48 at four
-   steps; and a 95% quantile is not the largest of 20 errors. On the bundled
-   series and the validation periods of 20 public series this scored a lower
-   MSIS than quantiles per step at about the same coverage
-   (`benchmarks/README.md`). The half-widths are stored for the levels of
+   steps; and a 95% quantile is not the largest of 20 errors. On the
+   validation and test windows of 20 public series this scored a lower MSIS
+   than quantiles per step for the GRU and the MLP, covering 0.5 to 2 points
+   less (`benchmarks/README.md`). The half-widths are stored for the levels of
    `LEVEL_GRID` (``interval_quantiles_``, shape ``(levels, horizon, C)``, with
    ``interval_levels_``, ``interval_scale_`` and ``interval_count_``, the
    ``m`` residuals ranked), plain arrays in the model file; other levels are
