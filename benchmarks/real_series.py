@@ -33,8 +33,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from forecast import backtest
+from forecast import backtest, metrics
 from forecast.comparison import default_window
+from forecast.intervals import interval_column
 from forecast.registry import MODELS, make_forecaster
 
 # (package, item, column, frequency, first timestamp, lookback or None for the default)
@@ -110,15 +111,14 @@ def interval_scores(results, frame, models, season, levels):
     """Per (model, level): the percentage of actuals inside and M4's MSIS, scaled by the seasonal naive MAE."""
     values = frame.iloc[:, 0].to_numpy()
     actual = results["actual"].to_numpy()
-    scale = np.mean(np.abs(values[season:] - values[:-season]))
     scores = {}
     for name in models:
         for level in levels:
-            lower, upper = (results[f"{name}-{side}-{level:g}"].to_numpy() for side in ("lo", "hi"))
-            misses = np.maximum(lower - actual, 0) + np.maximum(actual - upper, 0)
-            inside = (lower <= actual) & (actual <= upper)
-            msis = np.mean(upper - lower + 2 / (1 - level / 100) * misses) / scale
-            scores[name, level] = (100 * np.mean(inside), msis)
+            lower, upper = (results[interval_column(name, side, level)].to_numpy() for side in ("lo", "hi"))
+            scores[name, level] = (
+                metrics.coverage(actual, lower, upper),
+                metrics.msis(actual, lower, upper, y_train=values, season_length=season, level=level),
+            )
     return scores
 
 
@@ -131,18 +131,7 @@ def interval_table(intervals, labels, levels):
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 
     def per_series(label, level, position):  # (series,): the mean over the label's seeds
-        return np.array(
-            [
-                np.mean(
-                    [
-                        value[position]
-                        for (key, at), value in scores.items()
-                        if key.split("#")[0] == label and at == level
-                    ]
-                )
-                for scores in intervals.values()
-            ]
-        )
+        return np.array([np.mean(_of_label(scores, label, level, position)) for scores in intervals.values()])
 
     for label in labels:
         for level in levels:
@@ -154,6 +143,11 @@ def interval_table(intervals, labels, levels):
                 f"| {label} | {level:g} | {coverage.mean():.1f} | {np.sum(np.abs(coverage - level) <= 5)} | "
                 f"{np.sum(coverage < level - 5)} | {np.sum(coverage > level + 5)} | {geometric_mean(msis):.2f} | {relative:.3f} |"
             )
+
+
+def _of_label(scores, label, level, position):
+    """The scores at ``position`` (0 coverage, 1 MSIS) of every seed of ``label`` at ``level``."""
+    return [value[position] for (key, at), value in scores.items() if key.split("#")[0] == label and at == level]
 
 
 def geometric_mean(values):
