@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test peers clean
+.PHONY: install demo test lint peers clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check forecast tests benchmarks datasets cli.py
+	$(BIN)/ruff format --check forecast tests benchmarks datasets cli.py
 
 # The peer libraries live in their own environment, never as dependencies of forecast.
 .venv-peers/.installed: benchmarks/requirements-peers.txt constraints.txt

@@ -68,7 +68,7 @@ def main():
             score = evaluate(results, frame, season_length=SEASON).iloc[0]
             rows.setdefault(name, []).append((score["mase"], score["mse"], seconds))
             print(f"  {name} (seed {seed}): MASE {score['mase']:.3f}, {seconds:.0f} s", flush=True)
-    print(f"\n| model | MASE | MSE (GW²) | backtest s |\n| --- | ---: | ---: | ---: |")
+    print("\n| model | MASE | MSE (GW²) | backtest s |\n| --- | ---: | ---: | ---: |")
     for name, runs in rows.items():
         mase, mse, seconds = np.array(runs).T
         spread = f" ± {mase.std():.3f}" if len(runs) > 1 else ""

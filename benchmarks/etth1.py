@@ -26,9 +26,9 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from forecast import mae, make_windows, mse, read_csv
-from forecast.comparison import count_parameters
+from forecast.evaluation.comparison import count_parameters
+from forecast.inputs.scaling import Scaling
 from forecast.registry import MODEL_NAMES, NEURAL_MODELS, make_forecaster
-from forecast.scaling import Scaling
 
 DATA = Path(__file__).resolve().parent.parent / "datasets" / "ETTh1.csv"
 TRAIN_ROWS, VALIDATION_ROWS, TEST_ROWS = 8640, 2880, 2880

@@ -29,7 +29,8 @@ import argparse
 import warnings
 
 from forecast import evaluate
-from forecast.comparison import backtest_models, score_table, summarise_scores, timed_backtest
+from forecast.cli.reports import score_table
+from forecast.evaluation.comparison import backtest_models, summarise_scores, timed_backtest
 
 HORIZON, LOOKBACK, SEASON = 18, 36, 12
 MODELS = ("gru", "lstm", "rnn", "mlp", "linear", "naive", "seasonal-naive")

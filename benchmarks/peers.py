@@ -29,7 +29,7 @@ HIDDEN, LAYERS, BATCH = 64, 2, 32
 
 def load(setting):
     from forecast import read_csv
-    from forecast.scaling import Scaling
+    from forecast.inputs.scaling import Scaling
 
     frame = read_csv(DATA)
     if setting == "S":

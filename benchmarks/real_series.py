@@ -4,7 +4,7 @@ The series come from R's ``datasets``, ``forecast`` and ``fpp2`` packages throug
 package (``make peers`` installs it): monthly, quarterly and yearly statistics, daily web and
 electricity series, two random-walk-like stock prices, weekly gasoline supply and a half-hourly
 electricity demand with daily and weekly seasonality. Each gets the window `forecast fit` would
-choose (`forecast.comparison.default_window`: one season ahead from twice that), except the
+choose (`forecast.evaluation.comparison.default_window`: one season ahead from twice that), except the
 half-hourly one, which looks back two weeks to see its weekly season.
 
 Two periods, both rolling-origin backtests of three windows with a refit at each
@@ -33,9 +33,10 @@ import time
 import numpy as np
 import pandas as pd
 
-from forecast import backtest, metrics
-from forecast.comparison import default_window
-from forecast.intervals import interval_column
+from forecast import backtest
+from forecast.evaluation import metrics
+from forecast.evaluation.comparison import default_window
+from forecast.forecasters.intervals import interval_column
 from forecast.registry import MODELS, make_forecaster
 
 # (package, item, column, frequency, first timestamp, lookback or None for the default)

@@ -86,7 +86,7 @@ def measure_training(path, n_windows):
     import torch
 
     from forecast import RNNForecaster, read_csv
-    from forecast.training import TrainingConfig, WindowData, train
+    from forecast.neural.training import TrainingConfig, WindowData, train
 
     frame = read_csv(path, id_col="unique_id", dtype="float32")
     data_mb = frame.to_numpy().nbytes / 2**20

@@ -1,7 +1,7 @@
 """Training and prediction speed of each network, and the training loop's overhead over a bare loop.
 
 For each model, in a fresh process of its own (so that peak memory is its own):
-- our loop: `forecast.training.train`, which gathers each batch of windows by
+- our loop: `forecast.neural.training.train`, which gathers each batch of windows by
   start row from the stored series;
 - the bare loop: the same module, loss, gradient clipping and Adam over
   windows materialised once as one tensor, with nothing else per step:
@@ -33,10 +33,10 @@ def measure(model, epochs, setting):
     import torch
 
     from forecast import read_csv
+    from forecast.inputs.scaling import Scaling
+    from forecast.inputs.windows import chronological_split
+    from forecast.neural.training import TrainingConfig, WindowData, train
     from forecast.registry import make_forecaster
-    from forecast.scaling import Scaling
-    from forecast.training import TrainingConfig, WindowData, train
-    from forecast.windows import chronological_split
 
     torch.manual_seed(0)
     frame = read_csv(DATA).iloc[:TRAIN_ROWS]

@@ -2,7 +2,7 @@
 
 Prints the median time of a training step (forward, backward, Adam) for each
 network and batch beside its forward multiply-adds, the measure the thread
-rule of `forecast.threads` reads. Run it on quiet cores to set
+rule of `forecast.neural.threads` reads. Run it on quiet cores to set
 ``MULTIPLY_ADDS_PER_THREAD`` for a machine: a second thread should pay off
 above the figure and not below it.
 
@@ -15,9 +15,9 @@ import time
 
 import torch
 
-from forecast.models import MLPNet, RecurrentNet
-from forecast.neural import MAX_AUTO_SEGMENT_LENGTH
-from forecast.training import Adam, forward_multiply_adds
+from forecast.neural.fitting import MAX_AUTO_SEGMENT_LENGTH
+from forecast.neural.networks import MLPNet, RecurrentNet
+from forecast.neural.training import Adam, forward_multiply_adds
 
 # name, network, lookback, horizon
 NETWORKS = [

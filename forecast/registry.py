@@ -1,6 +1,6 @@
 """The one list of models: command-line name → class, whether it is neural, and its settings.
 
-The command line, `forecast.comparison` and model files all read it; nothing
+The command line, `forecast.evaluation.comparison` and model files all read it; nothing
 else lists model names. Classes are imported on first use, so the command
 line can offer the names without importing torch.
 """
@@ -44,20 +44,20 @@ class ModelSpec:
 MODELS = {
     spec.name: spec
     for spec in (
-        ModelSpec("rnn", "estimators", "RNNForecaster", neural=True, defaults={"cell": "rnn"}),
-        ModelSpec("lstm", "estimators", "RNNForecaster", neural=True, defaults={"cell": "lstm"}),
-        ModelSpec("gru", "estimators", "RNNForecaster", neural=True, defaults={"cell": "gru"}),
-        ModelSpec("mlp", "estimators", "MLPForecaster", neural=True),
-        ModelSpec("linear", "baselines", "LinearForecaster", neural=False),
-        ModelSpec("naive", "baselines", "NaiveForecaster", neural=False),
-        ModelSpec("seasonal-naive", "baselines", "SeasonalNaiveForecaster", neural=False),
-        ModelSpec("naive2", "baselines", "Naive2Forecaster", neural=False),
+        ModelSpec("rnn", "forecasters.neural", "RNNForecaster", neural=True, defaults={"cell": "rnn"}),
+        ModelSpec("lstm", "forecasters.neural", "RNNForecaster", neural=True, defaults={"cell": "lstm"}),
+        ModelSpec("gru", "forecasters.neural", "RNNForecaster", neural=True, defaults={"cell": "gru"}),
+        ModelSpec("mlp", "forecasters.neural", "MLPForecaster", neural=True),
+        ModelSpec("linear", "forecasters.baselines", "LinearForecaster", neural=False),
+        ModelSpec("naive", "forecasters.baselines", "NaiveForecaster", neural=False),
+        ModelSpec("seasonal-naive", "forecasters.baselines", "SeasonalNaiveForecaster", neural=False),
+        ModelSpec("naive2", "forecasters.baselines", "Naive2Forecaster", neural=False),
     )
 }
 MODEL_NAMES = tuple(MODELS)
 NEURAL_MODELS = tuple(name for name, spec in MODELS.items() if spec.neural)
 # Estimators a model file may hold besides the forecasters above.
-_WINDOW_REGRESSORS = (("regressors", "RNNRegressor"), ("regressors", "MLPRegressor"))
+_WINDOW_REGRESSORS = (("forecasters.regressors", "RNNRegressor"), ("forecasters.regressors", "MLPRegressor"))
 
 
 def make_forecaster(name, **settings):

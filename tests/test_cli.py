@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from forecast.cli import cli
+from forecast.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 AIRLINE = str(ROOT / "datasets" / "airline.csv")
@@ -185,7 +185,7 @@ def test_interrupted_training_leaves_no_model_file(run, tmp_path, monkeypatch):
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("forecast.neural.train", interrupt)
+    monkeypatch.setattr("forecast.neural.fitting.train", interrupt)
     assert_one_error_line(run("fit", AIRLINE, *QUICK), 130, "interrupted")
     assert os.listdir(tmp_path) == []
 
@@ -198,7 +198,7 @@ def test_debug_shows_the_traceback(run):
 
 def test_help_is_instant_and_imports_neither_torch_nor_pandas():
     code = (
-        "import sys\nfrom forecast.cli import cli\n"
+        "import sys\nfrom forecast.cli.main import cli\n"
         "for args in (['--help'], ['fit', '--help'], ['predict', '--help'], ['compare', '--help'],\n"
         "             ['backtest', '--help']):\n"
         "    try:\n        cli.main(args)\n    except SystemExit as done:\n        assert done.code == 0\n"
@@ -279,7 +279,7 @@ def test_integer_dates_that_are_not_years_are_refused(run, tmp_path):
 
 def test_predict_refuses_a_window_regressor_file(run, tmp_path):
     from forecast import MLPRegressor
-    from forecast.io import save
+    from forecast.modelfile.load import save
 
     X = np.random.default_rng(0).normal(size=(40, 6))
     save(MLPRegressor(max_epochs=1).fit(X, X[:, 0]), tmp_path / "regressor.npz")
@@ -385,10 +385,10 @@ def test_backtest_usage_errors(run, tmp_path):
 
 
 def test_backtest_passes_levels_on_and_shows_the_interval_scores_evaluate_gives(run, monkeypatch):
-    import forecast.comparison
-    import forecast.evaluation
+    import forecast.evaluation.comparison
+    import forecast.evaluation.scores
 
-    levels, backtest, evaluate = [], forecast.comparison.backtest, forecast.evaluation.evaluate
+    levels, backtest, evaluate = [], forecast.evaluation.comparison.backtest, forecast.evaluation.scores.evaluate
 
     def backtest_recording_level(*args, level=None, **kwargs):
         levels.append(level)
@@ -397,8 +397,8 @@ def test_backtest_passes_levels_on_and_shows_the_interval_scores_evaluate_gives(
     def evaluate_with_coverage(*args, **kwargs):
         return evaluate(*args, **kwargs).assign(**{"coverage-80": 0.75, "width-80": 42.0})
 
-    monkeypatch.setattr(forecast.comparison, "backtest", backtest_recording_level)
-    monkeypatch.setattr(forecast.evaluation, "evaluate", evaluate_with_coverage)
+    monkeypatch.setattr(forecast.evaluation.comparison, "backtest", backtest_recording_level)
+    monkeypatch.setattr(forecast.evaluation.scores, "evaluate", evaluate_with_coverage)
     result = run("backtest", AIRLINE, "--model", "naive", "--level", "80", "--level", "97.5", "--quiet")
     assert result.exit_code == 0, result.output
     assert levels == [[80, 97.5]]
@@ -564,7 +564,8 @@ def test_compare_with_covariates_scores_the_target_only(run, tmp_path):
 
 def test_compare_level_adds_the_interval_scores_of_the_library_to_table_and_report(run, tmp_path):
     from forecast import read_csv
-    from forecast.comparison import compare, format_table, summarise
+    from forecast.cli.reports import format_table
+    from forecast.evaluation.comparison import compare, summarise
 
     options = "--models linear,seasonal-naive --level 80 --level 95 --report report.md --quiet"
     result = run("compare", AIRLINE, *options.split())

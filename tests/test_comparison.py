@@ -4,24 +4,20 @@ import pytest
 from conftest import DATASETS
 
 from forecast import DataError, LinearForecaster, MLPForecaster, NaiveForecaster, SeasonalNaiveForecaster, read_csv
-from forecast.comparison import (
+from forecast.cli.reports import compare_many_columns, format_table, interval_report, markdown_report, validation_report
+from forecast.evaluation.comparison import (
     Run,
     Score,
     compare,
     compare_many,
-    compare_many_columns,
     default_window,
-    format_table,
     hold_out,
-    interval_report,
     lookback_sweep,
-    markdown_report,
     summarise,
     sweep_hold_out,
-    validation_report,
 )
-from forecast.intervals import SCALE_ROWS
-from forecast.metrics import mase
+from forecast.evaluation.metrics import mase
+from forecast.forecasters.intervals import SCALE_ROWS
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,10 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import QUICK, every_forecaster
 
 import forecast
 from forecast import DataError, LinearForecaster, MLPForecaster, RNNForecaster, backtest, mae
-
-from conftest import QUICK, every_forecaster
 
 
 def driven_frame(n=300, seed=0):
@@ -273,7 +272,7 @@ def test_windows_of_unknown_series_scale_their_covariates_as_the_fitted_series_d
     window = panel.loc["s0"].to_numpy()[-14:][None].copy()  # (1, 14, 2)
     window[:, :, 1] = 0.0  # a price held constant over the window: no spread of its own to scale by
     scaling = model._window_scaling(window)
-    own = forecast.scaling.Scaling.fit(window, axis=1)
+    own = forecast.inputs.scaling.Scaling.fit(window, axis=1)
     np.testing.assert_allclose(scaling.mean[:, 0], own.mean[:, 0])  # the target: the window's own
     np.testing.assert_allclose(scaling.std[:, 0], own.std[:, 0])
     np.testing.assert_allclose(scaling.mean[0, 1], model.scaling_.mean[:, 1].mean())  # the covariate: fitted

@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import DATASETS, QUICK, every_forecaster
 from sklearn.base import clone
 
 from forecast import (
@@ -15,8 +16,6 @@ from forecast import (
     mase,
     read_csv,
 )
-
-from conftest import DATASETS, QUICK, every_forecaster
 
 FORECASTERS = every_forecaster(lookback=6, horizon=3, season_length=4)
 
@@ -172,7 +171,7 @@ def business_hours_frame():
 
 def test_a_model_on_an_observed_calendar_forecasts_on_that_calendar(tmp_path):
     import forecast
-    from forecast.calendar import ObservedCalendar
+    from forecast.reading.calendar import ObservedCalendar
 
     frame = business_hours_frame()
     frame.attrs["calendar"] = ObservedCalendar.infer(frame.index)

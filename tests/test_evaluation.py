@@ -16,7 +16,7 @@ from forecast import (
     mse,
     smape,
 )
-from forecast.metrics import coverage, interval_width, msis
+from forecast.evaluation.metrics import coverage, interval_width, msis
 
 # Naive2, by hand: M4's definitions written out as loops.
 

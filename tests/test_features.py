@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast.calendar import ObservedCalendar
-from forecast.features import calendar_features, calendar_periods
+from forecast.inputs.features import calendar_features, calendar_periods
+from forecast.reading.calendar import ObservedCalendar
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,9 @@ import stat
 
 import pytest
 
-from forecast import files
 from forecast.errors import OutputPathError
-from forecast.files import atomic_write, check_output_folder, check_output_paths, is_stream, staged_outputs
+from forecast.modelfile import outputs
+from forecast.modelfile.outputs import atomic_write, check_output_folder, check_output_paths, is_stream, staged_outputs
 
 
 @pytest.fixture
@@ -242,6 +242,6 @@ def test_output_folders_are_checked(tmp_path, monkeypatch):
         check_output_folder(tmp_path / "missing" / "out.csv")
     with pytest.raises(OutputPathError, match="is a file, not a folder"):
         check_output_folder(tmp_path / "data.csv" / "out.csv")
-    monkeypatch.setattr(files.os, "access", lambda path, mode: False)  # root may write anywhere
+    monkeypatch.setattr(outputs.os, "access", lambda path, mode: False)  # root may write anywhere
     with pytest.raises(OutputPathError, match="is not writable; choose another folder or change its permissions"):
         check_output_folder(tmp_path / "out.csv")

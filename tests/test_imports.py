@@ -8,31 +8,60 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "forecast"
 
 
-def imported_modules(path):
-    """The forecast modules that ``path`` imports anywhere in its code, by module name."""
+def module_name(path):
+    """``forecast/reading/dates.py`` -> ``reading.dates``; a package's ``__init__.py`` -> the package."""
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(path, modules):
+    """The forecast modules that ``path`` imports anywhere in its code, by module name (``inputs.windows``)."""
+    here = module_name(path).split(".")
+    package = here if path.stem == "__init__" else here[:-1]
     names = set()
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                names.add(node.module.split(".")[0])
-            else:  # from . import metrics
-                names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("forecast."):
-            names.add(node.module.split(".")[1])
-        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "import_module":
-            pass  # the registry's and the package's lazy lookups by name: checked below
-    return names
+        if not isinstance(node, ast.ImportFrom):
+            continue  # the registry's and the package's lazy lookups by name are checked below
+        if node.level:
+            base = package[: len(package) - node.level + 1]
+        elif (node.module or "").startswith("forecast."):
+            base = []
+        else:
+            continue
+        module = [*base, *((node.module or "").removeprefix("forecast").strip(".").split(".") if node.module else [])]
+        module = [part for part in module if part]
+        dotted = ".".join(module)
+        if dotted in modules:
+            names.add(dotted)
+        # from ..evaluation import metrics: the names may be modules themselves
+        names.update(f"{dotted}.{alias.name}".strip(".") for alias in node.names)
+    return names & set(modules)
 
 
 def import_graph():
-    modules = {path.stem: path for path in PACKAGE.glob("*.py") if path.stem not in ("__init__", "__main__")}
-    return {name: imported_modules(path) & set(modules) for name, path in modules.items()}
+    paths = {module_name(path): path for path in PACKAGE.rglob("*.py") if path.stem != "__main__"}
+    paths.pop("", None)  # forecast/__init__.py: its names are imported lazily
+    return {name: imported_modules(path, paths) - {name} for name, path in paths.items()}
+
+
+def test_the_import_graph_walks_every_subpackage():
+    graph = import_graph()
+    assert {
+        "reading.csvfile",
+        "inputs.windows",
+        "neural.training",
+        "forecasters.base",
+        "evaluation.backtesting",
+        "modelfile.fileformat",
+        "cli.main",
+    } <= set(graph)
+    assert "inputs.windows" in graph["forecasters.base"]
 
 
 def test_the_import_graph_has_no_cycle():
     graph = import_graph()
     # The registry imports the estimator modules by name when a class is first asked for.
-    from forecast.registry import MODELS, _WINDOW_REGRESSORS
+    from forecast.registry import _WINDOW_REGRESSORS, MODELS
 
     graph["registry"] |= {spec.module for spec in MODELS.values()} | {module for module, _ in _WINDOW_REGRESSORS}
     visiting, done = [], set()
@@ -53,7 +82,7 @@ def test_the_import_graph_has_no_cycle():
 
 def test_light_modules_import_neither_torch_nor_scikit_learn():
     code = (
-        "import sys, forecast.errors, forecast.registry, forecast.params, forecast.scaling, forecast.cli; "
+        "import sys, forecast.errors, forecast.registry, forecast.params, forecast.inputs.scaling, forecast.cli.main; "
         "print(sorted(m for m in ('torch', 'sklearn', 'scipy', 'pandas') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

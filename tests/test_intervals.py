@@ -19,9 +19,9 @@ from forecast import (
     make_windows,
     read_csv,
 )
-from forecast.cli import cli
-from forecast.intervals import conformal_quantiles, half_widths, noise_level
-from forecast.metrics import coverage
+from forecast.cli.main import cli
+from forecast.evaluation.metrics import coverage
+from forecast.forecasters.intervals import conformal_quantiles, half_widths, noise_level
 
 AIRLINE = read_csv(DATASETS / "airline.csv")  # 144 monthly rows, column "passengers"
 BOUNDS = ["passengers-lo-80", "passengers-hi-80", "passengers-lo-95", "passengers-hi-95"]

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import DATASETS, QUICK, every_forecaster
 
 import forecast
 from forecast import (
@@ -13,9 +14,7 @@ from forecast import (
     make_windows,
     read_csv,
 )
-from forecast.io import save
-
-from conftest import DATASETS, QUICK, every_forecaster
+from forecast.modelfile.load import save
 
 FORECASTERS = every_forecaster(lookback=24, horizon=12)
 

@@ -3,6 +3,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import QUICK, every_forecaster
 
 import forecast
 from forecast import (
@@ -14,8 +15,6 @@ from forecast import (
     backtest,
     read_csv,
 )
-
-from conftest import QUICK, every_forecaster
 
 FORECASTERS = every_forecaster(lookback=8, horizon=3, season_length=7)
 

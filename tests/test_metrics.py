@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from forecast import DataError, ParameterError, mae, mase, mse, rmse, smape
-from forecast.metrics import coverage, interval_score, interval_width, msis
+from forecast.evaluation.metrics import coverage, interval_score, interval_width, msis
 
 
 def test_error_metrics_on_known_values():

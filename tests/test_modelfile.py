@@ -4,12 +4,11 @@ import zipfile
 
 import numpy as np
 import pytest
+from conftest import DATASETS, QUICK
 
 import forecast
 from forecast import LinearForecaster, MLPForecaster, ModelFileError, RNNForecaster, read_csv
-from forecast.modelfile import VERSION
-
-from conftest import DATASETS, QUICK
+from forecast.modelfile.fileformat import VERSION
 
 
 @pytest.fixture(scope="module")
@@ -109,12 +108,12 @@ def test_a_member_that_would_inflate_beyond_the_file_is_never_read(mlp_file, tmp
 
 
 def test_memory_errors_while_loading_are_corrupt_file_errors(mlp_file, monkeypatch):
-    from forecast import modelfile
+    from forecast.modelfile import fileformat
 
     def exhausted(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(modelfile._Members, "array", exhausted)
+    monkeypatch.setattr(fileformat._Members, "array", exhausted)
     with pytest.raises(ModelFileError, match="too large to load"):
         forecast.load(mlp_file)
 

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from forecast.models import InstanceNorm, MLPNet, RecurrentNet, count_parameters
+from forecast.neural.networks import InstanceNorm, MLPNet, RecurrentNet, count_parameters
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])

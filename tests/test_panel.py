@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from forecast import DataError, from_long
-from forecast.panel import as_panel, is_flat_long
+from forecast.reading.panel import as_panel, is_flat_long
 
 
 def flat_frame():

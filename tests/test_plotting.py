@@ -5,7 +5,7 @@ import pandas as pd
 from conftest import DATASETS
 
 from forecast import LinearForecaster, NaiveForecaster, backtest, read_csv
-from forecast.plotting import plot_backtest
+from forecast.cli.plots import plot_backtest
 
 
 def png_size(path):

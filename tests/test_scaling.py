@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from forecast import DataError
-from forecast.scaling import Scaling
+from forecast.inputs.scaling import Scaling
 
 
 def test_fit_guards_constant_channels():

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from forecast import RNNForecaster, threads
-from forecast.threads import MULTIPLY_ADDS_PER_THREAD, available_cores, threads_for, torch_threads
+from forecast import RNNForecaster
+from forecast.neural import threads
+from forecast.neural.threads import MULTIPLY_ADDS_PER_THREAD, available_cores, threads_for, torch_threads
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from forecast import RNNForecaster, TrainingError
-from forecast.models import MLPNet
-from forecast.training import TrainingConfig, WindowData, train
+from forecast.neural.networks import MLPNet
+from forecast.neural.training import TrainingConfig, WindowData, train
 
 
 def _sine_data(n_rows=200, lookback=8, horizon=4):
@@ -25,7 +25,7 @@ def test_history_has_one_dict_per_epoch_and_the_callback_sees_each():
 
 
 def test_early_stopping_restores_the_best_weights():
-    from forecast.training import evaluate
+    from forecast.neural.training import loss_on_windows
 
     torch.manual_seed(0)
     net = MLPNet(1, 8, 4, hidden_size=16)
@@ -34,21 +34,21 @@ def test_early_stopping_restores_the_best_weights():
     assert len(history) < 200
     best = min(record["validation_loss"] for record in history)
     assert best < history[-1]["validation_loss"]
-    assert evaluate(net, data, data.validation_starts, 64) == pytest.approx(best, rel=1e-5)
+    assert loss_on_windows(net, data, data.validation_starts, 64) == pytest.approx(best, rel=1e-5)
 
 
 def test_training_that_never_beats_the_starting_network_keeps_it():
-    from forecast.training import evaluate
+    from forecast.neural.training import loss_on_windows
 
     torch.manual_seed(0)
     net = MLPNet(1, 8, 4, hidden_size=16)
     data = _sine_data()
-    start = evaluate(net, data, data.validation_starts, 64)
+    start = loss_on_windows(net, data, data.validation_starts, 64)
     # A learning rate this large makes every epoch worse than the random start.
     history = train(net, data, TrainingConfig(max_epochs=200, patience=3, learning_rate=0.5, lr_schedule=None))
     assert min(record["validation_loss"] for record in history) > start
     assert len(history) == 3
-    assert evaluate(net, data, data.validation_starts, 64) == pytest.approx(start, rel=1e-5)
+    assert loss_on_windows(net, data, data.validation_starts, 64) == pytest.approx(start, rel=1e-5)
 
 
 def test_diverging_loss_is_reported():
@@ -61,9 +61,14 @@ def test_diverging_loss_is_reported():
 
 def test_random_state_makes_fits_bit_identical():
     y = np.sin(np.arange(150) / 3) + np.arange(150) / 50
-    make = lambda: RNNForecaster(lookback=12, horizon=3, max_epochs=5, dropout=0.2, random_state=7)
+
+    def make():
+        return RNNForecaster(lookback=12, horizon=3, max_epochs=5, dropout=0.2, random_state=7)
+
+    def without_times(history):
+        return [{k: v for k, v in record.items() if k != "seconds"} for record in history]
+
     first, second = make().fit(y), make().fit(y)
-    without_times = lambda history: [{k: v for k, v in record.items() if k != "seconds"} for record in history]
     assert without_times(first.history_) == without_times(second.history_)
     for a, b in zip(first.module_.state_dict().values(), second.module_.state_dict().values()):
         assert torch.equal(a, b)
@@ -82,7 +87,7 @@ def test_fitting_leaves_the_global_torch_rng_alone():
 
 
 def test_early_stopping_scores_an_evenly_spaced_sample_of_many_validation_windows():
-    from forecast.training import evaluate
+    from forecast.neural.training import loss_on_windows
 
     torch.manual_seed(0)
     net = MLPNet(1, 8, 4, hidden_size=16)
@@ -90,5 +95,5 @@ def test_early_stopping_scores_an_evenly_spaced_sample_of_many_validation_window
     history = train(net, data, TrainingConfig(max_epochs=3, validation_windows=4))
     best = min(record["validation_loss"] for record in history)
     sample = data.validation_starts[[0, 9, 19, 29]]  # window i * 39 // 4
-    assert evaluate(net, data, sample, 64) == pytest.approx(best, rel=1e-5)
-    assert evaluate(net, data, data.validation_starts, 64) != pytest.approx(best, rel=1e-3)
+    assert loss_on_windows(net, data, sample, 64) == pytest.approx(best, rel=1e-5)
+    assert loss_on_windows(net, data, data.validation_starts, 64) != pytest.approx(best, rel=1e-3)

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from test_outputs import assert_refused
 
 from forecast import DataError, LinearForecaster, ModelFileError, NaiveForecaster, load, make_windows, read_csv
-from forecast.cli import cli
-from forecast.metrics import mase
+from forecast.cli.main import cli
+from forecast.evaluation.metrics import mase
 
 
 def csv(header, rows, newline="\n"):
@@ -590,7 +590,7 @@ def test_files_are_read_with_exactly_their_values_and_dates(
     tmp_path, monkeypatch, engine, content, options, columns, values, index, freq
 ):
     if engine == "pyarrow":  # the parser of large files
-        monkeypatch.setattr("forecast.data._LARGE_FILE_BYTES", 0)
+        monkeypatch.setattr("forecast.reading.csvfile._LARGE_FILE_BYTES", 0)
     path = tmp_path / "data.csv"
     path.write_text(content, encoding="utf-8")
     frame = read_csv(path, **options)
@@ -1388,7 +1388,7 @@ def test_an_unreadable_file_is_refused_in_one_line(tmp_path, monkeypatch):
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "data.csv").write_text(PLAIN)
-    monkeypatch.setattr("forecast.textfile.open", refusing_open, raising=False)
+    monkeypatch.setattr("forecast.reading.textfile.open", refusing_open, raising=False)
     assert_refused(CliRunner().invoke(cli, FIT), 1, "data.csv: cannot read the file (Permission denied)")
     assert sorted(os.listdir(tmp_path)) == ["data.csv"]
 

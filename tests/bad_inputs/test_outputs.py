@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from conftest import DATASETS
 
 from forecast import NaiveForecaster, read_csv
-from forecast.cli import cli
+from forecast.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -167,7 +167,7 @@ def test_a_failing_plot_leaves_the_old_csv_alone(folder, monkeypatch):
 
     (folder / "out.csv").write_text("old forecast\n")
     before = snapshot(folder)
-    monkeypatch.setattr("forecast.plotting.plot_forecast", fail)
+    monkeypatch.setattr("forecast.cli.plots.plot_forecast", fail)
     result = run("predict", "--model", "model.npz", "-o", "out.csv", "--plot", "out.png")
     assert_refused(result, 1, "the figure could not be drawn")
     assert snapshot(folder) == before
@@ -179,7 +179,7 @@ def test_a_failing_report_leaves_the_old_plot_alone(folder, monkeypatch):
 
     (folder / "report.png").write_bytes(b"old figure")
     before = snapshot(folder)
-    monkeypatch.setattr("forecast.comparison.markdown_report", full_disk)
+    monkeypatch.setattr("forecast.cli.reports.markdown_report", full_disk)
     result = run("compare", "data.csv", "--models", "naive,linear", "--report", "report.md", "--quiet")
     assert_refused(result, 1, "report.md: No space left on device")
     assert snapshot(folder) == before
@@ -203,7 +203,7 @@ def test_a_failing_command_sends_nothing_down_a_pipe(folder, monkeypatch):
     os.mkfifo(folder / "pipe")
     reader = os.open(folder / "pipe", os.O_RDONLY | os.O_NONBLOCK)
     try:
-        monkeypatch.setattr("forecast.plotting.plot_forecast", fail)
+        monkeypatch.setattr("forecast.cli.plots.plot_forecast", fail)
         result = run("predict", "--model", "model.npz", "-o", "pipe", "--plot", "out.png")
         assert_refused(result, 1, "the figure could not be drawn")
         assert os.read(reader, 1000) == b""

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 
-from forecast.io import save
 from forecast import (
     LinearForecaster,
     MLPForecaster,
@@ -20,6 +19,7 @@ from forecast import (
     make_windows,
     read_csv,
 )
+from forecast.modelfile.load import save
 
 HERE = Path(__file__).resolve().parent
 DATASETS = HERE.parent.parent / "datasets"

@@ -1,0 +1,179 @@
+"""Reading the data a command names, and writing what it produces, each file whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+import click
+
+from .options import COVARIATE_OPTIONS
+
+
+def plot_beside_report(plot, report):
+    """The figure's path: --plot, or beside --report with the same name, or None."""
+    if report and not plot:
+        return os.path.splitext(report)[0] + ".png"
+    return plot
+
+
+def relative_plot(plot, report):
+    """The figure's path as the report links it: relative to the report's folder."""
+    return os.path.relpath(plot, os.path.dirname(os.path.abspath(report))) if plot and report else None
+
+
+def write_text(path, text):
+    from ..modelfile.outputs import atomic_write
+
+    with atomic_write(path, "w") as handle:
+        handle.write(text)
+
+
+def write_csv(path, frame):
+    from ..modelfile.outputs import atomic_write
+
+    with atomic_write(path, "w") as handle:
+        frame.to_csv(handle, index=False)
+
+
+def write_outputs(outputs):
+    """Write the outputs given a path together, or none of them, then say where each went.
+
+    ``outputs`` is a list of ``(what, path or None, write)``, ``write(path)`` writing one file.
+    """
+    from ..modelfile.outputs import staged_outputs
+
+    given = [(what, path, write) for what, path, write in outputs if path]
+    with staged_outputs():
+        for _, path, write in given:
+            write(path)
+    for number, (what, path, _) in enumerate(given):
+        click.echo(("\n" if number == 0 else "") + f"{what} saved to {path}")
+
+
+def read_data(data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates):
+    """The data file as a frame, its frequency (or observed calendar), and the window: given, or the default.
+
+    With --target, the frame holds the targets and the covariates' columns; without, every numeric column.
+    """
+    from ..evaluation.comparison import default_window
+    from ..reading.csvfile import read_csv
+    from ..reading.frames import frequency_of
+
+    named = _covariate_columns(covariates)
+    both = [name for name in targets if name in named]
+    if both:
+        raise click.UsageError(
+            f"column {both[0]!r} is named by both --target and {named[both[0]]}; a covariate is an input, "
+            "never forecast: name each column once"
+        )
+    frame = read_csv(
+        data,
+        date_col=date_col,
+        targets=[*targets, *named] if targets else None,
+        freq=freq,
+        fill=fill,
+        id_col=id_col,
+        date_format=date_format,
+        encoding=encoding,
+    )
+    _check_covariates_read(data, frame, named)
+    series_freq = frequency_of(frame)
+    _drop_calendar_without_periods(data, covariates, series_freq)
+    return (frame, series_freq, *default_window(series_freq, lookback, horizon))
+
+
+def _covariate_columns(covariates):
+    """``{column: option}`` of the covariates named on the command line, in the order given; each named once."""
+    named = {}
+    for key, option in COVARIATE_OPTIONS.items():
+        for name in covariates[key]:
+            if name in named:
+                raise click.UsageError(
+                    f"column {name!r} is named twice, by {named[name]} and {option}; name each covariate once"
+                )
+            named[name] = option
+    return named
+
+
+def _check_covariates_read(data, frame, named):
+    """Refuse a covariate that is not a numeric column of the file (read without --target)."""
+    from ..errors import DataError
+
+    missing = [name for name in named if name not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{data}: {named[missing[0]]} {missing[0]!r} is not a numeric column of the file; the numeric "
+            f"columns are {', '.join(map(repr, frame.columns))}: name one of them"
+        )
+
+
+def _drop_calendar_without_periods(data, covariates, freq):
+    """Warn that --calendar adds nothing to yearly or irregular rows, and leave it out of the models and summary."""
+    from ..inputs.features import calendar_periods
+
+    if covariates["calendar"] and not calendar_periods(freq):
+        warnings.warn(
+            f"{data}: --calendar adds no feature at frequency {freq or 'irregular'}, whose steps are too long for "
+            "any calendar period (hour of day, day of week, day or month of year); leave --calendar out"
+        )
+        covariates["calendar"] = None
+
+
+def data_summary(path, frame, freq, lookback, horizon, model_name, covariates):
+    n_series = frame.index.get_level_values(0).nunique() if frame.index.nlevels == 2 else None
+    series = f"{n_series} series, " if n_series else ""
+    model = f", model {model_name}" if model_name else ""
+    return (
+        f"{path}: {series}{len(frame)} rows × {frame.shape[1]} column(s) ({', '.join(map(str, frame.columns))}), "
+        f"frequency {freq or 'irregular'}; lookback {lookback}, horizon {horizon}{model}"
+        f"{_covariates_summary(covariates)}"
+    )
+
+
+def _covariates_summary(covariates):
+    """``"; future-known inputs: price; calendar features"``, or nothing for a model without covariates."""
+    parts = [
+        f"{kind} inputs: {', '.join(map(str, covariates[key]))}"
+        for kind, key in (("past", "past_covariates"), ("future-known", "future_covariates"))
+        if covariates[key]
+    ]
+    if covariates["calendar"]:
+        parts.append("calendar features")
+    return "".join(f"; {part}" for part in parts)
+
+
+class EpochPrinter:
+    """Progress of a training run on stderr: a bar on a terminal, else one line per epoch."""
+
+    def __init__(self, max_epochs, quiet):
+        self.max_epochs, self.quiet = max_epochs, quiet
+        self.bar = None
+
+    def __enter__(self):
+        if not self.quiet and sys.stderr.isatty():
+            self.bar = click.progressbar(
+                length=self.max_epochs,
+                label="training",
+                file=sys.stderr,
+                show_pos=True,
+                show_eta=False,
+                item_show_func=lambda text: text,
+            )
+            self.bar.__enter__()
+        return self
+
+    def __call__(self, record):
+        validation = record["validation_loss"]
+        text = f"epoch {record['epoch']}  train {record['train_loss']:.4f}" + (
+            f"  validation {validation:.4f}" if validation is not None else ""
+        )
+        if self.bar is not None:
+            self.bar.update(1, text)
+        elif not self.quiet:
+            click.echo(text, err=True)
+
+    def __exit__(self, *exc_info):
+        if self.bar is not None:
+            self.bar.__exit__(*exc_info)

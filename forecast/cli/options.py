@@ -1,0 +1,220 @@
+"""The options the commands share: how to read the data, the windows, covariates, seeds, figures."""
+
+from __future__ import annotations
+
+import functools
+
+import click
+
+from ..registry import MODEL_NAMES
+
+DEFAULT_MODEL_PATH = "forecast-model.npz"
+
+
+FILL_CHOICES = ("interpolate", "ffill")
+
+
+def output_path(ctx, param, value):
+    """Check, before any work, an output's format (by extension) and that its folder takes files."""
+    from ..errors import OutputPathError
+    from ..modelfile.outputs import check_output_folder
+
+    if value is None:
+        return value
+    try:
+        if param.name == "plot":
+            from .plots import figure_format
+
+            figure_format(value)
+        elif param.name == "report" and not value.lower().endswith(".md"):
+            raise OutputPathError(f"{value!r} does not end in .md; the report is Markdown, give it a .md path")
+        check_output_folder(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
+def _with_options(command, options):
+    """``command`` with the click ``options``, listed by --help in the order given."""
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def data_options(command):
+    """Options that say how to read the CSV, shared by fit and compare."""
+    options = [
+        click.option("--date-col", help="The date column (default: detected by name or by its values)."),
+        click.option(
+            "--target",
+            "targets",
+            multiple=True,
+            help="A column to forecast; repeat for several (default: every numeric column).",
+        ),
+        click.option(
+            "--freq",
+            help="Pandas frequency of the rows, such as h, D, B or MS (default: inferred), or 'observed' for rows "
+            "that are consecutive steps on a weekly calendar of their own (business hours, say).",
+        ),
+        click.option(
+            "--fill",
+            type=click.Choice(FILL_CHOICES),
+            help="Fill missing values and timestamps instead of refusing them.",
+        ),
+        click.option("--date-format", help="strftime format of every date, such as %d/%m/%Y (default: detected)."),
+        click.option("--encoding", help="Text encoding of the file, such as latin-1 (default: detected)."),
+    ]
+    return _with_options(command, options)
+
+
+# The forecasters' covariate keywords and the options that set them.
+COVARIATE_OPTIONS = {"past_covariates": "--past-covariate", "future_covariates": "--future-covariate"}
+
+
+def covariate_options(command):
+    """--future-covariate, --past-covariate and --calendar, shared by fit, compare and backtest.
+
+    The command receives them as one ``covariates`` dict of the forecasters'
+    keywords ``past_covariates``, ``future_covariates`` and ``calendar``.
+    """
+
+    @functools.wraps(command)
+    def with_covariates(*args, past_covariates, future_covariates, calendar, **kwargs):
+        covariates = {
+            "past_covariates": list(past_covariates),
+            "future_covariates": list(future_covariates),
+            "calendar": "auto" if calendar else None,
+        }
+        return command(*args, covariates=covariates, **kwargs)
+
+    options = [
+        click.option(
+            "--future-covariate",
+            "future_covariates",
+            multiple=True,
+            metavar="COL",
+            help="A column known ahead for the forecast rows too (a planned price, a holiday flag, a weather "
+            "forecast): read as an input, never forecast; repeat for several. A model fitted with it predicts "
+            "from --future FUTURE.csv.",
+        ),
+        click.option(
+            "--past-covariate",
+            "past_covariates",
+            multiple=True,
+            metavar="COL",
+            help="A column known up to the forecast origin only: read as an input, never forecast; repeat for several.",
+        ),
+        click.option(
+            "--calendar",
+            is_flag=True,
+            help="Add calendar features of the data's frequency (hour of day, day of week, day or month of year) "
+            "as inputs known ahead, each where the data spans that period twice.",
+        ),
+    ]
+    return _with_options(with_covariates, options)
+
+
+def window_options(command):
+    """--lookback, --horizon and --season-length, shared by fit and compare."""
+    options = [
+        click.option(
+            "--lookback", type=click.IntRange(min=1), help="Past steps each forecast sees (default: twice the horizon)."
+        ),
+        click.option(
+            "--horizon",
+            type=click.IntRange(min=1),
+            help="Steps to forecast (default: one season, e.g. 12 for monthly or 24 for hourly data; else 5).",
+        ),
+        click.option(
+            "--season-length",
+            type=click.IntRange(min=1),
+            help="Steps per season for seasonal naive and MASE (default: from the frequency).",
+        ),
+    ]
+    return _with_options(command, options)
+
+
+id_col_option = click.option(
+    "--id-col",
+    help="Long format: the column naming each series (e.g. unique_id); one global model is trained on all of them.",
+)
+
+
+epochs_option = click.option(
+    "--epochs", type=click.IntRange(min=1), help="Most training epochs of the neural models (default: 100)."
+)
+
+
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+
+
+level_option = click.option(
+    "--level",
+    "levels",
+    multiple=True,
+    type=click.FloatRange(0, 100, min_open=True, max_open=True),
+    help="Also forecast a P% prediction interval and score its coverage; repeat for several (--level 80 --level 95).",
+)
+
+
+def seed_options(command):
+    """--seed and --seeds, shared by compare and backtest."""
+    options = [
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="First random seed."),
+        click.option(
+            "--seeds",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Repeat each neural model over this many seeds and report mean ± std.",
+        ),
+    ]
+    return _with_options(command, options)
+
+
+def figure_options(plot_help):
+    """--plot (with ``plot_help``) and --report, shared by compare and backtest."""
+
+    def decorate(command):
+        options = [
+            click.option(
+                "--plot", type=click.Path(dir_okay=False), callback=output_path, help=f"{plot_help} (PNG, SVG or PDF)."
+            ),
+            click.option(
+                "--report",
+                type=click.Path(dir_okay=False),
+                callback=output_path,
+                help="Write the tables and the plot (beside the report unless --plot says where) as Markdown.",
+            ),
+        ]
+        return _with_options(command, options)
+
+    return decorate
+
+
+def level_values(levels):
+    """The --level values as the library names them: whole numbers as int (80, not 80.0); None when absent."""
+    return [int(level) if float(level).is_integer() else level for level in levels] or None
+
+
+def model_list(text):
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in MODEL_NAMES]
+    if unknown or not names:
+        raise click.BadParameter(
+            f"unknown model(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(MODEL_NAMES)}",
+            param_hint="--models",
+        )
+    return names
+
+
+def int_list(text, option):
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not a comma-separated list of whole numbers", param_hint=option
+        ) from None
+    if not values or min(values) < 1:
+        raise click.BadParameter("give whole numbers >= 1, such as 5,10,20", param_hint=option)
+    return values

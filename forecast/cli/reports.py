@@ -1,0 +1,176 @@
+"""What the command line prints and writes beside its results: tables, one-line reports, Markdown reports.
+
+Text only, built from the scores `forecast.evaluation.comparison` and
+`forecast.evaluate` compute, so it can be tested without the shell.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import numpy as np
+
+from ..errors import DataError
+from ..evaluation.comparison import hold_out
+from ..forecasters.intervals import highest_level_shown
+
+
+def format_table(rows, with_spread):
+    """`summarise`'s rows as a Markdown table; ``with_spread`` adds ``± std`` over seeds.
+
+    Interval scores (``coverage-80``, ...) follow MASE / seasonal naive, headed by their names, with four
+    significant digits as in `score_table`.
+    """
+
+    def cell(row, metric, digits=None):
+        digits = _significant_decimals(row[metric]) if digits is None else digits
+        spread = f" ± {row[metric + '_std']:.{digits}f}" if with_spread and row["runs"] > 1 else ""
+        return f"{row[metric]:.{digits}f}{spread}"
+
+    intervals = interval_columns(rows[0])
+    headers = ["model", "MSE", "MAE", "MASE", "MASE / seasonal naive", *intervals, "parameters", "fit s"]
+    lines = ["| " + " | ".join(headers) + " |", "| --- |" + " ---: |" * (len(headers) - 1)]
+    for row in rows:
+        relative = "" if row["relative_mase"] is None else f"{row['relative_mase']:.2f}"
+        scores = [cell(row, "mse", 4), cell(row, "mae", 4), cell(row, "mase", 3), relative]
+        scores += [cell(row, name) for name in intervals]
+        cells = [row["model"], *scores, f"{row['parameters']:,}", f"{row['fit_seconds']:.2f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def interval_report(estimator):
+    """One line on the prediction intervals a fitted forecaster calibrated: on how many errors, up to which level."""
+    count = getattr(estimator, "interval_count_", 0)
+    if count == 0:
+        return f"prediction intervals: none, no rows were kept out of sample ({estimator._calibration_hint})"
+    most = highest_level_shown(count)
+    return f"prediction intervals: calibrated on {count} out-of-sample errors; predict --level up to {most:g}"
+
+
+def validation_report(estimator, frame, *, lookback, neural, season_length=None):
+    """One line of metrics on the validation tail a fitted forecaster held out (or would have).
+
+    A neural model is scored as fitted, on the tail it stopped early on; a
+    baseline is refitted without that tail first. For many series, the best
+    validation MSE of training is reported instead.
+    """
+    from sklearn.base import clone
+
+    if estimator.series_ids_ is not None:
+        if not neural:
+            return f"{len(estimator.series_ids_)} series"
+        best = min(
+            record["validation_loss"] if record["validation_loss"] is not None else record["train_loss"]
+            for record in estimator.history_
+        )
+        return (
+            f"{len(estimator.series_ids_)} series; best validation MSE {best:.4f} "
+            f"(each series standardised, on the last {estimator.validation_fraction:.0%} of its rows)"
+        )
+    fraction = float(getattr(estimator, "validation_fraction", 0.2))
+    try:
+        validation = hold_out(frame, lookback, estimator.horizon, fraction, season_length)
+        scored = estimator if neural else clone(estimator).fit(frame.iloc[: validation.train_rows])
+        score, _ = validation.score_model(scored)
+    except DataError as error:
+        return f"validation: not scored ({error})"
+    return (
+        f"validation ({score.n_windows} windows in the last {len(frame) - validation.train_rows} rows): "
+        f"MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  MASE {score.mase:.3f}"
+    )
+
+
+def markdown_report(data_name, frame, held_out, table, sweep_table="", plot_path=None):
+    """The text of ``compare``'s Markdown report; ``plot_path`` relative to the report's folder."""
+    sections = [
+        f"# forecast compare: {os.path.basename(str(data_name))}\n",
+        (
+            f"{len(frame)} rows × {frame.shape[1]} column(s); the last {len(frame) - held_out.train_rows} rows "
+            f"held out ({len(held_out.target_starts)} windows of {held_out.horizon} steps). MSE and MAE on the "
+            f"series standardised with the training rows; MASE against the in-sample seasonal naive forecast "
+            f"(season {held_out.season_length}).\n"
+        ),
+        table + "\n",
+    ]
+    if sweep_table:
+        sections += ["## Lookback sweep\n", sweep_table + "\n"]
+    if plot_path:
+        sections += ["## Forecasts and training curves\n", f"![forecasts against actuals]({plot_path})\n"]
+    return "\n".join(sections)
+
+
+def _significant_decimals(value, digits=4):
+    """Decimals that show ``value`` with ``digits`` significant digits (none for large numbers)."""
+    magnitude = int(np.floor(np.log10(abs(value)))) if value else 0
+    return max(digits - 1 - magnitude, 0)
+
+
+# How the score tables show a score: header, decimals (None: four significant digits), and a factor.
+SCORE_CELLS = {
+    "mse": ("MSE", None, 1),
+    "mae": ("MAE", None, 1),
+    "mase": ("MASE", 3, 1),
+    "mase_median": ("median MASE", 3, 1),
+    "smape": ("sMAPE %", 2, 1),
+    "relative_mase": ("MASE / seasonal naive", 2, 1),
+    "wins": ("wins vs seasonal naive %", 0, 100),
+    "owa": ("OWA", 3, 1),
+    "fit_seconds": ("fit s", 2, 1),
+}
+
+
+# Interval scores `forecast.evaluate` adds per level, such as "coverage-80".
+INTERVAL_SCORE = re.compile(r"(coverage|width|msis)-\d+(\.\d+)?")
+
+
+def interval_columns(row):
+    """The interval scores (``coverage-80``, ``width-80``, ``msis-80``, ...) a summary row holds, in its order."""
+    return [name for name in row if INTERVAL_SCORE.fullmatch(name)]
+
+
+def backtest_columns(rows):
+    """The scores a backtest table shows: OWA for several series, every interval score the rows hold, fit seconds."""
+    columns = ["mse", "mae", "mase", "mase_median", "smape", "relative_mase", "wins"]
+    if rows[0]["n_series"] > 1:
+        columns.append("owa")
+    columns += interval_columns(rows[0])
+    return columns + ["fit_seconds"] if "fit_seconds" in rows[0] else columns
+
+
+def compare_many_columns(rows):
+    """The scores `compare_many`'s table shows: those of `compare`'s table, every interval score, fit seconds."""
+    return ["mse", "mae", "mase", "relative_mase", *interval_columns(rows[0]), "fit_seconds"]
+
+
+def score_table(rows, columns):
+    """`summarise_scores`' rows as a Markdown table of the given scores; ``± std`` where a model ran several times.
+
+    A score missing from `SCORE_CELLS` (an interval score such as ``coverage-80``) is headed by its own name.
+    """
+
+    def cell(row, name):
+        _, decimals, factor = SCORE_CELLS.get(name, (name, None, 1))
+        value = row[name] * factor
+        if np.isnan(value):
+            return ""
+        decimals = _significant_decimals(value) if decimals is None else decimals
+        spread = f" ± {row[name + '_std'] * factor:,.{decimals}f}" if row["runs"] > 1 and f"{name}_std" in row else ""
+        return f"{value:,.{decimals}f}{spread}"
+
+    headers = [SCORE_CELLS.get(name, (name,))[0] for name in columns]
+    lines = ["| model | " + " | ".join(headers) + " |", "| --- |" + " ---: |" * len(columns)]
+    lines += [f"| {row['model']} | " + " | ".join(cell(row, name) for name in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def scores_report(title, description, table, plot_path=None):
+    """A Markdown report of a score table: a title, what was scored, the table and the figure (relative path)."""
+    sections = [f"# {title}\n", description + "\n", table + "\n"]
+    if plot_path:
+        sections += [
+            "## Error by horizon step and forecasts\n",
+            f"![error by horizon step and forecasts]({plot_path})\n",
+        ]
+    return "\n".join(sections)

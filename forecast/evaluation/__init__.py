@@ -1,0 +1,1 @@
+"""Evaluation: metrics, rolling-origin backtests, their scores, and comparisons of models."""

@@ -1,0 +1,575 @@
+"""What every series-level forecaster shares: input checks, stored context, scaling, future timestamps.
+
+A forecaster fits on a list of series, each a ``(T_i, C)`` float array: one
+for a plain frame, one per id for a long-format frame indexed by
+``(id, timestamp)`` (one global model across all series). A subclass declares
+its ``_parameter_rules``, says how many past rows a forecast needs
+(``_context_rows``), fits (``_fit_series``, which may replace the identity
+``scaling_`` by per-series statistics of its training rows) and maps windows
+to forecasts given each window's scaling (``_forecast``). Frames, ids,
+indexes, timestamps and the check that forecasts are finite are handled here,
+and so are prediction intervals: each fit calibrates them on the residuals of
+the model that ``_calibration_model`` gives (see `forecast.forecasters.intervals`).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
+
+from ..errors import DataError
+from ..inputs.covariates import InputLayout
+from ..inputs.features import calendar_grid, calendar_periods
+from ..inputs.scaling import Scaling
+from ..inputs.windows import float_array
+from ..params import check_parameters
+from ..reading.calendar import ObservedCalendar
+from ..reading.frames import (
+    as_frame,
+    check_timestamps,
+    frequency_of,
+    future_index,
+    same_frequency,
+    split_series,
+    time_span,
+)
+from .intervals import (
+    LEVEL_GRID,
+    calibration_rows,
+    calibration_scores,
+    check_levels,
+    conformal_quantiles,
+    half_widths,
+    noise_level,
+    with_bounds,
+)
+
+
+class BaseForecaster(BaseEstimator):
+    """Base of the series-level forecasters (scikit-learn style; see the README)."""
+
+    _reads_covariates = True  # False: the covariates are set apart from the targets but not read
+
+    def fit(self, y):
+        """Fit on one series, or on many series with one global model.
+
+        Parameters
+        ----------
+        y : DataFrame, Series or array-like of shape (T,) or (T, C)
+            A frame as `forecast.read_csv` returns (a `DatetimeIndex`, one float
+            column per channel), a Series, or an array. A frame indexed by an
+            ``(id, timestamp)`` MultiIndex holds many series: each is scaled on
+            its own, and series too short for one training window are skipped
+            with a warning that names them.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ParameterError
+            A hyper-parameter is out of range (checked before anything else).
+        DataError
+            The data cannot be used; the message says why and how to fix it.
+        """
+        return self._fit_checked(y)
+
+    def _fit_checked(self, y, **fit_options):
+        check_parameters(self)
+        return self._fit_frame(as_frame(y, "y"), **fit_options)
+
+    def _fit_frame(self, frame, **fit_options):
+        pieces = split_series(frame)
+        self.freq_ = frequency_of(frame)
+        check_timestamps(pieces, self.freq_)
+        reads_calendar = self.calendar == "auto" and self._reads_covariates
+        calendar = calendar_periods(self.freq_, time_span(pieces)) if reads_calendar else []
+        layout = InputLayout.of(
+            frame.columns, past=self.past_covariates, future=self.future_covariates, calendar=calendar
+        )
+        self.data_columns_ = list(frame.columns)
+        self.columns_, self.n_channels_ = layout.targets, len(layout.targets)
+        self.past_covariates_, self.future_covariates_, self.calendar_ = layout.past, layout.future, layout.calendar
+        pieces = self._drop_short_series(pieces)
+        values = [layout.values(piece) for _, piece in pieces]  # each (T_i, C+P+F), float64 or float32
+        self.scaling_ = Scaling.identity((len(values), values[0].shape[1]))
+        self._fit_series(values, **fit_options)
+        self._calibrate_intervals(values)
+        self.series_ids_ = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
+        self.id_name_ = frame.index.names[0] if self.series_ids_ is not None else None
+        self.index_name_ = pieces[0][1].index.name
+        rows = self._context_rows()
+        self.context_ = np.stack([series[-rows:] for series in values])  # (n_series, rows, C)
+        self.last_index_ = [piece.index[-1] for _, piece in pieces]
+        return self
+
+    def predict(self, y=None, *, future=None, level=None):
+        """Forecast the ``horizon`` steps after the end of ``y``, or of the fit data when ``y`` is None.
+
+        Parameters
+        ----------
+        y : DataFrame, Series or array-like, optional
+            Recent history with the fitted columns (covariates included), at
+            the fitted frequency; only its last rows are used. With an
+            ``(id, timestamp)`` MultiIndex, every series in it is forecast (a
+            series unseen at fit time is scaled by its own history).
+        future : DataFrame, optional
+            The future-known covariates' values at the forecast timestamps,
+            indexed by timestamp (or ``(id, timestamp)``); needed when the
+            model has ``future_covariates``.
+        level : number or list of numbers, optional
+            Prediction intervals to add, in percent, such as ``[80, 95]``:
+            about that share of future values falls inside each (see
+            `forecast.forecasters.intervals` for the calibration).
+
+        Returns
+        -------
+        DataFrame of shape (horizon, C), or (n_series * horizon, C)
+            Indexed by the future timestamps (a `RangeIndex` continuation for
+            input without dates), or by ``(id, timestamp)`` for many series,
+            with the fit data's target column names; with ``level``, then the
+            columns ``<target>-lo-<level>`` and ``<target>-hi-<level>`` of each
+            target and level, levels in increasing order.
+
+        Raises
+        ------
+        ParameterError
+            A level is not a number in (0, 100).
+        DataError
+            The history or the future values cannot be used, or the model
+            cannot give the level asked for (calibrated on too few rows, or
+            fitted by a release without intervals); the message says how to
+            fix it.
+        """
+        check_is_fitted(self)
+        layout = self._layout()
+        levels = check_levels(level)
+        widths = None if levels is None else self._half_widths(levels)
+        if y is None:
+            ids, windows, last_index, histories = self.series_ids_, self.context_, self.last_index_, None
+            scaling = self._stored_scaling([None] if ids is None else ids)
+        else:
+            frame = self._check_columns(as_frame(y, "y"), layout.inputs)
+            self._check_frequency(frame)
+            pieces = split_series(frame)
+            check_timestamps(pieces, self.freq_)
+            ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
+            self._check_series_kind(ids)
+            histories = [layout.values(piece).astype(np.float64) for _, piece in pieces]
+            rows = min(self._context_rows(), *(len(history) for history in histories))
+            windows = np.stack(
+                [self._last_rows(history, series_id, rows) for (series_id, _), history in zip(pieces, histories)]
+            )
+            last_index = [piece.index[-1] for _, piece in pieces]
+            scaling = self._scaling_for(ids, histories)
+        future_rows = self._future_rows(layout, future, [None] if ids is None else ids, last_index)
+        forecasts = self._finite(self._forecast(windows, scaling, future_rows))  # (n_series, H, C)
+        if levels is None:
+            return self._forecast_frame(ids, last_index, forecasts, self.columns_)
+        if histories is None:
+            noise = self.interval_scale_[self._positions([None] if ids is None else ids)]  # at the fit data's end
+        else:
+            noise = self._noise_levels(histories, ids)  # at the end of the history given
+        lower, upper = self._bounds(forecasts, noise, widths)
+        return self._forecast_frame(ids, last_index, *with_bounds(forecasts, lower, upper, self.columns_, levels))
+
+    def predict_windows(self, X, series_ids=None, *, future=None, times=None, level=None):
+        """Forecast each window.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, rows, n_columns)
+            Windows of the fit data's columns, in their order (covariates
+            included), in the data's own units; only the last rows the model
+            reads are used.
+        series_ids : sequence of length n, optional
+            For a model fitted on many series: the series each window comes
+            from, whose scaling it then gets. Without it, a many-series model
+            scales each window's targets by their own mean and standard
+            deviation, and its covariates as the fitted series do on average.
+        future : array-like of shape (n, horizon, F), optional
+            The ``future_covariates`` at each window's forecast rows, in their order.
+        times : array-like of shape (n, rows + horizon), optional
+            The timestamps of each window's rows and forecast rows, for a
+            model with calendar features.
+        level : number or list of numbers, optional
+            Prediction intervals to return as well, in percent, as in `predict`.
+            Their width follows each window's own noise level, read from its
+            last rows (see `forecast.forecasters.intervals`), so windows need two rows at
+            least and the intervals are best with ``SCALE_ROWS`` (24) or more.
+
+        Returns
+        -------
+        forecasts : ndarray of shape (n, horizon, C)
+            In the data's own units.
+        lower, upper : ndarray of shape (n_levels, n, horizon, C)
+            Only with ``level``: the bounds of each level, in increasing order
+            of level.
+        """
+        check_is_fitted(self)
+        layout = self._layout()
+        X, future = self._check_windows(X, layout, future, times)  # (n, rows, C+P+F), uncut; (n, H, F)
+        if isinstance(series_ids, str):
+            raise DataError(f"series_ids must hold one id per window, not the string {series_ids!r}; pass a list")
+        if series_ids is not None and len(series_ids) != len(X):
+            raise DataError(
+                f"series_ids has {len(series_ids)} id(s) for {len(X)} windows; give one per window, or leave it out"
+            )
+        levels = check_levels(level)
+        widths = None if levels is None else self._half_widths(levels)
+        windows = X[:, -self._context_rows() :]
+        if series_ids is not None:
+            scaling = self._stored_scaling(list(series_ids))
+        elif self.series_ids_ is None:
+            scaling = self._stored_scaling([None] * len(X))
+        else:
+            scaling = self._window_scaling(windows)  # (n, C+P+F)
+        future_rows = None
+        if layout.n_future and self._reads_covariates:
+            parts = [] if future is None else [future]
+            if layout.calendar:
+                ahead = np.asarray(times)[:, -self.horizon :]
+                parts.append(calendar_grid(ahead, layout.calendar))
+            future_rows = np.concatenate(parts, axis=2)
+        forecasts = self._finite(self._forecast(windows, scaling, future_rows))
+        if levels is None:
+            return forecasts
+        return (forecasts, *self._bounds(forecasts, self._noise_levels(X, series_ids), widths))
+
+    def context_frame(self, series_id=None):
+        """The fit data's last rows that `predict` continues from, as a frame with their timestamps.
+
+        Parameters
+        ----------
+        series_id : optional
+            For a model fitted on many series: which series (default the first).
+        """
+        check_is_fitted(self)
+        position = 0 if series_id is None else self.series_ids_.index(series_id)
+        context = self.context_[position][:, : self.n_channels_]  # (rows, C): the targets
+        last = self.last_index_[position]
+        if isinstance(self.freq_, ObservedCalendar):
+            weeks_back = pd.Timedelta(weeks=len(context) // len(self.freq_.slots) + 1)
+            index = self.freq_.between(last - weeks_back, last)[-len(context) :].rename(self.index_name_)
+        elif isinstance(last, pd.Timestamp):
+            index = pd.date_range(end=last, periods=len(context), freq=self.freq_, name=self.index_name_)
+        else:
+            index = pd.RangeIndex(int(last) + 1 - len(context), int(last) + 1, name=self.index_name_)
+        return pd.DataFrame(context, index=index, columns=self.columns_)
+
+    def save(self, path):
+        """Write the fitted forecaster to one file; read it back with `forecast.load`. No pickle.
+
+        Under ``torchrun`` only rank 0 writes; the other processes return at once.
+        """
+        from ..modelfile.fileformat import write
+        from ..neural.distributed import is_primary
+
+        check_is_fitted(self)
+        if is_primary():
+            write(self, path)
+
+    def _context_rows(self):
+        """Rows of history a forecast reads."""
+        return self.lookback
+
+    def _min_context_rows(self):
+        """Fewest rows of history a forecast can be made from (``_context_rows`` unless a model reads what it gets)."""
+        return self._context_rows()
+
+    def _min_rows(self):
+        """Rows a series needs to give one training window."""
+        return self._context_rows() + self.horizon
+
+    def _fit_series(self, series_list, **fit_options):
+        """Fit on the series, each (T_i, C); may set ``scaling_`` to per-series statistics."""
+
+    def _forecast(self, windows, scaling, future):
+        """Forecasts (n, H, C) for windows (n, rows, C+P+F) whose series have the `Scaling` ``scaling``.
+
+        ``scaling`` covers every input column, (n, C+P+F); ``future`` (n, H, F)
+        holds the future-known inputs of the forecast rows, or None without any.
+        """
+        raise NotImplementedError
+
+    def _calibration_model(self, series_list):
+        """``(model, tail_rows)``: a fitted forecaster that never saw the last ``tail_rows[i]`` rows of series ``i``.
+
+        The baselines that learn nothing at fit are such a model themselves:
+        their tail is the last `forecast.forecasters.intervals.CALIBRATION_FRACTION` of
+        each series, keeping the rows one forecast reads before it.
+        """
+        lengths = [len(values) for values in series_list]
+        return self, calibration_rows(lengths, self._min_context_rows() + self.horizon - 1)
+
+    def _unfitted_copy(self):
+        """A clone with this fit's column layout (targets, covariates, calendar) but nothing learned."""
+        copy = clone(self)
+        for name in ("data_columns_", "columns_", "n_channels_", "past_covariates_", "future_covariates_", "calendar_"):
+            setattr(copy, name, getattr(self, name))
+        return copy
+
+    # What `predict(level=...)` says to do when the fit kept no rows out of sample.
+    _calibration_hint = "fit it on longer series"
+
+    def _calibrate_intervals(self, series_list):
+        """Store the conformal half-widths of the grid levels per step and channel, and each series' noise level."""
+        model, tail_rows = self._calibration_model(series_list)
+        targets = slice(0, self.n_channels_)
+        whole = np.stack([noise_level(values[:, targets], rows=None) for values in series_list])  # (n_series, C)
+        self.interval_series_scale_ = whole  # where the rows before a forecast are constant
+        self.interval_scale_ = np.stack(
+            [noise_level(values[:, targets], fallback=level) for values, level in zip(series_list, whole)]
+        )
+        scores = calibration_scores(model, series_list, tail_rows, whole)  # (n, H, C)
+        self.interval_count_ = scores.shape[0] * scores.shape[1]  # the errors each quantile was ranked among
+        self.interval_levels_ = LEVEL_GRID
+        self.interval_quantiles_ = conformal_quantiles(scores)  # (levels, H, C), in units of interval_scale_
+
+    def _half_widths(self, levels):
+        """The calibrated half-widths (L, H, C) of the levels, in units of the noise level before a forecast."""
+        if not hasattr(self, "interval_quantiles_"):
+            raise DataError(
+                f"this {type(self).__name__} was fitted by a release of forecast without prediction intervals; "
+                "fit it again to predict them"
+            )
+        if self.interval_count_ == 0:
+            raise DataError(
+                f"this {type(self).__name__} kept no rows out of sample to calibrate prediction intervals on; "
+                f"{self._calibration_hint}"
+            )
+        return half_widths(self.interval_quantiles_, self.interval_levels_, self.interval_count_, levels)
+
+    def _noise_levels(self, histories, ids):
+        """Noise levels (n, C) of the targets at the end of each history (T_i, C+P+F), or window (n, rows, C+P+F).
+
+        ``ids`` names each one's series (None: the single series, or windows
+        of unknown series). Where its last rows are constant, a series seen at
+        fit falls back on its level over its fit rows, another on its level
+        over all the rows given.
+        """
+        if min(len(history) for history in histories) < 2:
+            raise DataError(
+                "prediction intervals read the noise level before a forecast from the rows before it, and one row "
+                "is not enough; pass two rows or more (24 or more is best)"
+            )
+        targets = slice(0, self.n_channels_)
+        if isinstance(histories, np.ndarray):
+            histories = histories[..., targets]
+            fallbacks = noise_level(histories, rows=None)  # (n, C): over all the rows given
+        else:
+            histories = [history[:, targets] for history in histories]
+            fallbacks = np.stack([noise_level(history, rows=None) for history in histories])
+        stored = getattr(self, "interval_series_scale_", None)  # None in files of earlier releases
+        if stored is not None:
+            rows = self._fitted_rows(ids, len(histories))
+            fallbacks = np.where((rows >= 0)[:, None], stored[rows.clip(0)], fallbacks)
+        if isinstance(histories, np.ndarray):
+            return noise_level(histories, fallback=fallbacks)
+        return np.stack([noise_level(history, fallback=fallback) for history, fallback in zip(histories, fallbacks)])
+
+    def _fitted_rows(self, ids, count):
+        """The row of each series id in the fitted per-series statistics, -1 for a series not seen at fit."""
+        if self.series_ids_ is None:
+            return np.zeros(count, dtype=int)
+        if ids is None:
+            return np.full(count, -1)
+        position = {series_id: row for row, series_id in enumerate(self.series_ids_)}
+        return np.array([position.get(series_id, -1) for series_id in ids])
+
+    def _bounds(self, forecasts, noise, widths):
+        """Lower and upper bounds (L, n, H, C) around forecasts (n, H, C) whose noise levels are ``noise`` (n, C)."""
+        spread = widths[:, None] * noise[None, :, None, :]  # (L, n, H, C): half-widths (L, H, C) times noise levels
+        return self._finite(forecasts - spread), self._finite(forecasts + spread)
+
+    def _drop_short_series(self, pieces):
+        needed = self._min_rows()
+        if pieces[0][0] is None:
+            if len(pieces[0][1]) < needed:
+                rule = f"lookback + horizon = {needed}" if hasattr(self, "lookback") else f"the {needed} it needs"
+                raise DataError(
+                    f"the series has {len(pieces[0][1])} rows, fewer than {rule} ({type(self).__name__}); "
+                    "use a longer series or a shorter lookback, horizon or season_length"
+                )
+            return pieces
+        short = [str(series_id) for series_id, piece in pieces if len(piece) < needed]
+        if len(short) == len(pieces):
+            raise DataError(
+                f"every series is shorter than the {needed} rows one training window needs "
+                f"(lookback + horizon); use a shorter lookback or horizon"
+            )
+        if short:
+            shown = ", ".join(map(repr, short[:5])) + (f" and {len(short) - 5} more" if len(short) > 5 else "")
+            warnings.warn(
+                f"skipping {len(short)} series shorter than {needed} rows (lookback + horizon): {shown}", stacklevel=5
+            )
+        return [(series_id, piece) for series_id, piece in pieces if len(piece) >= needed]
+
+    def _check_series_kind(self, ids):
+        """Refuse history of many series (``ids``) for a model of one series, and history of one for the reverse."""
+        if ids is not None and self.series_ids_ is None:
+            raise DataError(
+                "this model was fitted on one series, so it forecasts one: pass that series' history "
+                "without series ids (a frame indexed by timestamp)"
+            )
+        if ids is None and self.series_ids_ is not None:
+            raise DataError(
+                "this model was fitted on many series: pass history indexed by (series id, timestamp), "
+                "as in fit, even for one series"
+            )
+
+    def _last_rows(self, history, series_id, rows):
+        needed = self._min_context_rows()
+        if len(history) < needed:
+            where = "" if series_id is None else f" of series {series_id!r}"
+            raise DataError(
+                f"predict needs at least {needed} rows of history{where} (the model's input window), "
+                f"got {len(history)}; pass a longer stretch of the series"
+            )
+        return history[-max(rows, needed) :]
+
+    def _positions(self, ids):
+        """The rows of the fitted per-series statistics of the given series ids (None: the single series)."""
+        rows = self._fitted_rows(ids, len(ids))
+        if (rows < 0).any():
+            unknown = ids[int(np.argmax(rows < 0))]
+            raise DataError(f"series {unknown!r} was not seen at fit time; pass its history to predict instead")
+        return rows
+
+    def _stored_scaling(self, ids):
+        """The fitted `Scaling` (len(ids), C) of the given series ids (None: the single series)."""
+        return self.scaling_.take(self._positions(ids))
+
+    def _scaling_for(self, ids, histories):
+        """Scaling for predict's series: the fitted one where known, else fitted on the history given."""
+        rows = self._fitted_rows(ids, len(histories))
+        return Scaling.stack(
+            [self.scaling_.take(row) if row >= 0 else Scaling.fit(history) for row, history in zip(rows, histories)]
+        )
+
+    def _forecast_frame(self, ids, last_index, values, columns):
+        def frame(position):
+            index = future_index(last_index[position], self.freq_, values.shape[1]).rename(self.index_name_)
+            return pd.DataFrame(values[position], index=index, columns=columns)
+
+        if ids is None:
+            return frame(0)
+        return pd.concat(
+            {series_id: frame(position) for position, series_id in enumerate(ids)},
+            names=[self.id_name_, self.index_name_],
+        )
+
+    def _check_columns(self, frame, needed):
+        missing = [name for name in needed if name not in frame.columns]
+        if missing:
+            raise DataError(
+                f"the data lacks the trained column(s) {', '.join(map(repr, missing))}; "
+                f"pass data with the columns {', '.join(map(repr, needed))}"
+            )
+        return frame
+
+    def _check_frequency(self, frame):
+        """Refuse history whose timestamps are at another frequency than the fit data's."""
+        freq = frequency_of(frame)
+        if freq is not None and self.freq_ is not None and not same_frequency(freq, self.freq_):
+            raise DataError(
+                f"the data's frequency is {freq!r} but the model was trained at {self.freq_!r}; "
+                f"pass history at {self.freq_!r} (resample it, or read it with freq={self.freq_!r})"
+            )
+
+    def _check_windows(self, X, layout, future, times):
+        """``X`` as float64 windows (n, rows, C+P+F) in the model's input order, calendar features added, uncut,
+        and ``future`` as a float64 array (n, H, F), or None."""
+        self._refuse_unread(layout, future, times)
+        X = float_array(X, "X")
+        future = None if future is None else float_array(future, "future")
+        n_columns = len(self.data_columns_)
+        if X.ndim == 2 and n_columns == 1:
+            X = X[:, :, None]
+        needed = self._min_context_rows()
+        if X.ndim != 3 or X.shape[2] != n_columns or X.shape[1] < needed or len(X) == 0:
+            raise DataError(
+                f"windows must have shape (n, rows, {n_columns}) with n >= 1 and at least {needed} rows, not {X.shape}"
+            )
+        if not np.isfinite(X).all():
+            raise DataError("the windows contain NaN or infinite values; fill them first")
+        if (
+            self._reads_covariates
+            and layout.future
+            and (future is None or np.shape(future) != (len(X), self.horizon, len(layout.future)))
+        ):
+            raise DataError(
+                f"the model needs future=, the values of {', '.join(map(repr, layout.future))} at each window's "
+                f"forecast rows, of shape ({len(X)}, {self.horizon}, {len(layout.future)})"
+            )
+        if future is not None and not np.isfinite(future).all():
+            raise DataError("future= contains NaN or infinite values; give every forecast row a value")
+        if (
+            self._reads_covariates
+            and layout.calendar
+            and (times is None or np.shape(times) != (len(X), X.shape[1] + self.horizon))
+        ):
+            raise DataError(
+                f"the model has calendar features: pass times=, the timestamps of each window's rows and forecast "
+                f"rows, of shape ({len(X)}, {X.shape[1] + self.horizon})"
+            )
+        positions = [self.data_columns_.index(name) for name in layout.inputs]
+        X = X[:, :, positions]
+        if self._reads_covariates and layout.calendar:
+            past_times = np.asarray(times)[:, : X.shape[1]]
+            X = np.concatenate([X, calendar_grid(past_times, layout.calendar)], axis=2)
+        return X, future
+
+    def _layout(self):
+        return InputLayout(self.columns_, self.past_covariates_, self.future_covariates_, self.calendar_)
+
+    def _window_scaling(self, windows):
+        """Scaling (n, C+P+F) of windows of unknown series: the targets' own, the covariates' fitted mean one."""
+        own = Scaling.fit(windows, axis=1)
+        targets = slice(0, self.n_channels_)
+        covariates = np.broadcast_to(self.scaling_.mean.mean(axis=0), own.mean.shape)
+        spreads = np.broadcast_to(self.scaling_.std.mean(axis=0), own.std.shape)
+        mean = np.concatenate([own.mean[:, targets], covariates[:, self.n_channels_ :]], axis=1)
+        std = np.concatenate([own.std[:, targets], spreads[:, self.n_channels_ :]], axis=1)
+        return Scaling(mean, std)
+
+    def _refuse_unread(self, layout, future, times=None):
+        """Refuse future values, or timestamps, given to a model that was fitted to read none."""
+        if future is not None and not layout.future:
+            raise DataError(
+                f"future= was given, but this {type(self).__name__} was fitted without future_covariates, so it "
+                "reads no future values; leave future out, or fit with future_covariates=[...]"
+            )
+        if times is not None and not layout.calendar:
+            raise DataError(
+                f"times= was given, but this {type(self).__name__} was fitted without calendar features, so it "
+                "reads no timestamps; leave times out"
+                + (', or fit with calendar="auto"' if self._reads_covariates else "")
+            )
+
+    def _future_rows(self, layout, future, ids, last_index):
+        """The future-known inputs (n, H, F) of each series' forecast rows, or None for a model without any."""
+        self._refuse_unread(layout, future)
+        if not layout.n_future or not self._reads_covariates:
+            return None
+        if future is not None:
+            future = as_frame(future, "future")
+        return np.stack(
+            [
+                layout.future_values(future, series_id, future_index(last, self.freq_, self.horizon))
+                for series_id, last in zip(ids, last_index)
+            ]
+        )
+
+    def _finite(self, forecasts):
+        if not np.isfinite(forecasts).all():
+            raise DataError(
+                f"{type(self).__name__} produced non-finite forecasts (the values are beyond float64's range "
+                "once scaled back); divide the data by a power of ten and fit again"
+            )
+        return forecasts

@@ -1,0 +1,341 @@
+"""The series-level neural forecasters: `RNNForecaster` and `MLPForecaster`."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..errors import DataError
+from ..inputs.scaling import Scaling
+from ..inputs.windows import chronological_split
+from ..neural.fitting import MLPNetwork, RecurrentNetwork
+from ..params import COVARIATE_RULES, POSITIVE
+from .base import BaseForecaster
+from .intervals import limit_calibration_rows
+
+WINDOW_RULES = {"lookback": POSITIVE, "horizon": POSITIVE, **COVARIATE_RULES}
+
+TRAINING_PARAMETERS = """
+    max_epochs : int, default=100
+        Upper bound on passes over the training windows.
+    batch_size : int or "auto", default="auto"
+        Windows per optimiser step; "auto" gives about 16 steps per epoch,
+        ``n_train_windows // 16`` clipped to [8, 128], so that short series
+        are not stopped after a handful of steps and long ones train fast.
+    learning_rate : float, default=1e-3
+        Adam's initial step size.
+    weight_decay : float, default=0.0
+        Adam's L2 penalty.
+    patience : int, default=PATIENCE
+        Epochs without a better validation loss before training stops; the
+        best weights are restored. The recurrent models stop after 5 (as
+        good on every validation period tried, and about a third faster),
+        the MLP after 10 (5 stopped it too early on the short series).
+    lr_schedule : {"plateau", "cosine", None}, default="plateau"
+        "plateau" halves the rate when the validation loss stalls.
+    gradient_clip : float, default=1.0
+        Largest global L2 norm of the gradients; 0 turns clipping off.
+    validation_fraction : float, default=0.2
+        Fraction of the rows, taken from the end (never shuffled), held out
+        for early stopping and for calibrating prediction intervals. Scaling
+        is fitted on the rows before it. A series too short for such a tail
+        trains on all its rows; when no series has one, training stops on the
+        training loss (with a warning) and the model has no intervals.
+    random_state : int, RandomState or None, default=None
+        Seeds the initial weights, dropout and shuffling; an int makes CPU
+        runs bit-identical.
+    device : {"auto", "cpu", "cuda"}, default="auto"
+        "auto" trains on CUDA when available. A model trained on a GPU
+        predicts on a CPU-only machine.
+"""
+
+
+def training_parameters(patience):
+    """The docstring section of the training parameters, with a class's default ``patience``."""
+    return TRAINING_PARAMETERS.replace("PATIENCE", str(patience))
+
+
+COVARIATE_PARAMETERS = """
+    past_covariates : list of str, optional
+        Columns of the fit data that are inputs known up to the forecast
+        origin only; they are not forecast (see `forecast.inputs.covariates`).
+    future_covariates : list of str, optional
+        Columns that are inputs known for the forecast rows too; `predict`
+        then needs their values in ``future=``.
+    calendar : {None, "auto"}, default=None
+        "auto" adds smooth encodings of the calendar periods of the data's
+        frequency (hour of day, day of week, ...) as future-known inputs.
+"""
+
+NETWORK_PARAMETERS = """
+    instance_norm : {"last", "standardize", None}, default="last"
+        Per-window normalisation, undone on the output: "last" subtracts each
+        channel's last input value, "standardize" subtracts the window mean
+        and divides by its standard deviation. It makes the model robust to
+        level shifts between training and forecast time.
+    channel_independent : bool, default=True
+        Forecast each channel on its own with weights shared across channels
+        (channels become batch entries); False mixes channels.
+"""
+
+
+class NeuralForecaster(BaseForecaster):
+    """Shared fitting path of the neural forecasters; subclasses only pick the network."""
+
+    def fit(self, y, *, on_epoch_end=None):
+        """Fit on a series; see `BaseForecaster.fit`.
+
+        Parameters
+        ----------
+        y : DataFrame, Series or array-like of shape (T,) or (T, C)
+        on_epoch_end : callable, optional
+            Called after each epoch with that epoch's ``history_`` dict.
+        """
+        return self._fit_checked(y, on_epoch_end=on_epoch_end)
+
+    def _fit_series(self, series_list, on_epoch_end=None):
+        lookback, horizon = self.lookback, self.horizon
+        splits = [self._split(len(values), lookback, horizon) for values in series_list]
+        if self.validation_fraction > 0 and not any(len(split.validation) for split in splits):
+            warnings.warn(
+                f"the series are too short for a validation tail of validation_fraction={self.validation_fraction} "
+                f"with lookback={lookback} and horizon={horizon}; training without early stopping on validation",
+                stacklevel=5,
+            )
+        scalings = [Scaling.fit(values[: split.train_rows]) for values, split in zip(series_list, splits)]
+        self.scaling_ = Scaling.stack(scalings)  # (n_series, C)
+        # The training copy of the data: every series scaled, end to end, float32, filled in place.
+        lengths = [len(values) for values in series_list]
+        offsets = np.cumsum([0] + lengths[:-1])
+        scaled = np.empty((sum(lengths), series_list[0].shape[1]), dtype=np.float32)  # (sum T_i, C)
+        for values, scaling, offset in zip(series_list, scalings, offsets):
+            scaled[offset : offset + len(values)] = scaling.transform(values)
+        return self._fit_network(
+            scaled,
+            np.concatenate([split.train + offset for split, offset in zip(splits, offsets)]),
+            np.concatenate([split.validation + offset for split, offset in zip(splits, offsets)]),
+            lookback,
+            horizon,
+            on_epoch_end,
+            covariates=(len(self.past_covariates_), self._layout().n_future),
+        )
+
+    def _split(self, n_rows, lookback, horizon):
+        """The series' own chronological split; one too short for a validation tail trains on every row."""
+        try:
+            return chronological_split(n_rows, lookback, horizon, validation_size=float(self.validation_fraction))
+        except DataError:
+            return chronological_split(n_rows, lookback, horizon)
+
+    def _forecast(self, windows, scaling, future):
+        if future is not None:
+            future = scaling.channels(slice(-future.shape[2], None)).transform(future)  # (n, H, F), scaled
+        scaled = self._predict_scaled(scaling.transform(windows), future)  # (n, H, C)
+        return scaling.channels(slice(0, self.n_channels_)).inverse(scaled)
+
+    _calibration_hint = "fit it with validation_fraction > 0 on series long enough for a validation tail"
+
+    def _calibration_model(self, series_list):
+        """The network itself and its validation tails.
+
+        It was trained without those rows, though the tails chose its start
+        and its epoch, which can make the calibration a little optimistic
+        (`benchmarks/README.md` measures the coverage reached).
+        """
+        tails = [
+            len(values) - self._split(len(values), self.lookback, self.horizon).train_rows for values in series_list
+        ]
+        return self, limit_calibration_rows(tails)
+
+
+class RNNForecaster(RecurrentNetwork, NeuralForecaster):
+    __doc__ = f"""Recurrent forecaster (Elman RNN, LSTM or GRU): ``lookback`` rows in, ``horizon`` rows out.
+
+    A many-to-many network: after each recurrent step a linear head forecasts
+    the next ``horizon`` rows, and the forecast from the last step is the
+    prediction. By default a linear path from the window carries the forecast
+    and the recurrent head corrects it (``skip="linear"``): the path starts as
+    the seasonal naive forecast of the data's frequency or as a ridge
+    regression of the same inputs, whichever forecasts the validation tail
+    better, the head starts silent, training minimises the MSE of the final
+    forecast (``supervision="last"``), and early stopping keeps the starting
+    network unless training beats it on the validation tail. See
+    `forecast.neural.networks.RecurrentNet`.
+
+    Parameters
+    ----------
+    lookback : int, default=5
+        Past rows each forecast sees.
+    horizon : int, default=5
+        Future rows each forecast covers.
+    cell : {{"rnn", "lstm", "gru"}}, default="gru"
+        "rnn" is the Elman network with tanh.
+    hidden_size : int, default=128
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    segment_length : int or None, default=None
+        Rows fed to the network per recurrent step (SegRNN's segments); None
+        gives four steps of ``ceil(lookback / 4)`` rows, capped at 48 rows
+        (so lookback 336 takes seven steps of 48). On validation periods of
+        the bundled series, a few long segments forecast better than one
+        step per row, and segments over 48 rows worse than 48.
+    supervision : {{"dense", "last"}}, default="last"
+        "dense" trains every step's forecast; "last" only the final one.
+    skip : {{"linear", None}}, default="linear"
+        "linear" adds a linear path from each step's last ``lookback`` rows
+        to its forecast, which the recurrent head corrects (see
+        `forecast.neural.networks.RecurrentNet`); None leaves the recurrent head alone.
+        On the validation periods of 20 public real series
+        (``benchmarks/real_series.py``) the GRU's geometric mean MASE relative
+        to seasonal naive went from 0.876 (None, dense) to 0.722 with both
+        defaults (the MLP: 0.750, the linear model: 0.789); see
+        ``benchmarks/README.md`` for each step and for ETTh1.
+    dropout : float, default=0.5
+        Dropout on the hidden states before the head (and between stacked
+        layers). A wide, heavily regularised state forecast best on the
+        validation periods of every bundled series.
+{NETWORK_PARAMETERS}{training_parameters(5)}{COVARIATE_PARAMETERS}
+    Attributes
+    ----------
+    module_ : RecurrentNet
+    history_ : list of dict
+        One dict per epoch: epoch, train_loss, validation_loss, learning_rate, seconds.
+    columns_ : list
+        The fit data's column names.
+
+    Examples
+    --------
+    >>> from forecast import RNNForecaster, read_csv
+    >>> series = read_csv("datasets/airline.csv")
+    >>> model = RNNForecaster(lookback=24, horizon=12, random_state=0).fit(series)
+    >>> model.predict().shape
+    (12, 1)
+    """
+
+    _parameter_rules = {**WINDOW_RULES, **RecurrentNetwork._network_rules}
+
+    def __init__(
+        self,
+        lookback=5,
+        horizon=5,
+        cell="gru",
+        hidden_size=128,
+        num_layers=1,
+        dropout=0.5,
+        segment_length=None,
+        instance_norm="last",
+        channel_independent=True,
+        supervision="last",
+        skip="linear",
+        max_epochs=100,
+        batch_size="auto",
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        patience=5,
+        lr_schedule="plateau",
+        gradient_clip=1.0,
+        validation_fraction=0.2,
+        random_state=None,
+        device="auto",
+        past_covariates=None,
+        future_covariates=None,
+        calendar=None,
+    ):
+        self.lookback = lookback
+        self.horizon = horizon
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.segment_length = segment_length
+        self.instance_norm = instance_norm
+        self.channel_independent = channel_independent
+        self.supervision = supervision
+        self.skip = skip
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.patience = patience
+        self.lr_schedule = lr_schedule
+        self.gradient_clip = gradient_clip
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.device = device
+        self.past_covariates = past_covariates
+        self.future_covariates = future_covariates
+        self.calendar = calendar
+
+
+class MLPForecaster(MLPNetwork, NeuralForecaster):
+    __doc__ = f"""Plain MLP forecaster on the flattened window: ``lookback`` rows in, ``horizon`` rows out.
+
+    The baseline that shows what recurrence adds: same windows, scaling,
+    instance normalisation and training loop as `RNNForecaster`, but a
+    feed-forward network. See `forecast.neural.networks.MLPNet`.
+
+    Parameters
+    ----------
+    lookback : int, default=5
+    horizon : int, default=5
+    hidden_size : int, default=128
+        Width of each hidden layer.
+    num_layers : int, default=2
+        Hidden layers.
+    dropout : float, default=0.0
+        Dropout after each hidden layer.
+{NETWORK_PARAMETERS}{training_parameters(10)}{COVARIATE_PARAMETERS}
+    Examples
+    --------
+    >>> from forecast import MLPForecaster, read_csv
+    >>> model = MLPForecaster(lookback=24, horizon=12, random_state=0).fit(read_csv("datasets/airline.csv"))
+    >>> model.predict().index[0]
+    Timestamp('1961-01-01 00:00:00')
+    """
+
+    _parameter_rules = {**WINDOW_RULES, **MLPNetwork._network_rules}
+
+    def __init__(
+        self,
+        lookback=5,
+        horizon=5,
+        hidden_size=128,
+        num_layers=2,
+        dropout=0.0,
+        instance_norm="last",
+        channel_independent=True,
+        max_epochs=100,
+        batch_size="auto",
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        patience=10,
+        lr_schedule="plateau",
+        gradient_clip=1.0,
+        validation_fraction=0.2,
+        random_state=None,
+        device="auto",
+        past_covariates=None,
+        future_covariates=None,
+        calendar=None,
+    ):
+        self.lookback = lookback
+        self.horizon = horizon
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.instance_norm = instance_norm
+        self.channel_independent = channel_independent
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.patience = patience
+        self.lr_schedule = lr_schedule
+        self.gradient_clip = gradient_clip
+        self.validation_fraction = validation_fraction
+        self.random_state = random_state
+        self.device = device
+        self.past_covariates = past_covariates
+        self.future_covariates = future_covariates
+        self.calendar = calendar

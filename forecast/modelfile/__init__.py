@@ -1,0 +1,1 @@
+"""The model file: its format, `load`, and output files written so that nothing is lost."""

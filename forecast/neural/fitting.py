@@ -1,0 +1,231 @@
+"""The one fitting path of every neural estimator, and the two networks' parameter sets.
+
+`NeuralMixin` turns an estimator's parameters into a `TrainingConfig`, seeds,
+builds the network, trains it and predicts with it, each on the number of
+torch threads that `forecast.neural.threads` picks for the work. `RecurrentNetwork` and
+`MLPNetwork` only say which `nn.Module` to build from the parameters and which
+values each parameter accepts; the series-level forecasters
+(`forecast.forecasters.neural`) and the window-level regressors
+(`forecast.forecasters.regressors`) differ only in how they turn their input into scaled
+windows. Parameters are checked once, by `forecast.params.check_parameters`,
+at the top of ``fit``.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import torch
+from sklearn.linear_model import Ridge
+from sklearn.utils import check_random_state
+
+from ..errors import ParameterError
+from ..params import FLAG, POSITIVE, RANDOM_STATE, Device, Number, OneOf
+from ..reading.frequency import season_length_for
+from .networks import CELLS, INSTANCE_NORMS, SKIPS, SUPERVISION, MLPNet, RecurrentNet
+from .threads import torch_default_threads, torch_threads
+from .training import (
+    LR_SCHEDULES,
+    TrainingConfig,
+    WindowData,
+    evenly_spaced,
+    forward_multiply_adds,
+    loss_on_windows,
+    predict_last_step,
+    train,
+)
+
+torch_default_threads()  # noted before any fit changes the count
+
+# segment_length=None: four recurrent steps, but no segment longer than this many rows. On ETTh1's
+# validation split, lookback 336 scored 0.678 MSE with 84-row segments and 0.645 with 48-row ones.
+MAX_AUTO_SEGMENT_LENGTH = 48
+PREDICTION_BATCH_SIZE = 256  # windows per forward pass when predicting
+# The recurrent net's skip path may start as a ridge regression (`_start_linear_path`), with the penalty
+# of `forecast.LinearForecaster`, on at most this many training windows.
+RIDGE_ALPHA = 1.0
+RIDGE_WINDOWS = 20_000
+RIDGE_VALUES = 20_000_000  # 160 MB of float64 features: bounds the memory of long windows with many covariates
+
+TRAINING_RULES = {
+    "max_epochs": POSITIVE,
+    "batch_size": (OneOf(("auto",)), POSITIVE),
+    "learning_rate": Number(0, closed="neither"),
+    "weight_decay": Number(0),
+    "patience": POSITIVE,
+    "lr_schedule": OneOf(LR_SCHEDULES),
+    "gradient_clip": Number(0),
+    "validation_fraction": Number(0, 1, closed="left"),
+    "random_state": RANDOM_STATE,
+    "device": Device(),
+}
+NETWORK_RULES = {
+    "hidden_size": POSITIVE,
+    "num_layers": POSITIVE,
+    "dropout": Number(0, 1, closed="left"),
+    "instance_norm": OneOf(INSTANCE_NORMS),
+    "channel_independent": FLAG,
+}
+
+
+def resolve_device(device):
+    """``"auto"`` is CUDA when available, else CPU; any other value is a torch device string."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ParameterError(f"device={device!r} was asked for but CUDA is not available; use device='auto' or 'cpu'")
+    return device
+
+
+def _start_linear_path(module, data, config):
+    """Start a `RecurrentNet`'s skip path from whichever forecasts its validation windows better.
+
+    The candidates: the seasonal naive forecast it is built with, and a ridge
+    regression (``alpha=RIDGE_ALPHA``, on evenly spaced training windows:
+    at most `RIDGE_WINDOWS`, and at most `RIDGE_VALUES` input values in all)
+    of its inputs, the same inputs as `forecast.LinearForecaster` reads.
+    Without validation windows, the ridge regression.
+    """
+    values_per_window = module.skip.in_features * module.n_channels
+    most = max(1, min(RIDGE_WINDOWS, RIDGE_VALUES // values_per_window))
+    windows = data.gather(evenly_spaced(data.train_starts, most)).double()
+    features, targets = copy.deepcopy(module).double().linear_path_problem(windows)  # float64 features
+    ridge = Ridge(alpha=RIDGE_ALPHA).fit(features.numpy(), targets.numpy())
+    validation_starts = evenly_spaced(data.validation_starts, config.validation_windows)  # as `train` scores
+    if len(validation_starts) == 0:
+        module.start_linear_path(ridge.coef_, ridge.intercept_)
+        return
+    seasonal = copy.deepcopy(module.skip.state_dict())
+    seasonal_loss = loss_on_windows(module, data, validation_starts, config.batch_size)
+    module.start_linear_path(ridge.coef_, ridge.intercept_)
+    if loss_on_windows(module, data, validation_starts, config.batch_size) > seasonal_loss:
+        module.skip.load_state_dict(seasonal)
+
+
+class NeuralMixin:
+    """Train and run the network that a subclass's `_build_module` makes. Fitted: ``module_``, ``history_``."""
+
+    def _fit_network(
+        self, series, train_starts, validation_starts, lookback, horizon, on_epoch_end=None, covariates=(0, 0)
+    ):
+        """Train a new network on the windows at the given start rows of ``series`` (T, C+P+F), scaled.
+
+        ``covariates`` is ``(P, F)``: the last P+F columns are past and future-known covariates.
+        """
+        config = self._training_config(len(train_starts))
+        n_past, n_future = covariates
+        n_channels = series.shape[1] - n_past - n_future
+        data = WindowData(
+            series=torch.as_tensor(series, dtype=torch.float32),
+            train_starts=torch.as_tensor(train_starts, dtype=torch.int64),
+            validation_starts=torch.as_tensor(validation_starts, dtype=torch.int64),
+            lookback=lookback,
+            horizon=horizon,
+        )
+        # A private RNG stream: the seed fixes the initial weights and dropout without
+        # touching the caller's global torch RNG.
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(config.seed)
+            module = self._build_module(n_channels, lookback, horizon, n_past, n_future)
+            with torch_threads(forward_multiply_adds(module, config.batch_size)):
+                if getattr(module, "skip", None) is not None:
+                    _start_linear_path(module, data, config)
+                self.history_ = train(module, data, config, on_epoch_end)
+        self.module_ = module.to("cpu")
+        self.device_ = config.device
+        self.n_epochs_ = len(self.history_)
+        return self
+
+    def _predict_scaled(self, windows, future=None):
+        """Forecasts (n, H, C) for scaled windows (n, L, C+P+F) and future-known inputs (n, H, F), as float64 numpy.
+
+        On the CPU the network runs in float64, so that a window's forecast does
+        not depend on which other windows share its batch (float32 matrix
+        products round differently for different batch sizes).
+        """
+        device = self.device_ if self.device_ == "cpu" or torch.cuda.is_available() else "cpu"
+        dtype = torch.float64 if device == "cpu" else torch.float32
+        module = copy.deepcopy(self.module_).to(device, dtype)
+        inputs = torch.as_tensor(np.ascontiguousarray(windows), dtype=dtype)
+        ahead = None if future is None else torch.as_tensor(np.ascontiguousarray(future), dtype=dtype)
+        with torch_threads(forward_multiply_adds(module, min(len(inputs), PREDICTION_BATCH_SIZE))):
+            forecasts = predict_last_step(module, inputs, PREDICTION_BATCH_SIZE, future=ahead)
+        return forecasts.numpy().astype(np.float64)
+
+    def _training_config(self, n_train_windows):
+        return TrainingConfig(
+            max_epochs=self.max_epochs,
+            batch_size=self._batch_size(n_train_windows),
+            learning_rate=self.learning_rate,
+            weight_decay=self.weight_decay,
+            patience=self.patience,
+            gradient_clip=self.gradient_clip,
+            lr_schedule=self.lr_schedule,
+            seed=int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max)),
+            device=resolve_device(self.device),
+        )
+
+    def _batch_size(self, n_train_windows):
+        """``batch_size``, or with "auto" about 16 steps per epoch: ``n_train_windows // 16`` clipped to [8, 128]."""
+        if self.batch_size == "auto":
+            return int(np.clip(n_train_windows // 16, 8, 128))
+        return int(self.batch_size)
+
+
+class RecurrentNetwork(NeuralMixin):
+    """Builds a `RecurrentNet` from ``cell``, ``hidden_size``, ``num_layers``, ``segment_length``, ...."""
+
+    _network_rules = {
+        "cell": OneOf(tuple(CELLS)),
+        **NETWORK_RULES,
+        "segment_length": (OneOf((None,)), POSITIVE),
+        "supervision": OneOf(SUPERVISION),
+        "skip": OneOf(SKIPS),
+        **TRAINING_RULES,
+    }
+
+    def _build_module(self, n_channels, lookback, horizon, n_past_covariates=0, n_future_covariates=0):
+        return RecurrentNet(
+            n_channels,
+            lookback,
+            horizon,
+            cell=self.cell,
+            hidden_size=self.hidden_size,
+            num_layers=self.num_layers,
+            dropout=self.dropout,
+            segment_length=self._segment_length(lookback),
+            instance_norm=self.instance_norm,
+            channel_independent=self.channel_independent,
+            supervision=self.supervision,
+            n_past_covariates=n_past_covariates,
+            n_future_covariates=n_future_covariates,
+            skip=self.skip,
+            season_length=season_length_for(getattr(self, "freq_", None)),
+        )
+
+    def _segment_length(self, lookback):
+        """The rows per recurrent step: ``segment_length``, or with None ``min(ceil(lookback / 4), 48)``."""
+        if self.segment_length is None:
+            return min(-(-lookback // 4), MAX_AUTO_SEGMENT_LENGTH)
+        return int(self.segment_length)
+
+
+class MLPNetwork(NeuralMixin):
+    """Builds an `MLPNet` from ``hidden_size``, ``num_layers``, ``dropout``, ...."""
+
+    _network_rules = {**NETWORK_RULES, **TRAINING_RULES}
+
+    def _build_module(self, n_channels, lookback, horizon, n_past_covariates=0, n_future_covariates=0):
+        return MLPNet(
+            n_channels,
+            lookback,
+            horizon,
+            hidden_size=self.hidden_size,
+            num_layers=self.num_layers,
+            dropout=self.dropout,
+            instance_norm=self.instance_norm,
+            channel_independent=self.channel_independent,
+            n_past_covariates=n_past_covariates,
+            n_future_covariates=n_future_covariates,
+        )

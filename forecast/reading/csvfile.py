@@ -1,0 +1,492 @@
+"""Read a CSV of time series into a validated frame with a regular DatetimeIndex.
+
+pandas and numpy only: nothing here imports torch, so the command line can load
+and check a file before paying for the deep-learning import.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from .calendar import ObservedCalendar
+from .dates import integer_dates_or_none, is_time_of_day, looks_like_dates, parse_date_column, parse_times_of_day
+from .numbers import holds_numbers, is_number_text, parse_number_column
+from .regular import FILL_POLICIES, calendar_or_frequency, regularise, regularise_each_series
+from .textfile import open_csv_text
+
+# Column names taken as the date column without looking at the values (lower case).
+DATE_COLUMN_NAMES = ("ds", "date", "datetime", "timestamp", "time", "period", "month", "week", "day", "year")
+# Words in the name of a column of whole numbers that may hold epoch times or yyyymmdd dates.
+_DATE_NAME_WORDS = ("date", "time", "epoch", "unix", "datum", "zeit", "fecha")
+_WEEK = pd.Timedelta(weeks=1)
+# How many leading values are parsed to decide whether a column holds dates.
+_DATE_SNIFF_ROWS = 20
+# Files larger than this are parsed by pyarrow, when it is installed.
+_LARGE_FILE_BYTES = 64 * 1024 * 1024
+# pandas' name for a column whose header cell is empty, such as the index column of `DataFrame.to_csv`.
+_UNNAMED = re.compile(r"Unnamed: \d+")
+# The name of a column that may name series: "id", "unique_id", "store_id", "SensorID".
+_ID_NAME = re.compile(r"(?:^|[^A-Za-z])[Ii][Dd]$|ID$")
+
+
+def read_csv(
+    path,
+    *,
+    date_col=None,
+    targets=None,
+    freq=None,
+    fill=None,
+    id_col=None,
+    dtype="float64",
+    date_format=None,
+    encoding=None,
+):
+    """Read a time-series CSV into a float frame indexed by sorted, unique timestamps.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A CSV file with a header row, a date column and numeric columns;
+        gzip, bz2, xz or zip compressed or not (told by the file's first bytes).
+    date_col : str, optional
+        The date column. By default the first column named like a date
+        (``date``, ``ds``, ``timestamp``, ...), else the first non-numeric
+        column whose values parse as dates, else a column of whole numbers
+        named like a date or time (``unix_time``) that holds epoch times.
+    targets : str or list of str, optional
+        Columns to forecast. By default every numeric column but the date (and id).
+    freq : str, optional
+        A pandas frequency alias (``"h"``, ``"D"``, ``"B"``, ``"MS"``...), or
+        ``"observed"`` (see Notes). By default it is inferred from the dates,
+        gaps allowed. A calendar from ``attrs["calendar"]`` (or its ``to_dict()``)
+        reads new rows on that calendar.
+    fill : {None, "interpolate", "ffill"}
+        What to do with missing values and missing timestamps. ``None`` (the
+        default) refuses them with a `DataError` that says where they are;
+        ``"interpolate"`` fills linearly in time, ``"ffill"`` repeats the last
+        value. Leading gaps take the first observed value in both cases.
+    id_col : str, optional
+        Long format: the column naming the series (``unique_id`` by convention).
+        The result is then indexed by an ``(id, timestamp)`` MultiIndex and every
+        series is validated on its own; all must share one frequency. A row
+        without an id is refused.
+    dtype : {"float64", "float32"}
+        The value columns' type; float32 halves the memory of large files.
+        Files over 64 MiB are parsed with pandas' pyarrow engine when pyarrow
+        is installed.
+    date_format : str, optional
+        A strftime format every date must match (``"%d/%m/%Y"``). By default
+        one format is chosen for the whole column (see Notes).
+    encoding : str, optional
+        The text encoding. By default a byte-order mark decides (UTF-8,
+        UTF-16 LE or BE), else UTF-8, else cp1252 (Windows' Western European
+        code page, which reads Latin-1 text too).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Shape ``(T, C)``, one float column per target. The index is a
+        `DatetimeIndex` whose ``freq`` is set (or a MultiIndex with ``id_col``),
+        in microseconds unless the data holds nanoseconds. With
+        ``freq="observed"`` the index has no ``freq`` and ``attrs["calendar"]``
+        holds the `forecast.reading.calendar.ObservedCalendar`.
+
+    Raises
+    ------
+    DataError
+        The message names the file and the column and says how to fix it.
+
+    Notes
+    -----
+    Dates are parsed by one rule for the whole column, never row by row:
+    ``dd/mm/yyyy`` against ``mm/dd/yyyy`` is settled by any first field over
+    12 (day-first) or second field over 12 (month-first); a column where
+    neither happens and the two readings differ is refused, naming both, until
+    ``date_format`` settles it. Whole numbers are years (1000 to 9999),
+    ``yyyymm`` months, ``yyyymmdd`` dates, ``yyyymmddhh[mm[ss]]`` times, or
+    epoch seconds or milliseconds (1973 to 2128); ``2020Q1``, ``2020 Q1`` and
+    ``Q1 2020`` are quarters, ``Jan 2020`` and ``Jan-20`` months, and
+    ``2020-W05``/``2020-W05-1`` ISO weeks, all read as their first day. A
+    time of day without a date, or a date without a year (``March``,
+    ``18-Jan``), is refused rather than given a made-up date; a column of
+    times of day beside a date column whose dates repeat gives each date its
+    time. Lines starting with ``#`` are comments; a ``#`` inside a value is
+    data. Column names are stripped of spaces.
+
+    Numbers are read as spreadsheets and accounting systems write them (see
+    `forecast.reading.numbers`): decimal commas, thousands separators, currency
+    symbols, percentages (``12.5%`` is 12.5), and negatives in parentheses or
+    with a trailing minus, with one decimal mark for the whole column. An
+    empty cell and the usual spellings of a missing value (``NA``, ``n/a``,
+    ``-``, ``null``, ``#N/A``, ``NaN``, ``#DIV/0!``) are missing values; in
+    the id column only an empty cell is. Rows of empty cells are dropped. A
+    column without a name in the header (the index column of pandas'
+    ``to_csv``) is not a target. A header that names a column twice, a first
+    line of values (no header), and values whose difference overflows
+    float64 are refused.
+
+    Rows are put on a regular grid. Of the frequencies that hold every
+    timestamp, the one with the fewest steps is taken, so weekdays are
+    business days (``"B"``) and a missing holiday is a missing business day.
+    ``fill`` is advised only for a grid the rows follow. A grid is not
+    followed when more than half its steps have no row, or when the rows
+    fall on a weekly calendar (business hours on weekdays, say) that
+    explains most of the absent steps; such a grid is refused, pointing to
+    ``freq="observed"`` for a calendar, even with ``fill`` when the frequency
+    was inferred (an explicit ``freq`` with ``fill`` fills every step).
+    With ``freq="observed"`` the rows are consecutive steps: the calendar of
+    (weekday, time of day) slots seen is learned from at least a week of
+    rows, a step absent from a slot seen elsewhere is a missing value
+    (refused or filled), and `forecast.reading.calendar.future_timestamps` puts
+    future steps on the same slots, never at night or at weekends.
+
+    Examples
+    --------
+    >>> frame = read_csv("datasets/airline.csv")
+    >>> frame.shape, frame.index.freqstr
+    ((144, 1), 'MS')
+    """
+    path = Path(path)
+    if fill not in (None, *FILL_POLICIES):
+        raise DataError(f"fill={fill!r} is not a fill policy; use None, 'interpolate' or 'ffill'")
+    raw, separator = _read_table(path, encoding, id_col)
+    if id_col is not None and id_col not in raw.columns:
+        raise DataError(
+            f"{path}: no id column {id_col!r}; available columns: {_names(raw.columns)}; "
+            "name one of them with id_col= (--id-col)"
+        )
+    excluded = [] if id_col is None else [id_col]
+    date_col = date_col if date_col is not None else _detect_date_column(raw, path, excluded)
+    if date_col not in raw.columns:
+        raise DataError(
+            f"{path}: no date column {date_col!r}; available columns: {_names(raw.columns)}; "
+            "name one of them with date_col= (--date-col)"
+        )
+    timestamps = parse_date_column(raw[date_col], f"{path}: column {date_col!r}", date_format)
+    # Loggers and ERP exports often write the date and the time of day in columns of their own.
+    time_col = _time_of_day_column(raw, [date_col, *excluded]) if _repeated_days(timestamps) else None
+    if time_col is not None:
+        timestamps = timestamps + parse_times_of_day(raw[time_col], f"{path}: column {time_col!r}")
+    target_names = _select_targets(raw, path, [date_col, *excluded], targets)
+    if dtype not in ("float64", "float32"):
+        raise DataError(f"dtype={dtype!r} is not supported; use 'float64' or 'float32'")
+    values = {name: _to_float(raw[name], path, name, separator).astype(dtype, copy=False) for name in target_names}
+    frame = pd.DataFrame(values, index=_timestamp_index(timestamps, date_col))
+    freq = calendar_or_frequency(freq, frame.index, path)
+    if id_col is None:
+        used = [date_col, time_col, *target_names]
+        frame = regularise(frame, path, freq, fill, series_label="", series_hint=_series_column_hint(raw, used))
+    else:
+        ids = _series_ids(raw[id_col], path, id_col)
+        frame = regularise_each_series(frame, ids, id_col, path, freq, fill)
+    if isinstance(freq, ObservedCalendar):
+        frame.attrs["calendar"] = freq
+    return frame
+
+
+def csv_columns(path, encoding=None):
+    """The column names in the header line of the CSV file at ``path``, stripped; reads only that line.
+
+    Raises
+    ------
+    DataError
+        No such file, or not a text file.
+    """
+    text = _open_text(Path(path), encoding)
+    return _header_names(text.first_line, _delimiter(text.first_line))
+
+
+def require_columns(path, columns, role, encoding=None):
+    """The header's column names (as `csv_columns`), refusing a file that lacks one of ``columns`` before reading it.
+
+    ``role`` says what those columns are for, as the message tells it: "which
+    the model reads", say.
+
+    Raises
+    ------
+    DataError
+        A column is missing (the first one is named, beside those there are).
+    """
+    present = csv_columns(path, encoding)
+    missing = [name for name in columns if name not in present]
+    if missing:
+        raise DataError(
+            f"{path}: no column {missing[0]!r}, {role}; available columns: {_names(present)}; add it to the file"
+        )
+    return present
+
+
+def _open_text(path, encoding):
+    """`open_csv_text` of an existing file; a missing path or a folder is a `DataError`."""
+    if not path.exists():
+        raise DataError(f"{path}: no such file; check the path")
+    if not path.is_file():
+        raise DataError(f"{path}: not a file; pass the path of a CSV file")
+    return open_csv_text(path, encoding)
+
+
+def _read_table(path, encoding, id_col):
+    """The file's cells and its field separator.
+
+    Cells are numbers where a whole column is plain numbers, else text; only
+    an empty cell is missing (``NA`` may be a series id). Rows of empty cells,
+    which spreadsheets leave after the data, are dropped.
+    """
+    text = _open_text(path, encoding)
+    separator = _delimiter(text.first_line)
+    header = _header_names(text.first_line, separator)
+    _refuse_repeated_names(header, path)
+    options = {
+        "sep": separator,
+        "encoding": text.encoding,
+        "compression": text.compression,
+        "keep_default_na": False,
+        "na_values": [""],
+    }
+    large = text.source is path and path.stat().st_size > _LARGE_FILE_BYTES and _has_pyarrow()
+    raw = _read_fast(path, options, id_col) if large else None
+    if raw is None:
+        # index_col=False: a row with an extra field is an error, never a silent index.
+        ids_as_text = {header.index(id_col): str} if id_col in header else {}
+        raw = _parse(text.source, path, header, index_col=False, skipinitialspace=True, dtype=ids_as_text, **options)
+    raw = _without_empty_rows(raw)
+    if raw.empty:
+        raise DataError(f"{path}: the file has a header but no data rows; add one row per timestamp")
+    # " date , value " names the columns date and value, whichever parser read it.
+    raw.columns = [str(name).strip() for name in raw.columns]
+    _refuse_a_header_of_values(raw.columns, path, separator)
+    return raw, separator
+
+
+def _read_fast(path, options, id_col):
+    """The table as pyarrow parses it, or None where pyarrow refuses it (trailing separators, say).
+
+    pyarrow turns series ids such as 007 into numbers and UTC offsets into UTC;
+    such columns are read again, as text.
+    """
+    try:
+        raw = pd.read_csv(path, engine="pyarrow", **options)  # given dtype=, pandas mistypes columns with gaps
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    again = [
+        name
+        for name in raw.columns
+        if (str(name).strip() == id_col and not pd.api.types.is_string_dtype(raw[name]))
+        or isinstance(raw[name].dtype, pd.DatetimeTZDtype)
+    ]
+    if again:
+        raw[again] = pd.read_csv(path, engine="pyarrow", usecols=again, dtype=str, **options)
+    return raw
+
+
+def _without_empty_rows(raw):
+    """``raw`` without the rows whose every cell is empty or blank."""
+    empty = raw.isna().to_numpy().copy()
+    for position, name in enumerate(raw.columns):
+        if pd.api.types.is_string_dtype(raw[name]) or pd.api.types.is_object_dtype(raw[name]):
+            empty[:, position] |= raw[name].astype(str).str.strip().eq("").to_numpy()
+    return raw[~empty.all(axis=1)].reset_index(drop=True)
+
+
+def _parse(source, path, header, **options):
+    """`pandas.read_csv` of ``source`` with its C parser, its failures turned into `DataError`."""
+    try:
+        with warnings.catch_warnings():
+            # With index_col=False, pandas drops the extra fields of a row with a warning.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(source, **options)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty; expected a header row, then one row per timestamp") from None
+    except pd.errors.ParserWarning:
+        title = f"; if {header[0]!r} is a title, remove the lines above the header" if len(header) == 1 else ""
+        raise DataError(
+            f"{path}: a row has more fields than the {len(header)} of the header; quote the values that hold "
+            f"the separator {options['sep']!r}, or name every column in the header{title}"
+        ) from None
+    except pd.errors.ParserError as error:
+        detail = str(error).strip().splitlines()[-1].removeprefix("Error tokenizing data. C error: ")
+        raise DataError(
+            f"{path}: not a well-formed CSV ({detail}); every row needs as many fields as the header"
+        ) from None
+
+
+def _header_names(first_line, separator):
+    """The column names of a header line, stripped, as the file writes them (pandas renames repeats)."""
+    return [name.strip() for name in next(csv.reader([first_line], delimiter=separator), [])]
+
+
+def _refuse_repeated_names(header, path):
+    repeated = [name for name, count in Counter(header).items() if name and count > 1]
+    if repeated:
+        positions = [str(position + 1) for position, name in enumerate(header) if name == repeated[0]]
+        raise DataError(
+            f"{path}: the header names {len(positions)} columns {repeated[0]!r} (columns {', '.join(positions)}); "
+            "give each column a name of its own"
+        )
+
+
+def _refuse_a_header_of_values(names, path, separator):
+    """Refuse a first line of values (a file without a header), which would silently lose the first row."""
+    names = pd.Series(names)
+    if (is_number_text(names) | names.map(lambda name: looks_like_dates(pd.Series([name])))).all():
+        values = ["value"] if len(names) == 2 else [f"value{position}" for position in range(1, len(names))]
+        example = separator.join(["date", *values])
+        raise DataError(
+            f"{path}: the first line ({separator.join(names)}) holds values, not column names; "
+            f"add a header line that names each column, such as {example}"
+        )
+
+
+def _has_pyarrow():
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _delimiter(header):
+    """The field separator: a comma, unless the header line has none but has a semicolon, tab or bar."""
+    if "," in header:
+        return ","
+    return next((sep for sep in (";", "\t", "|") if sep in header), ",")
+
+
+def _detect_date_column(raw, path, excluded):
+    candidates = [name for name in raw.columns if name not in excluded]
+    named = [name for name in candidates if str(name).strip().lower() in DATE_COLUMN_NAMES]
+    # A "time" column of times of day goes with a "date" column; alone, it is refused by parse_date_column.
+    dated = [name for name in named if not is_time_of_day(raw[name])]
+    if named:
+        return (dated or named)[0]
+    for name in candidates:
+        column = raw[name]
+        if pd.api.types.is_numeric_dtype(column):
+            continue
+        sample = column.dropna().head(_DATE_SNIFF_ROWS)
+        if len(sample) and not is_number_text(sample).all() and looks_like_dates(sample):
+            return name
+    for name in candidates:
+        # Whole numbers are dates only under a date-like name: epoch times, yyyymmdd.
+        column = raw[name]
+        named_like_a_date = any(word in str(name).lower() for word in _DATE_NAME_WORDS)
+        if named_like_a_date and pd.api.types.is_integer_dtype(column) and integer_dates_or_none(column) is not None:
+            return name
+    raise DataError(
+        f"{path}: no date column found among {_names(raw.columns)}; "
+        "name it with date_col= (--date-col on the command line)"
+    )
+
+
+def _timestamp_index(timestamps, name):
+    """Microseconds (years 1 to 9999) whatever the parser, nanoseconds only when the data has them."""
+    index = pd.DatetimeIndex(timestamps, name=name)
+    needs_nanoseconds = index.unit == "ns" and bool((index.asi8 % 1000 != 0).any())
+    return index.as_unit("ns" if needs_nanoseconds else "us")
+
+
+def _repeated_days(timestamps):
+    """Whether ``timestamps`` are dates without a time (midnights) that repeat: their times are elsewhere."""
+    return timestamps.has_duplicates and bool((timestamps == timestamps.normalize()).all())
+
+
+def _time_of_day_column(raw, excluded):
+    """The one column, besides ``excluded``, that holds only times of day (``13:45``), or None."""
+    times = [name for name in raw.columns if name not in excluded and is_time_of_day(raw[name])]
+    return times[0] if len(times) == 1 else None
+
+
+def _series_column_hint(raw, used):
+    """For repeated timestamps: a column whose repeated values may name series, as advice, or ``""``.
+
+    A text column, or a column of numbers named like an id (``store_id``, ``SensorID``).
+    """
+    for name in raw.columns:
+        column = raw[name]
+        named_like_an_id = bool(_ID_NAME.search(name))
+        if _UNNAMED.fullmatch(name) or (name in used and not named_like_an_id):
+            continue
+        if (named_like_an_id or not pd.api.types.is_numeric_dtype(column)) and column.nunique() < len(column):
+            return f"; if the rows belong to several series named in column {name!r}, pass id_col={name!r} (--id-col)"
+    return ""
+
+
+def _series_ids(column, path, name):
+    ids = column.astype(str).str.strip()
+    missing = column.isna().to_numpy() | (ids == "").to_numpy()
+    if missing.any():
+        row = int(np.flatnonzero(missing)[0]) + 1
+        raise DataError(
+            f"{path}: column {name!r} has no series id in data row {row}; fill it in or remove the row "
+            "(every row must say which series it belongs to)"
+        )
+    return ids.to_numpy()
+
+
+def _select_targets(raw, path, excluded, targets):
+    if targets is not None:
+        targets = [targets] if isinstance(targets, str) else list(targets)
+        if not targets:
+            raise DataError(f"{path}: no target columns given; name at least one numeric column")
+        for name in targets:
+            if name not in raw.columns:
+                raise DataError(
+                    f"{path}: no column {name!r}; available columns: {_names(raw.columns)}; "
+                    "name targets among them (--target), or add the column to the file"
+                )
+            if name in excluded:
+                raise DataError(f"{path}: column {name!r} is the date or id column and cannot be a target")
+        return targets
+    # A column with at least one number is a target (and must then be all numbers); a column with
+    # no number at all (labels, notes) is left out, as is one without a name (a row number).
+    chosen = [
+        name
+        for name in raw.columns
+        if name not in excluded and not _UNNAMED.fullmatch(name) and _has_numbers(raw[name])
+    ]
+    if not chosen:
+        filled = [name for name in raw.columns if name not in excluded and raw[name].notna().any()]
+        example = f" (column {filled[0]!r} holds {raw[filled[0]].dropna().iloc[0]!r})" if filled else ""
+        raise DataError(
+            f"{path}: no numeric column besides {_names(excluded)}{example}; add a column of numbers "
+            "with a name in the header"
+        )
+    return chosen
+
+
+def _has_numbers(column):
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return bool(column.notna().any())
+    return holds_numbers(column)
+
+
+def _to_float(column, path, name, separator):
+    if pd.api.types.is_bool_dtype(column):
+        raise DataError(f"{path}: column {name!r} holds true/false values; forecast needs numbers")
+    if pd.api.types.is_numeric_dtype(column):
+        values = column.to_numpy(dtype=np.float64)
+    else:
+        values = parse_number_column(column, f"{path}: column {name!r}", separator)
+    if np.isinf(values).any():
+        row = int(np.flatnonzero(np.isinf(values))[0])
+        raise DataError(f"{path}: column {name!r} has an infinite value in data row {row + 1}; fix or remove it")
+    with np.errstate(over="ignore"):
+        span = np.nanmax(values) - np.nanmin(values) if not np.isnan(values).all() else 0.0
+    if not np.isfinite(span):
+        raise DataError(
+            f"{path}: column {name!r} has values too far apart to compute with ({np.nanmin(values):g} to "
+            f"{np.nanmax(values):g}: their difference overflows float64); divide the column by a power of ten"
+        )
+    return values
+
+
+def _names(columns):
+    return ", ".join(repr(str(name)) for name in columns)
