@@ -1,4 +1,4 @@
-"""Write the model files that `tests/test_io.py` keeps loading forever: ``python tests/model_files/write.py vN``.
+"""Write the model files that `tests/modelfile/test_load.py` keeps loading: ``python tests/model_files/write.py vN``.
 
 Each file is written by the release current at the time, beside ``expected.npz``
 holding what its model predicted then. Files of earlier releases are never

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from forecast.cli.main import cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AIRLINE = str(ROOT / "datasets" / "airline.csv")
 QUICK = ["--epochs", "3", "--quiet"]
 

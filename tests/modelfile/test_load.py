@@ -48,7 +48,7 @@ def test_regressors_round_trip(make, tmp_path):
     )
 
 
-MODEL_FILES = Path(__file__).resolve().parent / "model_files"
+MODEL_FILES = Path(__file__).resolve().parent.parent / "model_files"
 
 
 @pytest.mark.parametrize("release", sorted(path.name for path in MODEL_FILES.iterdir() if path.is_dir()))

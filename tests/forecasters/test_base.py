@@ -1,0 +1,90 @@
+"""What `BaseForecaster` gives every forecaster, through the smallest subclass: a drift from the last value."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from forecast import DataError, NotFittedError
+from forecast.forecasters.base import BaseForecaster
+from forecast.params import COVARIATE_RULES, POSITIVE
+
+
+class LastPlusStep(BaseForecaster):
+    """Forecast step h as the last value plus h times ``step``: one context row, nothing learned."""
+
+    _parameter_rules = {"horizon": POSITIVE, **COVARIATE_RULES}
+    _reads_covariates = False
+
+    def __init__(self, horizon=3, step=1.0, past_covariates=None, future_covariates=None, calendar=None):
+        self.horizon = horizon
+        self.step = step
+        self.past_covariates = past_covariates
+        self.future_covariates = future_covariates
+        self.calendar = calendar
+
+    def _context_rows(self):
+        return 1
+
+    def _min_rows(self):
+        return 1
+
+    def _forecast(self, windows, scaling, future):
+        steps = self.step * np.arange(1, self.horizon + 1)[None, :, None]  # (1, H, 1)
+        return windows[:, -1:, : self.n_channels_] + steps  # (n, H, C)
+
+
+def monthly(values, start="2020-01-01", name="sales"):
+    index = pd.date_range(start, periods=len(values), freq="MS", name="month")
+    return pd.DataFrame({name: np.asarray(values, dtype=float)}, index=index)
+
+
+def test_predict_continues_the_index_and_the_column_names():
+    forecast = LastPlusStep(horizon=3).fit(monthly([1, 2, 5])).predict()
+    assert list(forecast.index) == list(pd.date_range("2020-04-01", periods=3, freq="MS"))
+    assert forecast.index.name == "month"
+    assert list(forecast.columns) == ["sales"]
+    assert forecast["sales"].tolist() == [6.0, 7.0, 8.0]
+
+
+def test_predict_from_a_new_history_uses_its_end():
+    model = LastPlusStep(horizon=2).fit(monthly([1, 2, 3]))
+    forecast = model.predict(monthly([10, 20], start="2021-01-01"))
+    assert forecast.index[0] == pd.Timestamp("2021-03-01")
+    assert forecast["sales"].tolist() == [21.0, 22.0]
+
+
+def test_arrays_get_a_positional_index():
+    forecast = LastPlusStep(horizon=2).fit(np.array([4.0, 5.0, 6.0])).predict()
+    assert list(forecast.index) == [3, 4]
+
+
+def test_many_series_forecast_each_from_its_own_end():
+    frame = pd.concat({"a": monthly([1, 2]), "b": monthly([10, 30, 50])}, names=["store", "month"])
+    forecast = LastPlusStep(horizon=2).fit(frame).predict()
+    assert forecast.index.names == ["store", "month"]
+    assert forecast.loc["a", "sales"].tolist() == [3.0, 4.0]
+    assert forecast.loc["b", "sales"].tolist() == [51.0, 52.0]
+    assert forecast.loc["a"].index[0] == pd.Timestamp("2020-03-01")
+
+
+def test_predict_before_fit_and_missing_columns_are_refused():
+    with pytest.raises(NotFittedError):
+        LastPlusStep().predict()
+    model = LastPlusStep().fit(monthly([1, 2, 3]))
+    with pytest.raises(DataError, match="sales"):
+        model.predict(monthly([1, 2], name="other"))
+
+
+def test_non_finite_forecasts_are_refused_with_the_fix():
+    model = LastPlusStep(horizon=2).fit(monthly([1, 2, 3]))
+    model.step = np.inf  # values beyond float64's range once forecast
+    with pytest.raises(DataError, match="non-finite forecasts"):
+        model.predict()
+
+
+def test_clone_keeps_parameters_and_drops_what_was_learned():
+    model = LastPlusStep(horizon=4, step=2.0).fit(monthly([1, 2, 3]))
+    copy = clone(model)
+    assert copy.get_params()["step"] == 2.0 and copy.horizon == 4
+    assert not hasattr(copy, "n_channels_")
