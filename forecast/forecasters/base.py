@@ -50,7 +50,7 @@ from .intervals import (
 
 
 class BaseForecaster(BaseEstimator):
-    """Base of the series-level forecasters (scikit-learn style; see the README)."""
+    """Base of the series-level forecasters (scikit-learn style; see docs/python.md)."""
 
     _reads_covariates = True  # False: the covariates are set apart from the targets but not read
 
