@@ -52,6 +52,9 @@ MODELS = {
         ModelSpec("naive", "forecasters.baselines", "NaiveForecaster", neural=False),
         ModelSpec("seasonal-naive", "forecasters.baselines", "SeasonalNaiveForecaster", neural=False),
         ModelSpec("naive2", "forecasters.baselines", "Naive2Forecaster", neural=False),
+        ModelSpec("ets", "forecasters.statistical.workhorses", "ETSForecaster", neural=False),
+        ModelSpec("theta", "forecasters.statistical.workhorses", "ThetaForecaster", neural=False),
+        ModelSpec("arima", "forecasters.statistical.workhorses", "ARIMAForecaster", neural=False),
     )
 }
 MODEL_NAMES = tuple(MODELS)

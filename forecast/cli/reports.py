@@ -42,6 +42,8 @@ def format_table(rows, with_spread):
 
 def interval_report(estimator):
     """One line on the prediction intervals a fitted forecaster calibrated: on how many errors, up to which level."""
+    if estimator._own_intervals:
+        return "prediction intervals: the fitted models' own; predict --level takes any level below 100"
     count = getattr(estimator, "interval_count_", 0)
     if count == 0:
         return f"prediction intervals: none, no rows were kept out of sample ({estimator._calibration_hint})"

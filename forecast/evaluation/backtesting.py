@@ -261,6 +261,8 @@ def _predict_windows(model, panel, window_cutoffs, levels):
     need, are taken from the data. The bounds are of shape (L, S * k, H, C).
     """
     horizon = model.horizon
+    if model._reads_whole_history:
+        return _predict_histories(model, panel, window_cutoffs, levels)
     lengths = np.full(window_cutoffs.size, model._context_rows())
     if levels is not None:
         lengths = np.maximum(lengths, np.minimum(SCALE_ROWS, window_cutoffs.ravel()))
@@ -289,6 +291,21 @@ def _predict_windows(model, panel, window_cutoffs, levels):
         for whole, part in zip(parts, predicted):
             whole[..., chosen, :, :] = part
     return parts
+
+
+def _predict_histories(model, panel, window_cutoffs, levels):
+    """As `_predict_windows`, for a model that reads each series from its first row up to the cutoff."""
+    starts = np.repeat(panel.starts, window_cutoffs.shape[1])
+    histories = [panel.values[start : start + cutoff] for start, cutoff in zip(starts, window_cutoffs.ravel())]
+    options = {} if levels is None else {"level": levels}
+    if panel.ids is not None:
+        options["series_ids"] = list(np.repeat(np.asarray(panel.ids, dtype=object), window_cutoffs.shape[1]))
+    if model._reads_covariates and model.future_covariates_:
+        columns = [panel.frame.columns.get_loc(column) for column in model.future_covariates_]
+        ahead = panel.positions(window_cutoffs, np.arange(model.horizon))  # (S * k, H)
+        options["future"] = panel.values[ahead][:, :, columns]  # (S * k, H, F)
+    predicted = model.predict_windows(histories, **options)
+    return [predicted] if levels is None else list(predicted)
 
 
 def _results_frame(panel, cutoffs, horizon, targets, forecasts, levels):

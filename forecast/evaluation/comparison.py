@@ -156,6 +156,8 @@ class HeldOut:
             The model cannot give a level asked for (it kept too few rows out
             of sample to calibrate it).
         """
+        if estimator._reads_whole_history:
+            return self._score_histories(estimator, levels)
         width = max(self.width, estimator._context_rows())
         if levels is not None:  # intervals read the noise level from up to SCALE_ROWS rows before the origin
             width = max(width, min(SCALE_ROWS, int(self.target_starts.min())))
@@ -166,6 +168,19 @@ class HeldOut:
             forecasts = estimator.predict_windows(inputs, **known)
             return self.score(forecasts, targets, estimator.columns_), forecasts
         forecasts, lower, upper = estimator.predict_windows(inputs, level=levels, **known)
+        return self.score(forecasts, targets, estimator.columns_, (levels, lower, upper)), forecasts
+
+    def _score_histories(self, estimator, levels):
+        """`score_model` for a model that reads each window's series from its first row."""
+        histories = [self.values[:start] for start in self.target_starts]
+        targets = self.windows(1)[1][:, :, self._positions(estimator.columns_)]
+        known = {}
+        if estimator._reads_covariates and estimator.future_covariates_:
+            known = {"future": self._known_ahead(estimator, 1)["future"]}
+        if levels is None:
+            forecasts = estimator.predict_windows(histories, **known)
+            return self.score(forecasts, targets, estimator.columns_), forecasts
+        forecasts, lower, upper = estimator.predict_windows(histories, level=levels, **known)
         return self.score(forecasts, targets, estimator.columns_, (levels, lower, upper)), forecasts
 
     def _known_ahead(self, estimator, width):

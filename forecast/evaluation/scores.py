@@ -81,6 +81,45 @@ def evaluate(results, y, *, season_length=None):
     >>> bool(scores.loc[0, "relative_mase"] < 1)
     True
     """
+    scored = _score_forecasts(results, y, season_length)
+    n_series = len(scored["located"]["by_series"])
+    seasonal_naive, reference = scored["seasonal_naive"], scored["naive2"]
+    return pd.DataFrame(
+        [
+            _summary(name, model_scores, seasonal_naive, reference, n_series)
+            for name, model_scores in scored["models"].items()
+        ]
+    )
+
+
+def forecast_scores(results, y, *, season_length=None):
+    """The scores of every (series, window) forecast of every model, before any average.
+
+    Parameters are those of `evaluate`. Returns a long DataFrame, one row per
+    model and forecast, in the results' order: ``model``, ``series`` (the id,
+    or None for one series), ``cutoff`` (the timestamp of the last row seen),
+    ``mse``, ``mae``, ``mase``, ``smape`` and, with intervals, the interval
+    scores of each level; then ``seasonal_naive_mase``, the MASE of the
+    seasonal naive forecast of the same rows. This is what the verdict of
+    `forecast.evaluation.verdict` pairs, and what an automatic choice ranks.
+    """
+    scored = _score_forecasts(results, y, season_length)
+    rows = scored["rows"]
+    first_rows = np.array([group[0] for group in rows], dtype=int)
+    id_col = results_columns(results)[0]
+    series = results[id_col].to_numpy()[first_rows] if id_col is not None else np.full(len(rows), None)
+    cutoffs = results["cutoff"].to_numpy()[first_rows]
+    frames = [
+        pd.DataFrame({"model": name, "series": series, "cutoff": cutoffs, **model_scores})
+        for name, model_scores in scored["models"].items()
+    ]
+    scores = pd.concat(frames, ignore_index=True)
+    scores["seasonal_naive_mase"] = np.tile(scored["seasonal_naive"]["mase"], len(frames))
+    return scores
+
+
+def _score_forecasts(results, y, season_length):
+    """Every model's scores per (series, window) forecast, the references' scores, and where the rows lie."""
     id_col, time_col, model_cols, interval_cols = results_columns(results)
     panel = as_panel(as_frame(y, "y"))  # as backtest reads it
     season_length = _season_length(panel, season_length)
@@ -94,12 +133,13 @@ def evaluate(results, y, *, season_length=None):
         for level in levels:
             lower, upper = (results[interval_column(name, side, level)].to_numpy(np.float64) for side in ("lo", "hi"))
             scores[name].update(_interval_scores(actual, lower, upper, level, scale, rows))
-    seasonal_naive = _scores(actual, _seasonal_naive(panel, located, season_length), scale, rows)
-    reference = _scores(actual, _naive2(panel, located, season_length), scale, rows)
-    n_series = len(located["by_series"])
-    return pd.DataFrame(
-        [_summary(name, model_scores, seasonal_naive, reference, n_series) for name, model_scores in scores.items()]
-    )
+    return {
+        "models": scores,
+        "seasonal_naive": _scores(actual, _seasonal_naive(panel, located, season_length), scale, rows),
+        "naive2": _scores(actual, _naive2(panel, located, season_length), scale, rows),
+        "located": located,
+        "rows": rows,
+    }
 
 
 def results_columns(results):

@@ -53,6 +53,8 @@ class BaseForecaster(BaseEstimator):
     """Base of the series-level forecasters (scikit-learn style; see docs/python.md)."""
 
     _reads_covariates = True  # False: the covariates are set apart from the targets but not read
+    _reads_whole_history = False  # True: a forecast reads its series from the first row (the local models)
+    _own_intervals = False  # True: the model's own intervals, for any level, instead of conformal calibration
 
     def fit(self, y):
         """Fit on one series, or on many series with one global model.
