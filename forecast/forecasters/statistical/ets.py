@@ -103,7 +103,11 @@ def forecast(y, fit, horizon, levels, exog=None, exog_future=None):
     if fit.family == "naive":
         return naive_forecast(y, fit, horizon, levels)
     with quiet_one_thread():
-        result = _model(y, fit.spec).smooth(np.asarray(fit.params))
+        try:
+            model = _model(y, fit.spec)
+        except ValueError:  # a history too short for the heuristic initial states: fitted on its own
+            return forecast(y, select(y, fit.spec["seasonal_periods"] or 1), horizon, levels)
+        result = model.smooth(np.asarray(fit.params))
         options = {}
         if levels and (fit.spec["error"] == "mul" or fit.spec["seasonal"] == "mul"):
             options = {"simulate_repetitions": SIMULATIONS, "rng": np.random.default_rng(0)}
