@@ -54,6 +54,8 @@ def compare(
     fill,
     date_format,
     encoding,
+    resample,
+    agg,
     covariates,
     lookback,
     horizon,
@@ -99,7 +101,7 @@ def compare(
     if sweep and id_col:
         raise click.UsageError("--lookbacks sweeps the windows of a single series; leave it out with --id-col")
     frame, series_freq, lookback, horizon = read_data(
-        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates
+        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
     )
     click.echo(data_summary(data, frame, series_freq, lookback, horizon, None, covariates))
     # The sweep's hold-out first: a lookback too long for the series stops the command before any fit.
@@ -211,6 +213,8 @@ def backtest_command(
     fill,
     date_format,
     encoding,
+    resample,
+    agg,
     covariates,
     lookback,
     horizon,
@@ -247,7 +251,7 @@ def backtest_command(
     plot = plot_beside_report(plot, report)
     check_output_paths({"--output": output, "--plot": plot, "--report": report}, {"DATA": data})
     frame, series_freq, lookback, horizon = read_data(
-        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates
+        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
     )
     click.echo(data_summary(data, frame, series_freq, lookback, horizon, None, covariates))
     season = season_length or season_length_for(series_freq)

@@ -60,6 +60,8 @@ def fit(
     fill,
     date_format,
     encoding,
+    resample,
+    agg,
     covariates,
     lookback,
     horizon,
@@ -86,7 +88,7 @@ def fit(
     echo = click.echo if is_primary() else (lambda *args, **kwargs: None)
     quiet = quiet or not is_primary()
     frame, series_freq, lookback, horizon = read_data(
-        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates
+        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
     )
     spec = MODELS[model_name]
     estimator = spec.build(

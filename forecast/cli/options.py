@@ -11,7 +11,9 @@ from ..registry import MODEL_NAMES
 DEFAULT_MODEL_PATH = "forecast-model.npz"
 
 
-FILL_CHOICES = ("interpolate", "ffill")
+FILL_CHOICES = ("interpolate", "ffill", "zero")
+# forecast.reading.resample.AGGREGATIONS, repeated here so that --help imports no pandas (tests check they agree).
+AGG_CHOICES = ("sum", "mean", "last", "min", "max", "count")
 
 
 def output_path(ctx, param, value):
@@ -56,15 +58,35 @@ def data_options(command):
             help="Pandas frequency of the rows, such as h, D, B or MS (default: inferred), or 'observed' for rows "
             "that are consecutive steps on a weekly calendar of their own (business hours, say).",
         ),
-        click.option(
-            "--fill",
-            type=click.Choice(FILL_CHOICES),
-            help="Fill missing values and timestamps instead of refusing them.",
-        ),
+        fill_option,
         click.option("--date-format", help="strftime format of every date, such as %d/%m/%Y (default: detected)."),
         click.option("--encoding", help="Text encoding of the file, such as latin-1 (default: detected)."),
+        *resample_options,
     ]
     return _with_options(command, options)
+
+
+fill_option = click.option(
+    "--fill",
+    type=click.Choice(FILL_CHOICES),
+    help="Fill missing values and timestamps instead of refusing them: interpolate in time, repeat the last value "
+    "(ffill), or write 0 (zero: a shop closed that day sold nothing). A fill report follows.",
+)
+
+
+resample_options = [
+    click.option(
+        "--resample",
+        metavar="FREQ",
+        help="Sum or summarise the rows to this pandas frequency (h, D, W, MS) before anything else: an event log "
+        "(one row per order) becomes totals per step. Needs --agg.",
+    ),
+    click.option(
+        "--agg",
+        type=click.Choice(AGG_CHOICES),
+        help="How --resample makes a step's value from its rows; sum and count give 0 to a step without rows.",
+    ),
+]
 
 
 # The forecasters' covariate keywords and the options that set them.
