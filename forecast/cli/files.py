@@ -52,6 +52,28 @@ def write_outputs(outputs):
         click.echo(("\n" if number == 0 else "") + f"{what} saved to {path}")
 
 
+def forecast_csv(forecast, index_label, date_style, decimals):
+    """A forecast frame as CSV text: timestamps in ``date_style``, each column with its ``decimals``.
+
+    ``decimals`` maps a column to its decimals (None: seven significant digits); a column it does not
+    name is written as pandas writes floats. See `forecast.reading.styles`.
+    """
+    import pandas as pd
+
+    from ..reading.styles import format_timestamps
+
+    table = forecast.reset_index()
+    if index_label is not None:
+        table = table.rename(columns={table.columns[0]: index_label})
+    for name in table.columns[: forecast.index.nlevels]:
+        if isinstance(table[name].dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(table[name]):
+            table[name] = format_timestamps(pd.DatetimeIndex(table[name]), date_style)
+    for name, places in decimals.items():
+        pattern = "%.7g" if places is None else f"%.{places}f"
+        table[name] = [pattern % value for value in table[name]]
+    return table.to_csv(index=False)
+
+
 def read_data(
     data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
 ):

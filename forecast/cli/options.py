@@ -94,18 +94,21 @@ COVARIATE_OPTIONS = {"past_covariates": "--past-covariate", "future_covariates":
 
 
 def covariate_options(command):
-    """--future-covariate, --past-covariate and --calendar, shared by fit, compare and backtest.
+    """--future-covariate, --past-covariate, --calendar and --allow-negative, shared by fit, compare and backtest.
 
     The command receives them as one ``covariates`` dict of the forecasters'
-    keywords ``past_covariates``, ``future_covariates`` and ``calendar``.
+    keywords ``past_covariates``, ``future_covariates``, ``calendar`` and
+    ``nonnegative`` (None, the forecasters' default, unless --allow-negative),
+    which every model of a command is built with.
     """
 
     @functools.wraps(command)
-    def with_covariates(*args, past_covariates, future_covariates, calendar, **kwargs):
+    def with_covariates(*args, past_covariates, future_covariates, calendar, allow_negative, **kwargs):
         covariates = {
             "past_covariates": list(past_covariates),
             "future_covariates": list(future_covariates),
             "calendar": "auto" if calendar else None,
+            "nonnegative": False if allow_negative else None,
         }
         return command(*args, covariates=covariates, **kwargs)
 
@@ -131,6 +134,12 @@ def covariate_options(command):
             is_flag=True,
             help="Add calendar features of the data's frequency (hour of day, day of week, day or month of year) "
             "as inputs known ahead, each where the data spans that period twice.",
+        ),
+        click.option(
+            "--allow-negative",
+            is_flag=True,
+            help="Let forecasts and interval bounds go below 0. By default a target whose values are all 0 or "
+            "above (counts, sales) is forecast at 0 or above.",
         ),
     ]
     return _with_options(with_covariates, options)
