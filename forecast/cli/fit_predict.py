@@ -150,8 +150,8 @@ def fit(
 @click.option(
     "--decimals",
     type=click.IntRange(0, 15),
-    help="Decimals of the forecast values (default: one more than the training data's values have, at most 6; "
-    "seven significant digits for values measured more finely).",
+    help="Decimals of the forecast values (default: as many as the training data's values have, one at least; "
+    "seven significant digits for values measured to more than six decimals).",
 )
 @click.option(
     "--series",
@@ -218,7 +218,7 @@ def predict(
 
     Timestamps are written in the style of the training data (2016Q1,
     1979-01, 2020-W05, dates without a time of day where it has none), or of
-    DATA when given; values with one decimal more than the data's.
+    DATA when given; values with the data's decimals (one at least).
     """
     from ..errors import ModelFileError
     from ..forecasters.base import BaseForecaster

@@ -70,19 +70,20 @@ def value_decimals(values):
     """
     values = np.asarray(values, dtype=np.float64)
     values = values[np.isfinite(values)]
+    tolerance = 1e-9 * np.maximum(1.0, np.abs(values))  # float64 rounding; float32 data gets significant digits
     for decimals in range(_MAX_DECIMALS + 1):
         scaled = values * 10.0**decimals
-        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-6 * np.maximum(1.0, np.abs(scaled))):
+        if np.all(np.abs(scaled - np.round(scaled)) <= tolerance * 10.0**decimals):
             return decimals
     return None
 
 
 def output_decimals(data_decimals):
-    """The decimals forecasts are written with: one more than the data has (counts get one), at most six.
+    """The decimals forecasts are written with: as many as the data has, and one at least (counts get one).
 
-    None (values measured to more decimals) writes seven significant digits instead; see `float_format`.
+    None (values measured to more than six decimals) writes seven significant digits instead; see `float_format`.
     """
-    return None if data_decimals is None else min(data_decimals + 1, _MAX_DECIMALS)
+    return None if data_decimals is None else max(data_decimals, 1)
 
 
 def float_format(decimals):

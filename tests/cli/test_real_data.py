@@ -30,7 +30,7 @@ def quarterly(path, n=32):
     return write(path, "quarter,visitors", [f"{q},{v:.0f}" for q, v in zip(quarters, values)])
 
 
-def test_predict_writes_quarters_as_the_data_did_with_one_more_decimal(run, tmp_path):
+def test_predict_writes_quarters_as_the_data_did_and_counts_with_one_decimal(run, tmp_path):
     quarterly(tmp_path / "tourism.csv")
     assert run("fit", "tourism.csv", "--model", "seasonal-naive", "--horizon", "4", "--quiet").exit_code == 0
     result = run("predict")
