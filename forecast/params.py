@@ -113,6 +113,8 @@ COVARIATE_RULES = {
     "future_covariates": COLUMN_NAMES,
     "calendar": OneOf((None, "auto")),
 }
+# Forecasts and bounds kept at 0 or above: "auto" for the targets whose fit values all are (see BaseForecaster).
+NONNEGATIVE_RULES = {"nonnegative": OneOf(("auto", True, False))}
 POSITIVE = Whole(1)
 RANDOM_STATE = (OneOf((None,)), Whole(0, 2**32 - 1), Instance(np.random.RandomState, "a numpy RandomState"))
 

@@ -54,6 +54,8 @@ def compare(
     fill,
     date_format,
     encoding,
+    resample,
+    agg,
     covariates,
     lookback,
     horizon,
@@ -72,20 +74,20 @@ def compare(
 ):
     """Fit every model on the same split of DATA and score all on the same held-out windows.
 
-    The table is sorted by MASE; MSE and MAE are on the series standardised
-    with the training rows. Parameter sharing over time is what recurrence
+    The table is sorted by MASE; MSE and MAE are in the data's units, as in
+    `forecast backtest`. Parameter sharing over time is what recurrence
     adds over the MLP: --lookbacks shows whether it pays on this data.
 
     --level P adds, per level, the percentage of held-out values inside the
     P% intervals (coverage-P), their mean width in the data's units (width-P)
-    and M4's MSIS, scaled like MASE (msis-P). A model that kept too few rows
+    and M4's MSIS, scaled like MASE (msis-P); a coverage more than 5 points
+    under P is marked ! and explained under the table. A model that kept too few rows
     out of sample to calibrate a level stops the comparison with an error that
     names it and the highest level it can give, rather than a blank cell.
 
     With --id-col (many series), one global model per kind is fitted on every
     series up to its held-out tail and forecasts the tail in windows of the
-    horizon, as `forecast backtest --refit 0` does; MSE and MAE are then in
-    the data's units.
+    horizon, as `forecast backtest --refit 0` does.
     """
     from ..evaluation import comparison
     from ..modelfile.outputs import check_output_paths
@@ -99,7 +101,7 @@ def compare(
     if sweep and id_col:
         raise click.UsageError("--lookbacks sweeps the windows of a single series; leave it out with --id-col")
     frame, series_freq, lookback, horizon = read_data(
-        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates
+        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
     )
     click.echo(data_summary(data, frame, series_freq, lookback, horizon, None, covariates))
     # The sweep's hold-out first: a lookback too long for the series stops the command before any fit.
@@ -211,6 +213,8 @@ def backtest_command(
     fill,
     date_format,
     encoding,
+    resample,
+    agg,
     covariates,
     lookback,
     horizon,
@@ -236,7 +240,8 @@ def backtest_command(
     The table scores every model over all windows (and series): means of
     MSE, MAE (in the data's units), MASE and sMAPE, the median MASE, MASE
     relative to the seasonal naive forecast and how often the model beats it,
-    and OWA against M4's Naive2 for many series.
+    and OWA against M4's Naive2 for many series. With --level, a coverage
+    more than 5 points under its level is marked ! and explained under the table.
     """
     from ..evaluation import comparison
     from ..evaluation.scores import evaluate
@@ -247,7 +252,7 @@ def backtest_command(
     plot = plot_beside_report(plot, report)
     check_output_paths({"--output": output, "--plot": plot, "--report": report}, {"DATA": data})
     frame, series_freq, lookback, horizon = read_data(
-        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates
+        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
     )
     click.echo(data_summary(data, frame, series_freq, lookback, horizon, None, covariates))
     season = season_length or season_length_for(series_freq)

@@ -52,7 +52,31 @@ def write_outputs(outputs):
         click.echo(("\n" if number == 0 else "") + f"{what} saved to {path}")
 
 
-def read_data(data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates):
+def forecast_csv(forecast, index_label, date_style, decimals):
+    """A forecast frame as CSV text: timestamps in ``date_style``, each column with its ``decimals``.
+
+    ``decimals`` maps a column to its decimals (None: seven significant digits); a column it does not
+    name is written as pandas writes floats. See `forecast.reading.styles`.
+    """
+    import pandas as pd
+
+    from ..reading.styles import format_timestamps
+
+    table = forecast.reset_index()
+    if index_label is not None:
+        table = table.rename(columns={table.columns[0]: index_label})
+    for name in table.columns[: forecast.index.nlevels]:
+        if isinstance(table[name].dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(table[name]):
+            table[name] = format_timestamps(pd.DatetimeIndex(table[name]), date_style)
+    for name, places in decimals.items():
+        pattern = "%.7g" if places is None else f"%.{places}f"
+        table[name] = [pattern % value for value in table[name]]
+    return table.to_csv(index=False)
+
+
+def read_data(
+    data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
+):
     """The data file as a frame, its frequency (or observed calendar), and the window: given, or the default.
 
     With --target, the frame holds the targets and the covariates' columns; without, every numeric column.
@@ -77,6 +101,8 @@ def read_data(data, date_col, targets, freq, fill, date_format, encoding, lookba
         id_col=id_col,
         date_format=date_format,
         encoding=encoding,
+        resample=resample,
+        agg=agg,
     )
     _check_covariates_read(data, frame, named)
     series_freq = frequency_of(frame)
@@ -122,14 +148,47 @@ def _drop_calendar_without_periods(data, covariates, freq):
 
 
 def data_summary(path, frame, freq, lookback, horizon, model_name, covariates):
+    """One line on the data and the window, then the fill report (see `fill_report`), if anything was filled."""
     n_series = frame.index.get_level_values(0).nunique() if frame.index.nlevels == 2 else None
     series = f"{n_series} series, " if n_series else ""
     model = f", model {model_name}" if model_name else ""
-    return (
+    summary = (
         f"{path}: {series}{len(frame)} rows × {frame.shape[1]} column(s) ({', '.join(map(str, frame.columns))}), "
         f"frequency {freq or 'irregular'}; lookback {lookback}, horizon {horizon}{model}"
         f"{_covariates_summary(covariates)}"
     )
+    return "\n".join([summary, *fill_report(frame)])
+
+
+def fill_report(frame):
+    """Lines on what reading filled and trimmed (``attrs["filled"]``, ``attrs["trimmed"]``), which it then drops.
+
+    One line per series filled (the first five, then a count), and one for the series of a long file whose
+    empty rows before the first value or after the last were trimmed.
+    """
+    filled = frame.attrs.pop("filled", {})
+    trimmed = frame.attrs.pop("trimmed", {})
+    lines = []
+    for number, (series_id, record) in enumerate(filled.items()):
+        if number == 5:
+            lines.append(f"  ... and {len(filled) - 5} more series filled")
+            break
+        which = "" if series_id is None else f" of series {series_id!r}"
+        lines.append(
+            f"filled {record['values']} value(s){which} ({record['share']:.1%}); longest gap "
+            f"{record['longest_gap']} step(s) from {record['gap_start']}"
+        )
+    if trimmed:
+        named = ", ".join(
+            f"{series_id!r} ({before} before, {after} after)"
+            for series_id, (before, after) in list(trimmed.items())[:5]
+        )
+        more = f" and {len(trimmed) - 5} more" if len(trimmed) > 5 else ""
+        lines.append(
+            f"trimmed the empty rows before the first value or after the last of {len(trimmed)} series, never "
+            f"filled: {named}{more}"
+        )
+    return lines
 
 
 def _covariates_summary(covariates):

@@ -7,7 +7,7 @@ import time
 import click
 
 from ..registry import MODEL_NAMES, MODELS
-from .files import EpochPrinter, data_summary, read_data
+from .files import EpochPrinter, data_summary, forecast_csv, read_data
 from .options import (
     DEFAULT_MODEL_PATH,
     FILL_CHOICES,
@@ -16,6 +16,7 @@ from .options import (
     id_col_option,
     output_path,
     quiet_option,
+    resample_options,
     window_options,
 )
 
@@ -60,6 +61,8 @@ def fit(
     fill,
     date_format,
     encoding,
+    resample,
+    agg,
     covariates,
     lookback,
     horizon,
@@ -86,7 +89,7 @@ def fit(
     echo = click.echo if is_primary() else (lambda *args, **kwargs: None)
     quiet = quiet or not is_primary()
     frame, series_freq, lookback, horizon = read_data(
-        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates
+        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
     )
     spec = MODELS[model_name]
     estimator = spec.build(
@@ -136,6 +139,27 @@ def fit(
     type=click.Choice(FILL_CHOICES),
     help="Fill missing values in DATA and the --future file instead of refusing them.",
 )
+@resample_options[0]
+@resample_options[1]
+@click.option(
+    "--horizon",
+    "steps",
+    type=click.IntRange(min=1),
+    help="Forecast this many steps, up to the horizon the model was trained for (default: all of them).",
+)
+@click.option(
+    "--decimals",
+    type=click.IntRange(0, 15),
+    help="Decimals of the forecast values (default: as many as the training data's values have, one at least; "
+    "seven significant digits for values measured to more than six decimals).",
+)
+@click.option(
+    "--series",
+    "series_ids",
+    multiple=True,
+    metavar="ID",
+    help="With --plot and a model of many series: a series to draw; repeat for several (default: the first).",
+)
 @click.option("--date-format", help="strftime format of DATA's dates, such as %d/%m/%Y (default: detected).")
 @click.option("--encoding", help="Text encoding of DATA, such as latin-1 (default: detected).")
 @click.option(
@@ -163,7 +187,24 @@ def fit(
     "many series, or none to give every series the same values) and the model's --future-covariate columns, "
     "one row per forecast step.",
 )
-def predict(data, model_path, output, date_col, fill, date_format, encoding, freq, plot, level, future_path):
+def predict(
+    data,
+    model_path,
+    output,
+    date_col,
+    fill,
+    resample,
+    agg,
+    steps,
+    decimals,
+    series_ids,
+    date_format,
+    encoding,
+    freq,
+    plot,
+    level,
+    future_path,
+):
     """Forecast the steps after the training data, or after the end of DATA.
 
     Writes CSV: the future timestamps first (after the series id for a model
@@ -171,8 +212,13 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, fre
     bounds TARGET-lo-LEVEL and TARGET-hi-LEVEL of each target and level. DATA
     must have the columns the model was trained on, covariates included. A
     model trained with --future-covariate needs their values at the forecast
-    timestamps from --future FUTURE.csv. --plot draws the targets of the first
-    series, with the intervals as bands.
+    timestamps from --future FUTURE.csv. --plot draws the targets (the first
+    six) of the first series, or of those named by --series, with the
+    intervals as bands.
+
+    Timestamps are written in the style of the training data (2016Q1,
+    1979-01, 2020-W05, dates without a time of day where it has none), or of
+    DATA when given; values with the data's decimals (one at least).
     """
     from ..errors import ModelFileError
     from ..forecasters.base import BaseForecaster
@@ -197,33 +243,95 @@ def predict(data, model_path, output, date_col, fill, date_format, encoding, fre
             data,
             date_col=date_col or estimator.index_name_,
             targets=estimator.data_columns_,
-            freq=freq or estimator.freq_,
+            freq=freq or (None if resample else estimator.freq_),  # --resample sets the frequency itself
             fill=fill,
             id_col=estimator.id_name_,
             date_format=date_format,
             encoding=encoding,
+            resample=resample,
+            agg=agg,
         )
     future = _future_covariates(estimator, future_path, date_col, fill, date_format, encoding)
     levels = list(level) or None
-    forecast = estimator.predict(history, future=future, level=levels)
+    forecast = estimator.predict(history, future=future, level=levels, horizon=steps)
     index_label = None if estimator.id_name_ else estimator.index_name_ or "date"
+    date_style = getattr(estimator, "date_style_", None) if history is None else history.attrs.get("date_style")
+    text = forecast_csv(forecast, index_label, date_style, _column_decimals(estimator, forecast.columns, decimals))
+    drawn_ids = _series_to_draw(estimator, forecast, series_ids) if plot else None
     with staged_outputs():  # the CSV and the plot change together, or neither does
         if output is not None:
             with atomic_write(output, "w") as handle:
-                forecast.to_csv(handle, index_label=index_label)
+                handle.write(text)
         if plot:
-            from .plots import plot_forecast
-
-            series_id = None if estimator.id_name_ is None else forecast.index[0][0]
-            if history is None:
-                shown = estimator.context_frame(series_id)
-            else:
-                shown = history if series_id is None else history.loc[series_id]
-            drawn = forecast if series_id is None else forecast.loc[series_id]
-            title = f"Forecast by {type(estimator).__name__}" + ("" if series_id is None else f", series {series_id}")
-            plot_forecast(shown.iloc[-4 * len(drawn) :], drawn, plot, title=title, level=levels)
+            _plot_forecast(estimator, history, forecast, drawn_ids, plot, levels)
     if output is None:
-        click.echo(forecast.to_csv(index_label=index_label), nl=False)
+        click.echo(text, nl=False)
+
+
+# Targets drawn by predict --plot: a model of hundreds of targets draws the first ones, and says so.
+_MAX_PLOTTED_TARGETS = 6
+
+
+def _column_decimals(estimator, columns, decimals):
+    """``{column: decimals or None}`` of the forecast's columns: --decimals, else from the model's data."""
+    if decimals is not None:
+        return dict.fromkeys(columns, decimals)
+    from ..reading.styles import output_decimals
+
+    stored = getattr(estimator, "value_decimals_", None)
+    if stored is None:  # a model file of an earlier release: values as pandas writes them
+        return {}
+    of_target = dict(zip(estimator.columns_, stored))
+    return {
+        column: output_decimals(of_target[column.split("-lo-")[0].split("-hi-")[0]])
+        if column.split("-lo-")[0].split("-hi-")[0] in of_target
+        else None
+        for column in columns
+    }
+
+
+def _series_to_draw(estimator, forecast, series_ids):
+    """The series ids --plot draws (``[None]`` for a model of one series), told on stderr when not all are."""
+    if estimator.id_name_ is None:
+        if series_ids:
+            raise click.BadParameter("the model forecasts one series; leave --series out", param_hint="--series")
+        return [None]
+    known = list(forecast.index.get_level_values(0).unique())
+    by_text = {str(series_id): series_id for series_id in known}
+    unknown = [name for name in series_ids if name not in by_text]
+    if unknown:
+        shown = ", ".join(map(repr, list(by_text)[:5])) + (", ..." if len(by_text) > 5 else "")
+        raise click.BadParameter(
+            f"no series {unknown[0]!r} in the forecast; name one of {shown}", param_hint="--series"
+        )
+    chosen = [by_text[name] for name in dict.fromkeys(series_ids)] or known[:1]
+    if len(chosen) < len(known):
+        click.echo(f"{len(chosen)} of {len(known)} series drawn; choose them with --series ID", err=True)
+    return chosen
+
+
+def _plot_forecast(estimator, history, forecast, drawn_ids, plot, levels):
+    from .plots import plot_forecast
+
+    targets = list(estimator.columns_)
+    kept = targets[:_MAX_PLOTTED_TARGETS]
+    if len(kept) < len(targets):
+        click.echo(f"{len(kept)} of {len(targets)} targets drawn, the first ones", err=True)
+    n_series = 1 if drawn_ids == [None] else forecast.index.get_level_values(0).nunique()
+    panels = []
+    for series_id in drawn_ids:
+        if history is None:
+            shown = estimator.context_frame(series_id)
+        else:
+            shown = history if series_id is None else history.loc[series_id]
+        drawn = forecast if series_id is None else forecast.loc[series_id]
+        panels.append((series_id, shown.iloc[-4 * len(drawn) :], drawn))
+    title = f"Forecast by {type(estimator).__name__}"
+    if n_series > 1:
+        title += f": {len(drawn_ids)} of {n_series} series drawn"
+    if len(kept) < len(targets):
+        title += f"{',' if n_series > 1 else ':'} {len(kept)} of {len(targets)} targets drawn"
+    plot_forecast(panels, plot, title=title, level=levels, columns=kept)
 
 
 def _future_covariates(estimator, future_path, date_col, fill, date_format, encoding):

@@ -11,7 +11,9 @@ from ..registry import MODEL_NAMES
 DEFAULT_MODEL_PATH = "forecast-model.npz"
 
 
-FILL_CHOICES = ("interpolate", "ffill")
+FILL_CHOICES = ("interpolate", "ffill", "zero")
+# forecast.reading.resample.AGGREGATIONS, repeated here so that --help imports no pandas (tests check they agree).
+AGG_CHOICES = ("sum", "mean", "last", "min", "max", "count")
 
 
 def output_path(ctx, param, value):
@@ -56,15 +58,35 @@ def data_options(command):
             help="Pandas frequency of the rows, such as h, D, B or MS (default: inferred), or 'observed' for rows "
             "that are consecutive steps on a weekly calendar of their own (business hours, say).",
         ),
-        click.option(
-            "--fill",
-            type=click.Choice(FILL_CHOICES),
-            help="Fill missing values and timestamps instead of refusing them.",
-        ),
+        fill_option,
         click.option("--date-format", help="strftime format of every date, such as %d/%m/%Y (default: detected)."),
         click.option("--encoding", help="Text encoding of the file, such as latin-1 (default: detected)."),
+        *resample_options,
     ]
     return _with_options(command, options)
+
+
+fill_option = click.option(
+    "--fill",
+    type=click.Choice(FILL_CHOICES),
+    help="Fill missing values and timestamps instead of refusing them: interpolate in time, repeat the last value "
+    "(ffill), or write 0 (zero: a shop closed that day sold nothing). A fill report follows.",
+)
+
+
+resample_options = [
+    click.option(
+        "--resample",
+        metavar="FREQ",
+        help="Sum or summarise the rows to this pandas frequency (h, D, W, MS) before anything else: an event log "
+        "(one row per order) becomes totals per step. Needs --agg.",
+    ),
+    click.option(
+        "--agg",
+        type=click.Choice(AGG_CHOICES),
+        help="How --resample makes a step's value from its rows; sum and count give 0 to a step without rows.",
+    ),
+]
 
 
 # The forecasters' covariate keywords and the options that set them.
@@ -72,18 +94,21 @@ COVARIATE_OPTIONS = {"past_covariates": "--past-covariate", "future_covariates":
 
 
 def covariate_options(command):
-    """--future-covariate, --past-covariate and --calendar, shared by fit, compare and backtest.
+    """--future-covariate, --past-covariate, --calendar and --allow-negative, shared by fit, compare and backtest.
 
     The command receives them as one ``covariates`` dict of the forecasters'
-    keywords ``past_covariates``, ``future_covariates`` and ``calendar``.
+    keywords ``past_covariates``, ``future_covariates``, ``calendar`` and
+    ``nonnegative`` (None, the forecasters' default, unless --allow-negative),
+    which every model of a command is built with.
     """
 
     @functools.wraps(command)
-    def with_covariates(*args, past_covariates, future_covariates, calendar, **kwargs):
+    def with_covariates(*args, past_covariates, future_covariates, calendar, allow_negative, **kwargs):
         covariates = {
             "past_covariates": list(past_covariates),
             "future_covariates": list(future_covariates),
             "calendar": "auto" if calendar else None,
+            "nonnegative": False if allow_negative else None,
         }
         return command(*args, covariates=covariates, **kwargs)
 
@@ -109,6 +134,12 @@ def covariate_options(command):
             is_flag=True,
             help="Add calendar features of the data's frequency (hour of day, day of week, day or month of year) "
             "as inputs known ahead, each where the data spans that period twice.",
+        ),
+        click.option(
+            "--allow-negative",
+            is_flag=True,
+            help="Let forecasts and interval bounds go below 0. By default a target whose values are all 0 or "
+            "above (counts, sales) is forecast at 0 or above.",
         ),
     ]
     return _with_options(with_covariates, options)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ..forecasters.intervals import interval_column
 from ..modelfile.outputs import atomic_write
@@ -20,29 +21,34 @@ from ..modelfile.outputs import atomic_write
 FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
-def plot_forecast(history, forecast, path, *, title="Forecast", level=None):
-    """Draw each column's recent ``history`` and its ``forecast`` to ``path``, with interval bands.
+def plot_forecast(panels, path, *, title="Forecast", level=None, columns=None):
+    """Draw each series' recent history and its forecast to ``path``, one panel per series and column.
 
     Parameters
     ----------
-    history : DataFrame
-        Recent rows of the series; one panel per column that ``forecast``
-        holds (covariates, which are not forecast, are not drawn).
-    forecast : DataFrame
-        The forecast of the target columns of ``history``, and for each level in
-        ``level`` its ``<column>-lo-<level>`` and ``<column>-hi-<level>``
-        bounds (as `predict(level=...)` returns them).
+    panels : list of (series id or None, DataFrame, DataFrame)
+        Per series drawn: its recent rows, and its forecast of the target
+        columns with, for each level in ``level``, the ``<column>-lo-<level>``
+        and ``<column>-hi-<level>`` bounds (as `predict(level=...)` returns
+        them). Covariates, which are not forecast, are not drawn.
     path : str or path-like
         PNG, SVG or PDF, by its extension.
     title : str
     level : list of float, optional
         The levels whose bounds are drawn as bands, the widest lightest.
+    columns : list, optional
+        The columns drawn; by default every forecast column of the history.
     """
-    columns = [column for column in history.columns if column in forecast.columns]
-    figure = Figure(figsize=(10, 2.6 * len(columns) + 0.6), layout="constrained")
-    axes = figure.subplots(len(columns), 1, squeeze=False)[:, 0]
-    for axis, column in zip(axes, columns):
-        axis.plot(history.index, history[column], color="0.3", label="history")
+    rows = [
+        (series_id, history, forecast, column)
+        for series_id, history, forecast in panels
+        for column in (columns or history.columns)
+        if column in forecast.columns and column in history.columns
+    ]
+    figure = Figure(figsize=(10, 2.6 * len(rows) + 0.6), layout="constrained")
+    axes = figure.subplots(len(rows), 1, squeeze=False)[:, 0]
+    for axis, (series_id, history, forecast, column) in zip(axes, rows):
+        axis.plot(*_broken_at_gaps(history.index, history[column].to_numpy()), color="0.3", label="history")
         for shade, band_level in enumerate(sorted(level or (), reverse=True)):
             lower, upper = (forecast[interval_column(column, side, band_level)] for side in ("lo", "hi"))
             alpha = 0.15 + 0.2 * shade / max(len(level) - 1, 1)
@@ -57,10 +63,36 @@ def plot_forecast(history, forecast, path, *, title="Forecast", level=None):
             )
         axis.plot(forecast.index, forecast[column], color="tab:red", marker="o", markersize=3, label="forecast")
         axis.axvline(history.index[-1], color="0.6", linestyle=":", linewidth=1)
-        _label(axis, history.index, str(column))
+        _label(axis, history.index, str(column) if series_id is None else f"{series_id}: {column}")
     axes[0].set_title(title)
     axes[0].legend(loc="upper left")
     _save(figure, path)
+
+
+def model_colors(labels):
+    """A distinct colour per model label: matplotlib's ten, then twenty, then evenly spaced hues."""
+    from matplotlib import colormaps
+
+    labels = list(labels)
+    if len(labels) <= 10:
+        return {label: f"C{number}" for number, label in enumerate(labels)}
+    if len(labels) <= 20:
+        return {label: colormaps["tab20"](number) for number, label in enumerate(labels)}
+    hues = colormaps["hsv"](np.linspace(0, 1, len(labels), endpoint=False))
+    return {label: tuple(hue) for label, hue in zip(labels, hues)}
+
+
+def _broken_at_gaps(index, values):
+    """``(x, y)`` to draw with a break (NaN) where a step is over 1.5 times the usual one: closed nights, weekends."""
+    if len(index) < 3 or not np.issubdtype(np.asarray(index).dtype, np.datetime64):
+        return index, values
+    steps = np.diff(np.asarray(index, dtype="datetime64[ns]").astype(np.int64))
+    gaps = np.flatnonzero(steps > 1.5 * np.median(steps))
+    if not len(gaps):
+        return index, values
+    x = np.insert(np.asarray(index, dtype="datetime64[ns]"), gaps + 1, np.datetime64("NaT"))
+    y = np.insert(np.asarray(values, dtype=float), gaps + 1, np.nan)
+    return x, y
 
 
 def plot_comparison(frame, held_out, runs, path, *, channel=0, context=None):
@@ -90,12 +122,14 @@ def plot_comparison(frame, held_out, runs, path, *, channel=0, context=None):
     first_runs = {}
     for run in runs:
         first_runs.setdefault(run.model, run)
+    colors = model_colors(first_runs)
     for run in first_runs.values():
         forecast_axis.plot(
             future,
             run.forecasts[-1, :, channel],
             marker=".",
             linewidth=1.2,
+            color=colors[run.model],
             label=f"{run.model} (MASE {run.score.mase:.2f})",
         )
     forecast_axis.axvline(frame.index[start - 1], color="0.6", linestyle=":", linewidth=1)
@@ -105,11 +139,12 @@ def plot_comparison(frame, held_out, runs, path, *, channel=0, context=None):
     for run in first_runs.values():
         losses = [record["validation_loss"] for record in run.history]
         if losses and losses[0] is not None:
-            curve_axis.plot(range(1, len(losses) + 1), losses, label=run.model)
+            curve_axis.plot(range(1, len(losses) + 1), losses, color=colors[run.model], label=run.model)
     losses = [y for line in curve_axis.lines for y in line.get_ydata()]
     if losses and max(losses) > 10 * min(losses):
         curve_axis.set_yscale("log")
     curve_axis.set_xlabel("epoch")
+    curve_axis.xaxis.set_major_locator(MaxNLocator(integer=True))
     curve_axis.set_ylabel("validation MSE (scaled)")
     curve_axis.set_title("Training curves of the neural models (early-stopping tail)")
     if curve_axis.lines:
@@ -141,7 +176,7 @@ def plot_backtest(results, y, path, *, models=None, n_series=3, context=None):
 
     id_col, time_col, model_cols, _ = results_columns(results)
     models = models or {name: name for name in model_cols}
-    colors = {label: f"C{number % 10}" for number, label in enumerate(models)}
+    colors = model_colors(models)
     target = results["target"].iloc[0]
     rows = results[results["target"] == target]
     series_ids = [None] if id_col is None else list(rows[id_col].unique()[:n_series])
@@ -154,7 +189,7 @@ def plot_backtest(results, y, path, *, models=None, n_series=3, context=None):
         window = window[window["cutoff"] == window["cutoff"].iloc[-1]]
         history = _history(panel, series_id, list(panel.frame.columns).index(target), window["cutoff"].iloc[0])
         shown = history.iloc[-(context or 3 * len(window)) :]
-        axis.plot(shown.index, shown.to_numpy(), color="0.45", linewidth=1.2, label="history")
+        axis.plot(*_broken_at_gaps(shown.index, shown.to_numpy()), color="0.45", linewidth=1.2, label="history")
         # The actuals continue the history line from the cutoff on.
         actual_times = [shown.index[-1], *window[time_col]]
         axis.plot(actual_times, [shown.iloc[-1], *window["actual"]], color="black", linewidth=2, label="actual")
@@ -176,6 +211,7 @@ def _draw_error_by_step(axis, results, id_col, models, colors):
         errors = (results[column] - results["actual"]).abs().groupby(step).mean()
         axis.plot(errors.index, errors.to_numpy(), color=colors[label], marker="o", markersize=3, label=label)
     axis.set_xlabel("steps ahead")
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
     axis.set_ylabel("MAE (data units)")
     axis.set_title("Error by horizon step, over every window and series")
     axis.grid(alpha=0.3)
@@ -204,6 +240,7 @@ def _label(axis, index, ylabel):
         axis.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         axis.set_xlabel("date")
     else:
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
         axis.set_xlabel("step")
     axis.set_ylabel(ylabel)
     axis.grid(alpha=0.3)

@@ -33,11 +33,33 @@ def format_table(rows, with_spread):
     lines = ["| " + " | ".join(headers) + " |", "| --- |" + " ---: |" * (len(headers) - 1)]
     for row in rows:
         relative = "" if row["relative_mase"] is None else f"{row['relative_mase']:.2f}"
-        scores = [cell(row, "mse", 4), cell(row, "mae", 4), cell(row, "mase", 3), relative]
-        scores += [cell(row, name) for name in intervals]
+        scores = [cell(row, "mse"), cell(row, "mae"), cell(row, "mase", 3), relative]
+        scores += [cell(row, name) + _short_of_nominal(row, name) for name in intervals]
         cells = [row["model"], *scores, f"{row['parameters']:,}", f"{row['fit_seconds']:.2f}"]
         lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    return "\n".join(lines) + _coverage_footnote(rows, intervals)
+
+
+# Coverage this many points under the nominal level is flagged: intervals too narrow for the data.
+COVERAGE_SHORTFALL = 5.0
+_COVERAGE = re.compile(r"coverage-(\d+(?:\.\d+)?)")
+
+
+def _short_of_nominal(row, name):
+    """``" !"`` after a coverage more than `COVERAGE_SHORTFALL` points under its level, else ``""``."""
+    match = _COVERAGE.fullmatch(name)
+    short = match and row[name] < float(match.group(1)) - COVERAGE_SHORTFALL
+    return " !" if short else ""
+
+
+def _coverage_footnote(rows, columns):
+    """The line under a table that explains its ``!`` marks, or ``""`` without any."""
+    if not any(_short_of_nominal(row, name) for row in rows for name in columns):
+        return ""
+    return (
+        f"\n\n! coverage more than {COVERAGE_SHORTFALL:g} points under the nominal level: these intervals are too "
+        "narrow on this data"
+    )
 
 
 def interval_report(estimator):
@@ -80,7 +102,7 @@ def validation_report(estimator, frame, *, lookback, neural, season_length=None)
         return f"validation: not scored ({error})"
     return (
         f"validation ({score.n_windows} windows in the last {len(frame) - validation.train_rows} rows): "
-        f"MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  MASE {score.mase:.3f}"
+        f"MSE {score.mse:.4g}  MAE {score.mae:.4g} (in the data's units)  MASE {score.mase:.3f}"
     )
 
 
@@ -90,8 +112,8 @@ def markdown_report(data_name, frame, held_out, table, sweep_table="", plot_path
         f"# forecast compare: {os.path.basename(str(data_name))}\n",
         (
             f"{len(frame)} rows × {frame.shape[1]} column(s); the last {len(frame) - held_out.train_rows} rows "
-            f"held out ({len(held_out.target_starts)} windows of {held_out.horizon} steps). MSE and MAE on the "
-            f"series standardised with the training rows; MASE against the in-sample seasonal naive forecast "
+            f"held out ({len(held_out.target_starts)} windows of {held_out.horizon} steps). MSE and MAE in the "
+            f"data's units; MASE against the in-sample seasonal naive forecast "
             f"(season {held_out.season_length}).\n"
         ),
         table + "\n",
@@ -163,8 +185,11 @@ def score_table(rows, columns):
 
     headers = [SCORE_CELLS.get(name, (name,))[0] for name in columns]
     lines = ["| model | " + " | ".join(headers) + " |", "| --- |" + " ---: |" * len(columns)]
-    lines += [f"| {row['model']} | " + " | ".join(cell(row, name) for name in columns) + " |" for row in rows]
-    return "\n".join(lines)
+    lines += [
+        f"| {row['model']} | " + " | ".join(cell(row, name) + _short_of_nominal(row, name) for name in columns) + " |"
+        for row in rows
+    ]
+    return "\n".join(lines) + _coverage_footnote(rows, columns)
 
 
 def scores_report(title, description, table, plot_path=None):

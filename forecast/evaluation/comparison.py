@@ -1,9 +1,9 @@
 """Fit forecasters by name on one chronological split, score them on the same windows, and report.
 
 Scores are computed on every stride-1 window whose targets lie in the held-out
-rows: MSE and MAE on the series standardised with the training rows' mean and
-standard deviation (so that channels weigh equally, as in the ETTh1
-protocol), and MASE against the in-sample seasonal naive forecast; with
+rows: MSE and MAE in the data's units, as `forecast backtest` reports them (so
+that the two commands' tables read alike; MASE, scale-free, weighs the channels
+of several targets equally), and MASE against the in-sample seasonal naive forecast; with
 prediction intervals, each level's coverage (percent of actuals inside),
 mean width (in the data's units) and M4's MSIS (over the scale of MASE),
 each window forecast from at least `forecast.forecasters.intervals.SCALE_ROWS` rows
@@ -30,7 +30,6 @@ import numpy as np
 
 from ..errors import DataError
 from ..forecasters.intervals import SCALE_ROWS, check_levels, level_text
-from ..inputs.scaling import Scaling
 from ..inputs.windows import check_positive_int, chronological_split
 from ..reading.frequency import season_length_for
 from ..registry import MODEL_NAMES, MODELS, make_forecaster
@@ -69,8 +68,8 @@ def count_parameters(estimator):
 
 @dataclass
 class Score:
-    mse: float  # on the standardised scale
-    mae: float  # on the standardised scale
+    mse: float  # in the data's units
+    mae: float  # in the data's units
     mase: float
     n_windows: int
     # Per level asked for, named as `forecast.evaluate` names them:
@@ -120,13 +119,11 @@ class HeldOut:
     def score(self, forecasts, targets, columns=None, bounds=None):
         """The `Score` of forecasts (n, horizon, K) of ``targets`` (n, horizon, K), the given columns (default all).
 
-        MSE and MAE are on those columns standardised with the training rows; MASE is scaled by their in-sample
-        seasonal naive error. ``bounds``, ``(levels, lower, upper)`` with bounds of shape (L, n, horizon, K), adds
+        MSE and MAE are in the data's units; MASE is scaled by the columns' in-sample seasonal naive
+        error. ``bounds``, ``(levels, lower, upper)`` with bounds of shape (L, n, horizon, K), adds
         each level's coverage, mean width and MSIS (over the scale of MASE).
         """
         history = self.values[: self.train_rows][:, self._positions(columns)]
-        scaling = Scaling.fit(history)
-        standardised_targets, standardised_forecasts = scaling.transform(targets), scaling.transform(forecasts)
         intervals = {}
         for level, lower, upper in zip(*bounds) if bounds is not None else ():
             intervals[f"coverage-{level_text(level)}"] = metrics.coverage(targets, lower, upper)
@@ -135,8 +132,8 @@ class HeldOut:
                 targets, lower, upper, y_train=history, season_length=self.season_length, level=level
             )
         return Score(
-            mse=metrics.mse(standardised_targets, standardised_forecasts),
-            mae=metrics.mae(standardised_targets, standardised_forecasts),
+            mse=metrics.mse(targets, forecasts),
+            mae=metrics.mae(targets, forecasts),
             mase=metrics.mase(targets, forecasts, y_train=history, season_length=self.season_length),
             n_windows=len(targets),
             intervals=intervals,

@@ -37,6 +37,7 @@ from ..reading.frames import (
     split_series,
     time_span,
 )
+from ..reading.styles import value_decimals
 from .intervals import (
     LEVEL_GRID,
     calibration_rows,
@@ -47,6 +48,9 @@ from .intervals import (
     noise_level,
     with_bounds,
 )
+
+# Values read to tell the data's decimals: the last rows of the first series are enough.
+_STYLE_SAMPLE_ROWS, _STYLE_SAMPLE_SERIES = 10_000, 20
 
 
 class BaseForecaster(BaseEstimator):
@@ -99,6 +103,7 @@ class BaseForecaster(BaseEstimator):
         self.past_covariates_, self.future_covariates_, self.calendar_ = layout.past, layout.future, layout.calendar
         pieces = self._drop_short_series(pieces)
         values = [layout.values(piece) for _, piece in pieces]  # each (T_i, C+P+F), float64 or float32
+        self._record_data_style(frame, values)
         self.scaling_ = Scaling.identity((len(values), values[0].shape[1]))
         self._fit_series(values, **fit_options)
         self._calibrate_intervals(values)
@@ -110,7 +115,31 @@ class BaseForecaster(BaseEstimator):
         self.last_index_ = [piece.index[-1] for _, piece in pieces]
         return self
 
-    def predict(self, y=None, *, future=None, level=None):
+    def _record_data_style(self, frame, values):
+        """Store what is known of the targets' values before anything is fitted on them.
+
+        ``nonnegative_`` (C,) says which targets' forecasts and bounds are kept at
+        0 or above (files of earlier releases have none: nothing is clipped);
+        ``date_style_`` and ``value_decimals_`` (one per target) say how the data
+        wrote its dates and values (see `forecast.reading.styles`), for output
+        written the same way.
+        """
+        targets = [series[:, : self.n_channels_] for series in values]
+        lowest = np.min([series.min(axis=0) for series in targets], axis=0)  # (C,)
+        policy = getattr(self, "nonnegative", "auto")  # a forecaster without the parameter takes the default
+        self.nonnegative_ = lowest >= 0 if policy == "auto" else np.full(self.n_channels_, bool(policy))
+        self.date_style_ = frame.attrs.get("date_style")
+        sample = np.concatenate([series[-_STYLE_SAMPLE_ROWS:] for series in targets[:_STYLE_SAMPLE_SERIES]])
+        self.value_decimals_ = [value_decimals(sample[:, channel]) for channel in range(self.n_channels_)]
+
+    def _nonnegative(self, forecasts):
+        """``forecasts`` (..., C) at 0 or above in the targets that ``nonnegative_`` marks."""
+        marked = getattr(self, "nonnegative_", None)
+        if marked is None or not marked.any():
+            return forecasts
+        return np.where(marked, np.maximum(forecasts, 0.0), forecasts)
+
+    def predict(self, y=None, *, future=None, level=None, horizon=None):
         """Forecast the ``horizon`` steps after the end of ``y``, or of the fit data when ``y`` is None.
 
         Parameters
@@ -128,6 +157,9 @@ class BaseForecaster(BaseEstimator):
             Prediction intervals to add, in percent, such as ``[80, 95]``:
             about that share of future values falls inside each (see
             `forecast.forecasters.intervals` for the calibration).
+        horizon : int, optional
+            Forecast only the first ``horizon`` steps, 1 up to the fitted
+            ``horizon`` (the default); the forecasts of those steps are the same.
 
         Returns
         -------
@@ -149,6 +181,7 @@ class BaseForecaster(BaseEstimator):
             fix it.
         """
         check_is_fitted(self)
+        steps = self._check_steps(horizon)
         layout = self._layout()
         levels = check_levels(level)
         widths = None if levels is None else self._half_widths(levels)
@@ -172,13 +205,29 @@ class BaseForecaster(BaseEstimator):
         future_rows = self._future_rows(layout, future, [None] if ids is None else ids, last_index)
         forecasts = self._finite(self._forecast(windows, scaling, future_rows))  # (n_series, H, C)
         if levels is None:
-            return self._forecast_frame(ids, last_index, forecasts, self.columns_)
+            return self._forecast_frame(ids, last_index, self._nonnegative(forecasts)[:, :steps], self.columns_)
         if histories is None:
             noise = self.interval_scale_[self._positions([None] if ids is None else ids)]  # at the fit data's end
         else:
             noise = self._noise_levels(histories, ids)  # at the end of the history given
         lower, upper = self._bounds(forecasts, noise, widths)
-        return self._forecast_frame(ids, last_index, *with_bounds(forecasts, lower, upper, self.columns_, levels))
+        forecasts, lower, upper = self._nonnegative(forecasts), lower[..., :steps, :], upper[..., :steps, :]
+        return self._forecast_frame(
+            ids, last_index, *with_bounds(forecasts[:, :steps], lower, upper, self.columns_, levels)
+        )
+
+    def _check_steps(self, horizon):
+        """The steps `predict` returns: ``horizon``, a whole number from 1 to the fitted horizon, or all."""
+        if horizon is None:
+            return self.horizon
+        if isinstance(horizon, (bool, np.bool_)) or not isinstance(horizon, (int, np.integer)):
+            raise DataError(f"horizon={horizon!r} is not a whole number; pass 1 to {self.horizon} (--horizon)")
+        if not 1 <= horizon <= self.horizon:
+            raise DataError(
+                f"horizon={horizon} is outside 1 to {self.horizon}, the horizon this model was fitted for; pass a "
+                f"horizon in that range (--horizon), or fit a model with horizon={horizon}"
+            )
+        return int(horizon)
 
     def predict_windows(self, X, series_ids=None, *, future=None, times=None, level=None):
         """Forecast each window.
@@ -240,8 +289,9 @@ class BaseForecaster(BaseEstimator):
             future_rows = np.concatenate(parts, axis=2)
         forecasts = self._finite(self._forecast(windows, scaling, future_rows))
         if levels is None:
-            return forecasts
-        return (forecasts, *self._bounds(forecasts, self._noise_levels(X, series_ids), widths))
+            return self._nonnegative(forecasts)
+        bounds = self._bounds(forecasts, self._noise_levels(X, series_ids), widths)
+        return (self._nonnegative(forecasts), *bounds)
 
     def context_frame(self, series_id=None):
         """The fit data's last rows that `predict` continues from, as a frame with their timestamps.
@@ -387,7 +437,8 @@ class BaseForecaster(BaseEstimator):
     def _bounds(self, forecasts, noise, widths):
         """Lower and upper bounds (L, n, H, C) around forecasts (n, H, C) whose noise levels are ``noise`` (n, C)."""
         spread = widths[:, None] * noise[None, :, None, :]  # (L, n, H, C): half-widths (L, H, C) times noise levels
-        return self._finite(forecasts - spread), self._finite(forecasts + spread)
+        # Bounds around the forecast before it is clipped at 0, then clipped: they stay nested around it.
+        return self._nonnegative(self._finite(forecasts - spread)), self._nonnegative(self._finite(forecasts + spread))
 
     def _drop_short_series(self, pieces):
         needed = self._min_rows()

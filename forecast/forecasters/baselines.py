@@ -12,7 +12,7 @@ from sklearn.linear_model import Ridge
 
 from ..inputs.scaling import Scaling
 from ..inputs.windows import make_windows
-from ..params import COVARIATE_RULES, POSITIVE, Number, OneOf
+from ..params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE, Number, OneOf
 from ..reading.frequency import season_length_for
 from .base import BaseForecaster
 from .intervals import calibration_rows
@@ -28,16 +28,21 @@ class NaiveForecaster(BaseForecaster):
         Columns set apart from the targets; this baseline does not read them.
     calendar : {None, "auto"}, default=None
         Accepted for a like-for-like interface; not read.
+    nonnegative : {"auto", True, False}, default="auto"
+        "auto" keeps the forecasts and interval bounds of a target at 0 or
+        above when all its fit values are (counts, sales); True does so for
+        every target, False never.
     """
 
-    _parameter_rules = {"horizon": POSITIVE, **COVARIATE_RULES}
+    _parameter_rules = {"horizon": POSITIVE, **COVARIATE_RULES, **NONNEGATIVE_RULES}
     _reads_covariates = False
 
-    def __init__(self, horizon=5, past_covariates=None, future_covariates=None, calendar=None):
+    def __init__(self, horizon=5, past_covariates=None, future_covariates=None, calendar=None, nonnegative="auto"):
         self.horizon = horizon
         self.past_covariates = past_covariates
         self.future_covariates = future_covariates
         self.calendar = calendar
+        self.nonnegative = nonnegative
 
     def _context_rows(self):
         return 1
@@ -62,6 +67,10 @@ class SeasonalNaiveForecaster(BaseForecaster):
         Columns set apart from the targets; this baseline does not read them.
     calendar : {None, "auto"}, default=None
         Accepted for a like-for-like interface; not read.
+    nonnegative : {"auto", True, False}, default="auto"
+        "auto" keeps the forecasts and interval bounds of a target at 0 or
+        above when all its fit values are (counts, sales); True does so for
+        every target, False never.
 
     Attributes
     ----------
@@ -69,15 +78,29 @@ class SeasonalNaiveForecaster(BaseForecaster):
         The season length used.
     """
 
-    _parameter_rules = {"season_length": (OneOf((None,)), POSITIVE), "horizon": POSITIVE, **COVARIATE_RULES}
+    _parameter_rules = {
+        "season_length": (OneOf((None,)), POSITIVE),
+        "horizon": POSITIVE,
+        **COVARIATE_RULES,
+        **NONNEGATIVE_RULES,
+    }
     _reads_covariates = False
 
-    def __init__(self, season_length=None, horizon=5, past_covariates=None, future_covariates=None, calendar=None):
+    def __init__(
+        self,
+        season_length=None,
+        horizon=5,
+        past_covariates=None,
+        future_covariates=None,
+        calendar=None,
+        nonnegative="auto",
+    ):
         self.season_length = season_length
         self.horizon = horizon
         self.past_covariates = past_covariates
         self.future_covariates = future_covariates
         self.calendar = calendar
+        self.nonnegative = nonnegative
 
     def _context_rows(self):
         return self.season_length_
@@ -113,21 +136,41 @@ class LinearForecaster(BaseForecaster):
         Columns that are inputs, not forecast (see `forecast.inputs.covariates`).
     calendar : {None, "auto"}, default=None
         "auto" adds the calendar features of the data's frequency as future-known inputs.
+    nonnegative : {"auto", True, False}, default="auto"
+        "auto" keeps the forecasts and interval bounds of a target at 0 or
+        above when all its fit values are (counts, sales); True does so for
+        every target, False never.
 
     Attributes
     ----------
     ridge_ : sklearn.linear_model.Ridge
     """
 
-    _parameter_rules = {"lookback": POSITIVE, "horizon": POSITIVE, "alpha": Number(0), **COVARIATE_RULES}
+    _parameter_rules = {
+        "lookback": POSITIVE,
+        "horizon": POSITIVE,
+        "alpha": Number(0),
+        **COVARIATE_RULES,
+        **NONNEGATIVE_RULES,
+    }
 
-    def __init__(self, lookback=5, horizon=5, alpha=1.0, past_covariates=None, future_covariates=None, calendar=None):
+    def __init__(
+        self,
+        lookback=5,
+        horizon=5,
+        alpha=1.0,
+        past_covariates=None,
+        future_covariates=None,
+        calendar=None,
+        nonnegative="auto",
+    ):
         self.lookback = lookback
         self.horizon = horizon
         self.alpha = alpha
         self.past_covariates = past_covariates
         self.future_covariates = future_covariates
         self.calendar = calendar
+        self.nonnegative = nonnegative
 
     def _fit_series(self, series_list):
         horizon, n_targets = self.horizon, self.n_channels_
@@ -202,6 +245,10 @@ class Naive2Forecaster(BaseForecaster):
         Columns set apart from the targets; this baseline does not read them.
     calendar : {None, "auto"}, default=None
         Accepted for a like-for-like interface; not read.
+    nonnegative : {"auto", True, False}, default="auto"
+        "auto" keeps the forecasts and interval bounds of a target at 0 or
+        above when all its fit values are (counts, sales); True does so for
+        every target, False never.
 
     Attributes
     ----------
@@ -211,15 +258,29 @@ class Naive2Forecaster(BaseForecaster):
         Rows of history each forecast reads.
     """
 
-    _parameter_rules = {"season_length": (OneOf((None,)), POSITIVE), "horizon": POSITIVE, **COVARIATE_RULES}
+    _parameter_rules = {
+        "season_length": (OneOf((None,)), POSITIVE),
+        "horizon": POSITIVE,
+        **COVARIATE_RULES,
+        **NONNEGATIVE_RULES,
+    }
     _reads_covariates = False
 
-    def __init__(self, season_length=None, horizon=5, past_covariates=None, future_covariates=None, calendar=None):
+    def __init__(
+        self,
+        season_length=None,
+        horizon=5,
+        past_covariates=None,
+        future_covariates=None,
+        calendar=None,
+        nonnegative="auto",
+    ):
         self.season_length = season_length
         self.horizon = horizon
         self.past_covariates = past_covariates
         self.future_covariates = future_covariates
         self.calendar = calendar
+        self.nonnegative = nonnegative
 
     def _context_rows(self):
         return self.context_rows_

@@ -10,11 +10,11 @@ from ..errors import DataError
 from ..inputs.scaling import Scaling
 from ..inputs.windows import chronological_split
 from ..neural.fitting import MLPNetwork, RecurrentNetwork
-from ..params import COVARIATE_RULES, POSITIVE
+from ..params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE
 from .base import BaseForecaster
 from .intervals import limit_calibration_rows
 
-WINDOW_RULES = {"lookback": POSITIVE, "horizon": POSITIVE, **COVARIATE_RULES}
+WINDOW_RULES = {"lookback": POSITIVE, "horizon": POSITIVE, **COVARIATE_RULES, **NONNEGATIVE_RULES}
 
 TRAINING_PARAMETERS = """
     max_epochs : int, default=100
@@ -66,6 +66,10 @@ COVARIATE_PARAMETERS = """
     calendar : {None, "auto"}, default=None
         "auto" adds smooth encodings of the calendar periods of the data's
         frequency (hour of day, day of week, ...) as future-known inputs.
+    nonnegative : {"auto", True, False}, default="auto"
+        "auto" keeps the forecasts and interval bounds of a target at 0 or
+        above when all its fit values are (counts, sales); True does so for
+        every target, False never.
 """
 
 NETWORK_PARAMETERS = """
@@ -241,6 +245,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         past_covariates=None,
         future_covariates=None,
         calendar=None,
+        nonnegative="auto",
     ):
         self.lookback = lookback
         self.horizon = horizon
@@ -266,6 +271,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         self.past_covariates = past_covariates
         self.future_covariates = future_covariates
         self.calendar = calendar
+        self.nonnegative = nonnegative
 
 
 class MLPForecaster(MLPNetwork, NeuralForecaster):
@@ -318,6 +324,7 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         past_covariates=None,
         future_covariates=None,
         calendar=None,
+        nonnegative="auto",
     ):
         self.lookback = lookback
         self.horizon = horizon
@@ -339,3 +346,4 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         self.past_covariates = past_covariates
         self.future_covariates = future_covariates
         self.calendar = calendar
+        self.nonnegative = nonnegative

@@ -19,7 +19,9 @@ from ..errors import DataError
 from .calendar import ObservedCalendar
 from .dates import integer_dates_or_none, is_time_of_day, looks_like_dates, parse_date_column, parse_times_of_day
 from .numbers import holds_numbers, is_number_text, parse_number_column
-from .regular import FILL_POLICIES, calendar_or_frequency, regularise, regularise_each_series
+from .regular import FILL_POLICIES, FILL_WARNING_SHARE, calendar_or_frequency, regularise, regularise_each_series
+from .resample import check_resample, positive_frequency, resample_rows
+from .styles import date_style
 from .textfile import open_csv_text
 
 # Column names taken as the date column without looking at the values (lower case).
@@ -48,6 +50,8 @@ def read_csv(
     dtype="float64",
     date_format=None,
     encoding=None,
+    resample=None,
+    agg=None,
 ):
     """Read a time-series CSV into a float frame indexed by sorted, unique timestamps.
 
@@ -68,11 +72,14 @@ def read_csv(
         ``"observed"`` (see Notes). By default it is inferred from the dates,
         gaps allowed. A calendar from ``attrs["calendar"]`` (or its ``to_dict()``)
         reads new rows on that calendar.
-    fill : {None, "interpolate", "ffill"}
+    fill : {None, "interpolate", "ffill", "zero"}
         What to do with missing values and missing timestamps. ``None`` (the
         default) refuses them with a `DataError` that says where they are;
         ``"interpolate"`` fills linearly in time, ``"ffill"`` repeats the last
-        value. Leading gaps take the first observed value in both cases.
+        value, ``"zero"`` writes 0 (a shop closed that day sold nothing).
+        Leading gaps take the first observed value with interpolate and ffill.
+        What was filled is in ``attrs["filled"]``, and a series with more than
+        10% of its values filled is warned about (see Notes).
     id_col : str, optional
         Long format: the column naming the series (``unique_id`` by convention).
         The result is then indexed by an ``(id, timestamp)`` MultiIndex and every
@@ -89,6 +96,15 @@ def read_csv(
         The text encoding. By default a byte-order mark decides (UTF-8,
         UTF-16 LE or BE), else UTF-8, else cp1252 (Windows' Western European
         code page, which reads Latin-1 text too).
+    resample : str, optional
+        A pandas frequency (``"h"``, ``"D"``, ``"W"``, ``"MS"``) to which the
+        rows are summarised before anything else, with ``agg``: an event log
+        (one row per order) becomes a regular series of totals. Repeated
+        timestamps are then events, not errors. Excludes ``freq``.
+    agg : {"sum", "mean", "last", "min", "max", "count"}
+        How the rows of one step become its value, with ``resample``. A step
+        without rows is 0 for ``"sum"`` and ``"count"`` and missing otherwise
+        (``fill`` decides).
 
     Returns
     -------
@@ -120,6 +136,16 @@ def read_csv(
     times of day beside a date column whose dates repeat gives each date its
     time. Lines starting with ``#`` are comments; a ``#`` inside a value is
     data. Column names are stripped of spaces.
+
+    ``attrs["filled"]`` maps each series whose gaps were filled (the key
+    None for a file of one series, else the series id) to a dict of the
+    ``values`` filled, their ``share`` of its values, the ``longest_gap`` in
+    steps and its first timestamp ``gap_start``; a `UserWarning` names the
+    series more than `forecast.reading.regular.FILL_WARNING_SHARE` (10%)
+    filled. In a long file, rows of a series before its first value and
+    after its last (every target empty: a series that starts late) are
+    trimmed, never filled; ``attrs["trimmed"]`` maps each such series id to
+    ``(rows before, rows after)``.
 
     Numbers are read as spreadsheets and accounting systems write them (see
     `forecast.reading.numbers`): decimal commas, thousands separators, currency
@@ -156,7 +182,10 @@ def read_csv(
     """
     path = Path(path)
     if fill not in (None, *FILL_POLICIES):
-        raise DataError(f"fill={fill!r} is not a fill policy; use None, 'interpolate' or 'ffill'")
+        raise DataError(f"fill={fill!r} is not a fill policy; use None, 'interpolate', 'ffill' or 'zero'")
+    if isinstance(freq, str) and freq != "observed":
+        positive_frequency(freq, "freq", "--freq")
+    resample = check_resample(resample, agg, freq)
     raw, separator = _read_table(path, encoding, id_col)
     if id_col is not None and id_col not in raw.columns:
         raise DataError(
@@ -181,15 +210,41 @@ def read_csv(
     values = {name: _to_float(raw[name], path, name, separator).astype(dtype, copy=False) for name in target_names}
     frame = pd.DataFrame(values, index=_timestamp_index(timestamps, date_col))
     freq = calendar_or_frequency(freq, frame.index, path)
+    if resample is not None:
+        freq = resample
     if id_col is None:
         used = [date_col, time_col, *target_names]
+        if resample is not None:
+            frame = resample_rows(frame, resample, agg)
         frame = regularise(frame, path, freq, fill, series_label="", series_hint=_series_column_hint(raw, used))
+        frame.attrs = {"filled": {None: frame.attrs["filled"]}} if "filled" in frame.attrs else {}
     else:
         ids = _series_ids(raw[id_col], path, id_col)
-        frame = regularise_each_series(frame, ids, id_col, path, freq, fill)
+        by_step = None if resample is None else (lambda rows, label: resample_rows(rows, resample, agg))
+        frame = regularise_each_series(frame, ids, id_col, path, freq, fill, resample=by_step)
+    _warn_of_filled_series(frame.attrs.get("filled", {}), path)
     if isinstance(freq, ObservedCalendar):
         frame.attrs["calendar"] = freq
+    style = date_style(raw[date_col])
+    if style is not None:
+        frame.attrs["date_style"] = style
     return frame
+
+
+def _warn_of_filled_series(filled, path):
+    """Warn of the series more than `FILL_WARNING_SHARE` filled: their forecasts rest on values made up."""
+    heavy = {series_id: record for series_id, record in filled.items() if record["share"] > FILL_WARNING_SHARE}
+    if not heavy:
+        return
+    series_id, record = next(iter(heavy.items()))
+    which = "" if series_id is None else f"series {series_id!r}: "
+    others = f" ({len(heavy)} series are over {FILL_WARNING_SHARE:.0%})" if len(heavy) > 1 else ""
+    warnings.warn(
+        f"{path}: {which}{record['share']:.0%} of the values were missing and are filled, the longest gap "
+        f"{record['longest_gap']} step(s) from {record['gap_start']}{others}; forecasts rest on those made-up "
+        "values: check the gaps, or shorten the data to after them",
+        stacklevel=2,
+    )
 
 
 def csv_columns(path, encoding=None):

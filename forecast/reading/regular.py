@@ -14,7 +14,11 @@ from ..errors import DataError
 from .calendar import ObservedCalendar
 from .frequency import tightest_grid
 
-FILL_POLICIES = ("interpolate", "ffill")
+FILL_POLICIES = ("interpolate", "ffill", "zero")
+# A series with more than this share of its values filled is warned about: its forecasts rest on made-up rows.
+FILL_WARNING_SHARE = 0.1
+# Series named in a message about many series; the rest are counted.
+_NAMED_SERIES = 5
 _WEEK = pd.Timedelta(weeks=1)
 _OBSERVED_ADVICE = (
     "the rows of column {name!r} follow a weekly calendar ({calendar}): pass freq='observed' (--freq observed) "
@@ -42,14 +46,17 @@ def calendar_or_frequency(freq, index, path):
 
 
 def regularise(frame, path, freq, fill, series_label, series_hint=""):
-    """Sort, refuse duplicates, put the rows on one regular grid, then fill or refuse gaps."""
+    """Sort, refuse duplicates, put the rows on one regular grid, then fill or refuse gaps.
+
+    What was filled is recorded in ``frame.attrs["filled"]`` (see `fill_record`).
+    """
     where = f"{path}{series_label}"
     frame = frame.sort_index(kind="stable")
     duplicated = frame.index.duplicated()
     if duplicated.any():
         raise DataError(
             f"{where}: {int(duplicated.sum())} duplicate timestamp(s) in column {frame.index.name!r}, "
-            f"first {frame.index[duplicated][0]}; keep one row per timestamp{series_hint}"
+            f"first {frame.index[duplicated][0]}; keep one row per timestamp{_events_hint(frame.index)}{series_hint}"
         )
     inferred = freq is None
     if inferred:
@@ -65,7 +72,7 @@ def regularise(frame, path, freq, fill, series_label, series_hint=""):
             raise DataError(
                 f"{where}: cannot infer a regular frequency from column {frame.index.name!r}; "
                 + (
-                    "pass freq= (--freq), for example 'h', 'D' or 'MS'"
+                    "pass freq= (--freq), for example 'h', 'D' or 'MS'" + _events_hint(frame.index)
                     if calendar is None
                     else _OBSERVED_ADVICE.format(calendar=calendar, name=frame.index.name)
                 )
@@ -92,13 +99,56 @@ def regularise(frame, path, freq, fill, series_label, series_hint=""):
             raise DataError(
                 f"{where}: {int(missing.to_numpy().sum())} missing value(s), first in column {column!r} at {first} "
                 f"({n_missing_timestamps} missing timestamp(s) on the {_describe_frequency(freq)}{timestamps}); "
-                "pass fill='interpolate' or fill='ffill' (--fill) to fill them, or fix the file"
+                "pass fill='interpolate', 'ffill' or 'zero' (--fill) to fill them, or fix the file"
             )
+        record = fill_record(missing)
         frame = _fill(frame, fill)
         empty = frame.columns[frame.isna().any()]
         if len(empty):
             raise DataError(f"{where}: column {empty[0]!r} has no values to fill from; drop it or add values")
+        frame.attrs["filled"] = record
     return frame
+
+
+def fill_record(missing):
+    """What filling the cells marked in ``missing`` (a boolean frame on the grid) makes up.
+
+    A dict: ``values`` filled, their ``share`` of the cells, and the
+    ``longest_gap`` in steps (rows with a value missing, one after another)
+    with its first timestamp ``gap_start``.
+    """
+    cells = missing.to_numpy()
+    rows = cells.any(axis=1)
+    longest, start, run = 0, None, 0
+    for position, gap in enumerate(rows):
+        run = run + 1 if gap else 0
+        if run > longest:
+            longest, start = run, missing.index[position - run + 1]
+    return {
+        "values": int(cells.sum()),
+        "share": float(cells.mean()) if cells.size else 0.0,
+        "longest_gap": longest,
+        "gap_start": start,
+    }
+
+
+def _events_hint(index):
+    """Advice for repeated timestamps that look like events (orders, readings at odd times), or ``""``.
+
+    They look like events when the distinct timestamps follow no regular
+    frequency, or when they repeat unevenly (rows of several series repeat
+    every timestamp as often).
+    """
+    distinct = index.unique()
+    freq, grid = tightest_grid(distinct) if len(distinct) >= 2 else (None, None)
+    repeats = index.value_counts()
+    if freq is not None and len(grid) <= 2 * len(distinct) and repeats.min() == repeats.max():
+        return ""
+    step = "h" if len(distinct) and distinct[-1] - distinct[0] < pd.Timedelta(days=60) else "D"
+    return (
+        f"; if each row is an event (an order, a sale), total them per step with resample={step!r}, agg='sum' "
+        f"(--resample {step} --agg sum)"
+    )
 
 
 def _grid(index, freq):
@@ -163,13 +213,42 @@ def _weekly_calendar_or_none(index, n_absent_from_grid):
 def _fill(frame, fill):
     if fill == "interpolate":
         return frame.interpolate(method="time", limit_direction="both")
+    if fill == "zero":
+        return frame.fillna(0.0)
     return frame.ffill().bfill()
 
 
-def regularise_each_series(frame, ids, id_col, path, freq, fill):
-    pieces = {}
+def regularise_each_series(frame, ids, id_col, path, freq, fill, resample=None):
+    """`regularise` each series of a long file; ``resample`` (a function of one series' rows) goes first.
+
+    Rows before a series' first value and after its last (every target
+    empty) are trimmed, never filled, and recorded in ``attrs["trimmed"]``
+    (``{series id: (rows before, rows after)}``); ``attrs["filled"]`` holds
+    `fill_record` per series id. Every series is checked before a refusal,
+    whose message counts the series it concerns and names the first few.
+    """
+    pieces, failures, trimmed, filled = {}, {}, {}, {}
     for series_id, rows in pd.Series(np.arange(len(ids))).groupby(ids, sort=False):
-        pieces[series_id] = regularise(frame.iloc[rows.to_numpy()], path, freq, fill, f" (series {series_id!r})")
+        rows = frame.iloc[rows.to_numpy()].sort_index(kind="stable")
+        rows, before, after = _trim_empty_ends(rows)
+        label = f" (series {series_id!r})"
+        if rows.empty:
+            failures[series_id] = DataError(f"{path}{label}: no values in any row; add values or remove its rows")
+            continue
+        if before or after:
+            trimmed[series_id] = (before, after)
+        try:
+            if resample is not None:
+                rows = resample(rows, label)
+            piece = regularise(rows, path, freq, fill, label)
+        except DataError as error:
+            failures[series_id] = error
+            continue
+        if "filled" in piece.attrs:
+            filled[series_id] = piece.attrs.pop("filled")
+        pieces[series_id] = piece
+    if failures:
+        _refuse_series(failures, len(pieces) + len(failures))
     freqs = {piece.index.freqstr for piece in pieces.values() if piece.index.freq is not None}
     if freq is None and not freqs:  # one row of a series has no step; a panel of them has no future dates
         longest = max(len(piece) for piece in pieces.values())
@@ -183,4 +262,26 @@ def regularise_each_series(frame, ids, id_col, path, freq, fill):
             "pass freq= (--freq) to put them all on one grid"
         )
     panel = pd.concat(pieces, names=[id_col, frame.index.name])
+    panel.attrs = {"filled": filled, "trimmed": trimmed}
     return panel
+
+
+def _trim_empty_ends(rows):
+    """``rows`` without the rows before its first value and after its last, and how many each were."""
+    has_value = rows.notna().any(axis=1).to_numpy()
+    if not has_value.any():
+        return rows.iloc[:0], len(rows), 0
+    first = int(np.argmax(has_value))
+    last = len(has_value) - int(np.argmax(has_value[::-1]))
+    return rows.iloc[first:last], first, len(rows) - last
+
+
+def _refuse_series(failures, n_series):
+    """One `DataError` for the series that failed: the first one's message, then how many and which others."""
+    ids = list(failures)
+    message = str(failures[ids[0]])
+    if len(ids) > 1:
+        others = ", ".join(map(repr, ids[1:_NAMED_SERIES]))
+        more = f" and {len(ids) - _NAMED_SERIES} more" if len(ids) > _NAMED_SERIES else ""
+        message += f" ({len(ids)} of {n_series} series are refused: this one, {others}{more})"
+    raise DataError(message)

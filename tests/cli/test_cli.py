@@ -403,7 +403,9 @@ def test_backtest_passes_levels_on_and_shows_the_interval_scores_evaluate_gives(
     assert result.exit_code == 0, result.output
     assert levels == [[80, 97.5]]
     header, row = table_rows(result.stdout)
-    assert header[-3:-1] == ["coverage-80", "width-80"] and row[-3:-1] == ["0.7500", "42.00"]
+    # A coverage of 0.75% is far under 80%: marked, and explained under the table.
+    assert header[-3:-1] == ["coverage-80", "width-80"] and row[-3:-1] == ["0.7500 !", "42.00"]
+    assert "\n! coverage more than 5 points under the nominal level" in result.stdout
 
 
 def test_compare_many_series_scores_global_models_on_the_held_out_tail(run, tmp_path):
@@ -486,7 +488,8 @@ def test_fit_and_predict_with_future_covariates_from_files(run, tmp_path):
     assert (model.columns_, model.future_covariates_) == (["units"], ["price"])
     history = read_csv(tmp_path / "sales.csv", targets=["units", "price"])
     expected = model.predict(history, future=read_csv(tmp_path / "future.csv"), level=[80])
-    pd.testing.assert_frame_equal(written, expected, check_freq=False, check_names=False)
+    # The data has two decimals, and so have the forecasts written.
+    pd.testing.assert_frame_equal(written, expected, check_freq=False, check_names=False, atol=5e-3, rtol=0)
     assert list(written.columns) == ["units", "units-lo-80", "units-hi-80"]
     assert result.stdout == (tmp_path / "out.csv").read_text()
     assert (tmp_path / "out.png").read_bytes()[:4] == b"\x89PNG"

@@ -67,8 +67,8 @@ def test_validation_report_refits_a_baseline_without_the_tail(airline):
     refitted = LinearForecaster(lookback=24, horizon=12).fit(airline.iloc[: validation.train_rows])
     score, _ = validation.score_model(refitted)
     assert line == (
-        f"validation (18 windows in the last 29 rows): MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  "
-        f"MASE {score.mase:.3f}"
+        f"validation (18 windows in the last 29 rows): MSE {score.mse:.4g}  MAE {score.mae:.4g} (in the data's "
+        f"units)  MASE {score.mase:.3f}"
     )
 
 
@@ -126,7 +126,7 @@ def test_validation_report_of_a_model_with_covariates_scores_its_targets(sales):
     validation = hold_out(sales, 14, 7, 0.2)
     refitted = LinearForecaster(lookback=14, horizon=7, future_covariates=["price"])
     score, _ = validation.score_model(refitted.fit(sales.iloc[: validation.train_rows]))
-    assert line.endswith(f"MSE {score.mse:.4f}  MAE {score.mae:.4f} (standardised)  MASE {score.mase:.3f}")
+    assert line.endswith(f"MSE {score.mse:.4g}  MAE {score.mae:.4g} (in the data's units)  MASE {score.mase:.3f}")
 
 
 def test_held_out_interval_scores_are_nested_and_leave_the_point_scores_alone(airline):
@@ -189,11 +189,12 @@ def test_summarise_and_format_table_show_interval_scores_as_mean_and_spread_over
     rows = summarise([run(0, 60.0, 10.0), run(1, 80.0, 30.0)])
     assert rows[0]["coverage-80"] == 70.0 and rows[0]["coverage-80_std"] == 10.0
     assert rows[0]["width-80"] == 20.0 and rows[0]["msis-80_std"] == 0.0
-    header, _, line = format_table(rows, with_spread=True).splitlines()
+    header, _, line, _, footnote = format_table(rows, with_spread=True).splitlines()
     cells = [cell.strip() for cell in line.strip("|").split("|")]
     headers = [cell.strip() for cell in header.strip("|").split("|")]
     assert headers[5:8] == ["coverage-80", "width-80", "msis-80"]
-    assert cells[5:8] == ["70.00 ± 10.00", "20.00 ± 10.00", "2.000 ± 0.000"]
+    assert cells[5:8] == ["70.00 ± 10.00 !", "20.00 ± 10.00", "2.000 ± 0.000"]  # 70% is under 80% - 5
+    assert footnote.startswith("! coverage more than 5 points under the nominal level")
 
 
 def long_frame(lengths=(("A", 60), ("B", 50))):
@@ -244,3 +245,30 @@ def test_the_interval_report_says_how_many_errors_calibrated_and_the_highest_lev
     )
     untailed = MLPForecaster(lookback=4, horizon=2, validation_fraction=0.0, max_epochs=1, hidden_size=8).fit(short)
     assert interval_report(untailed).startswith("prediction intervals: none, no rows were kept out of sample")
+
+
+def test_compare_scores_mse_and_mae_in_the_data_s_units_as_backtest_does(airline):
+    from forecast.evaluation import metrics
+
+    held_out = hold_out(airline, 24, 12, 0.2)
+    fitted = LinearForecaster(lookback=24, horizon=12).fit(airline.iloc[: held_out.train_rows])
+    score, forecasts = held_out.score_model(fitted)
+    _, targets = held_out.windows()
+    assert score.mse == pytest.approx(metrics.mse(targets, forecasts))
+    assert score.mse > 100  # passengers squared, not standardised units near 0.05
+
+
+def test_coverage_short_of_its_level_is_marked_and_explained():
+    from forecast.cli.reports import score_table
+
+    rows = [
+        {"model": "tight", "runs": 1, "mase": 1.0, "coverage-80": 74.9},
+        {"model": "fine", "runs": 1, "mase": 1.1, "coverage-80": 75.0},
+    ]
+    table = score_table(rows, ["mase", "coverage-80"])
+    lines = table.splitlines()
+    assert lines[2].endswith("| 74.90 ! |") and lines[3].endswith("| 75.00 |")
+    assert lines[-1] == (
+        "! coverage more than 5 points under the nominal level: these intervals are too narrow on this data"
+    )
+    assert "!" not in score_table(rows[1:], ["mase", "coverage-80"])

@@ -88,3 +88,58 @@ def test_clone_keeps_parameters_and_drops_what_was_learned():
     copy = clone(model)
     assert copy.get_params()["step"] == 2.0 and copy.horizon == 4
     assert not hasattr(copy, "n_channels_")
+
+
+def falling(values):
+    return pd.DataFrame({"sales": values}, index=pd.date_range("2024-01-01", periods=len(values), freq="D"))
+
+
+def test_forecasts_and_bounds_of_targets_never_below_zero_stay_at_zero_or_above():
+    model = LastPlusStep(step=-2.0).fit(falling([9.0, 5.0, 3.0, 0.0, 2.0, 3.0, 1.0, 4.0, 3.0]))
+    assert model.nonnegative_.tolist() == [True]
+    assert model.predict()["sales"].tolist() == [1.0, 0.0, 0.0]
+    bounded = model.predict(level=80)
+    assert (bounded.to_numpy() >= 0).all()
+    assert (bounded["sales-lo-80"] <= bounded["sales"]).all() and (bounded["sales"] <= bounded["sales-hi-80"]).all()
+    windows = model.predict_windows(np.array([[[3.0]], [[10.0]]]))
+    assert windows[:, :, 0].tolist() == [[1.0, 0.0, 0.0], [8.0, 6.0, 4.0]]
+
+
+def test_a_target_with_a_negative_value_is_forecast_as_before():
+    model = LastPlusStep(step=-2.0).fit(falling([9.0, 5.0, -1.0, 0.0, 2.0, 3.0]))
+    assert model.nonnegative_.tolist() == [False]
+    assert model.predict()["sales"].tolist() == [1.0, -1.0, -3.0]
+
+
+def test_nonnegative_turns_the_bound_off_or_on_for_every_target():
+    from forecast import LinearForecaster
+
+    def fitted(policy, values):
+        return LinearForecaster(lookback=2, horizon=2, alpha=1e-6, nonnegative=policy).fit(falling(values))
+
+    downhill = [9.0, 7.0, 5.0, 3.0, 1.0]
+    free = fitted(False, downhill).predict()["sales"].to_numpy()
+    assert (free < 0).all()  # the trend goes on below zero
+    assert fitted("auto", downhill).predict()["sales"].tolist() == [0.0, 0.0]
+    assert (fitted(True, [1.0, -2.0, 5.0, -3.0, 1.0, -6.0]).predict().to_numpy() >= 0).all()
+
+
+def test_nonnegative_is_checked():
+    from forecast import NaiveForecaster, ParameterError
+
+    with pytest.raises(ParameterError, match="nonnegative must be one of 'auto', True, False, not 'yes'"):
+        NaiveForecaster(nonnegative="yes").fit(falling([1.0, 2.0]))
+
+
+def test_predict_gives_fewer_steps_than_the_horizon_unchanged():
+    model = LastPlusStep(horizon=3).fit(falling([1.0, 2.0, 4.0, 3.0, 5.0, 6.0, 4.0, 7.0, 8.0, 6.0]))
+    whole = model.predict(level=80)
+    pd.testing.assert_frame_equal(model.predict(level=80, horizon=2), whole.iloc[:2])
+    assert len(model.predict(horizon=3)) == 3
+
+
+@pytest.mark.parametrize("steps", [0, 4, 2.5, True])
+def test_a_horizon_beyond_the_fitted_one_is_refused(steps):
+    model = LastPlusStep(horizon=3).fit(falling([1.0, 2.0, 4.0]))
+    with pytest.raises(DataError, match=f"horizon={steps!r} is"):
+        model.predict(horizon=steps)

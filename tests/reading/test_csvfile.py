@@ -103,19 +103,27 @@ def test_explicit_non_numeric_target_is_refused(write_csv):
 
 
 @pytest.mark.parametrize(
-    ("fill", "expected"), [("interpolate", [1.0, 2.0, 3.0, 4.0, 5.0]), ("ffill", [1.0, 2.0, 2.0, 2.0, 5.0])]
+    ("fill", "expected"),
+    [
+        ("interpolate", [1.0, 2.0, 3.0, 4.0, 5.0]),
+        ("ffill", [1.0, 2.0, 2.0, 2.0, 5.0]),
+        ("zero", [1.0, 2.0, 0.0, 0.0, 5.0]),
+    ],
 )
 def test_fill_policies_fill_missing_values_and_timestamps(write_csv, fill, expected):
     path = write_csv("date,value\n2020-01-01,1\n2020-01-02,2\n2020-01-03,\n2020-01-05,5\n")
-    frame = read_csv(path, fill=fill)
+    with pytest.warns(UserWarning, match="40% of the values were missing"):
+        frame = read_csv(path, fill=fill)
     assert frame["value"].tolist() == expected
     assert frame.index.freqstr == "D"
     assert len(frame) == 5
 
 
 def test_fill_policy_is_checked(write_csv):
-    with pytest.raises(DataError, match="fill='zero' is not a fill policy"):
-        read_csv(write_csv("date,value\n2020-01-01,1\n"), fill="zero")
+    with pytest.raises(
+        DataError, match="fill='bfill' is not a fill policy; use None, 'interpolate', 'ffill' or 'zero'"
+    ):
+        read_csv(write_csv("date,value\n2020-01-01,1\n"), fill="bfill")
 
 
 def test_explicit_frequency_reveals_gaps(write_csv):
