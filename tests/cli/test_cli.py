@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from forecast.cli.main import cli
+from forecast.registry import MODEL_NAMES, MODELS
 
 ROOT = Path(__file__).resolve().parents[2]
 AIRLINE = str(ROOT / "datasets" / "airline.csv")
@@ -96,21 +97,13 @@ def test_compare_prints_a_sorted_table_plot_and_report(run, tmp_path):
     )
     assert result.exit_code == 0, result.output
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and "---" not in line]
-    table = [row.split("|")[1].strip() for row in rows[1:9]]
-    assert sorted(table) == sorted(["rnn", "lstm", "gru", "mlp", "linear", "naive", "seasonal-naive", "naive2"])
-    mase = [float(row.split("|")[4].split("±")[0]) for row in rows[1:9]]
+    named = rows[1 : 1 + len(MODEL_NAMES)]  # every model by default
+    table = [row.split("|")[1].strip() for row in named]
+    assert sorted(table) == sorted(MODEL_NAMES)
+    mase = [float(row.split("|")[4].split("±")[0]) for row in named]
     assert mase == sorted(mase)
-    spread = {row.split("|")[1].strip(): "±" in row for row in rows[1:9]}
-    assert spread == {
-        "rnn": True,
-        "lstm": True,
-        "gru": True,
-        "mlp": True,
-        "linear": False,
-        "naive": False,
-        "seasonal-naive": False,
-        "naive2": False,
-    }  # neural rows carry a spread over seeds
+    spread = {row.split("|")[1].strip(): "±" in row for row in named}
+    assert spread == {name: MODELS[name].neural for name in MODEL_NAMES}  # neural rows carry a spread over seeds
     assert "| 6 |" in result.stdout and "| 12 |" in result.stdout
     assert (tmp_path / "compare.png").read_bytes()[:4] == b"\x89PNG"
     report = (tmp_path / "report.md").read_text()

@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 from ...errors import DataError
 from ...inputs.windows import float_array
 from ...neural.threads import available_cores
-from ...params import COVARIATE_RULES, POSITIVE, OneOf, Whole
+from ...params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE, OneOf, Whole
 from ...reading.frames import as_frame, check_timestamps, split_series
 from ...reading.frequency import season_length_for
 from ..base import BaseForecaster
@@ -52,6 +52,9 @@ class StatisticalForecaster(BaseForecaster):
     n_jobs : int or None, default=None
         Processes fitting series at once; None: every core this process may
         use, when there are enough series for a pool to pay off.
+    nonnegative : {"auto", True, False}, default="auto"
+        Keep forecasts and bounds at 0 or above: "auto" for the targets whose
+        fit values are all >= 0 (counts, sales), as every forecaster does.
 
     Attributes
     ----------
@@ -72,10 +75,18 @@ class StatisticalForecaster(BaseForecaster):
         "season_length": (OneOf((None,)), POSITIVE),
         "n_jobs": (OneOf((None,)), Whole(1)),
         **COVARIATE_RULES,
+        **NONNEGATIVE_RULES,
     }
 
     def __init__(
-        self, horizon=5, season_length=None, past_covariates=None, future_covariates=None, calendar=None, n_jobs=None
+        self,
+        horizon=5,
+        season_length=None,
+        past_covariates=None,
+        future_covariates=None,
+        calendar=None,
+        n_jobs=None,
+        nonnegative="auto",
     ):
         self.horizon = horizon
         self.season_length = season_length
@@ -83,16 +94,18 @@ class StatisticalForecaster(BaseForecaster):
         self.future_covariates = future_covariates
         self.calendar = calendar
         self.n_jobs = n_jobs
+        self.nonnegative = nonnegative
 
-    def predict(self, y=None, *, future=None, level=None):
+    def predict(self, y=None, *, future=None, level=None, horizon=None):
         """Forecast the ``horizon`` steps after each series' history (the fit data when ``y`` is None).
 
-        Parameters and returns as `BaseForecaster.predict`, except that
+        Parameters and returns as `BaseForecaster.predict` (``horizon`` too), except that
         ``y`` holds each series' whole history, from its first row: a series
         seen at fit is continued with its fitted parameters, another one is
         fitted on its history. ``level`` takes any level in (0, 100).
         """
         check_is_fitted(self)
+        steps = self._check_steps(horizon)
         layout = self._layout()
         levels = check_levels(level)
         if y is None:
@@ -108,6 +121,7 @@ class StatisticalForecaster(BaseForecaster):
             last_index = [piece.index[-1] for _, piece in pieces]
         future_rows = self._future_rows(layout, future, [None] if ids is None else ids, last_index)
         forecasts, lower, upper = self._forecast_histories(histories, ids, future_rows, levels or [])
+        forecasts, lower, upper = forecasts[:, :steps], lower[..., :steps, :], upper[..., :steps, :]
         if levels is None:
             return self._forecast_frame(ids, last_index, forecasts, self.columns_)
         return self._forecast_frame(ids, last_index, *with_bounds(forecasts, lower, upper, self.columns_, levels))
@@ -220,7 +234,7 @@ class StatisticalForecaster(BaseForecaster):
         for row, level in enumerate(levels):
             lower[row] = np.stack([bounds[level][0] for _, bounds in outcomes]).reshape(shape).transpose(0, 2, 1)
             upper[row] = np.stack([bounds[level][1] for _, bounds in outcomes]).reshape(shape).transpose(0, 2, 1)
-        return self._finite(forecasts), self._finite(lower), self._finite(upper)
+        return tuple(self._nonnegative(self._finite(values)) for values in (forecasts, lower, upper))
 
     def _exog(self, history):
         """The future-known covariates (T, F) a history holds, for a family that regresses on them, else None."""
