@@ -28,6 +28,7 @@ _EXPORTS = {
     "ETSForecaster": "forecasters.statistical.workhorses",
     "ThetaForecaster": "forecasters.statistical.workhorses",
     "ARIMAForecaster": "forecasters.statistical.workhorses",
+    "AutoForecaster": "forecasters.auto",
     "RNNRegressor": "forecasters.regressors",
     "MLPRegressor": "forecasters.regressors",
     "load": "modelfile.load",

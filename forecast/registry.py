@@ -55,6 +55,7 @@ MODELS = {
         ModelSpec("ets", "forecasters.statistical.workhorses", "ETSForecaster", neural=False),
         ModelSpec("theta", "forecasters.statistical.workhorses", "ThetaForecaster", neural=False),
         ModelSpec("arima", "forecasters.statistical.workhorses", "ARIMAForecaster", neural=False),
+        ModelSpec("auto", "forecasters.auto", "AutoForecaster", neural=False),
     )
 }
 MODEL_NAMES = tuple(MODELS)

@@ -14,6 +14,8 @@ DATASETS = ROOT / "datasets"
 # Neural models in tests: a few epochs of a narrow network. The stacked LSTM also covers num_layers > 1.
 QUICK = dict(max_epochs=3, hidden_size=8, random_state=0)
 QUICK_BY_MODEL = {"lstm": dict(QUICK, num_layers=2)}
+# Statistical models in tests: ARIMA's seasonal search is its slow part (seconds a series); its own tests keep it.
+QUICK_STATISTICAL = {"arima": dict(season_length=1)}
 
 
 def every_forecaster(lookback, horizon, season_length=None):
@@ -23,7 +25,9 @@ def every_forecaster(lookback, horizon, season_length=None):
         def make():
             spec = MODELS[name]
             estimator = spec.build(lookback=lookback, horizon=horizon, season_length=season_length)
-            return estimator.set_params(**QUICK_BY_MODEL.get(name, QUICK)) if spec.neural else estimator
+            if spec.neural:
+                return estimator.set_params(**QUICK_BY_MODEL.get(name, QUICK))
+            return estimator.set_params(**QUICK_STATISTICAL.get(name, {}))
 
         return make
 

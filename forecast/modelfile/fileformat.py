@@ -224,7 +224,12 @@ class _Decoder:
         if "estimator" in value:
             from sklearn.linear_model import Ridge
 
-            return self.estimator(value["estimator"], classes={"Ridge": Ridge})
+            return self.estimator(value["estimator"], classes={"Ridge": Ridge, **self.classes})
+        if "frame" in value:
+            table = value["frame"]
+            columns = [self.value(column, owner) for column in table["values"]]
+            index = pd.Index(self.value(table["index"], owner), name=table["index_name"])
+            return pd.DataFrame(dict(zip(table["columns"], columns)), index=index)
         if "dict" in value:
             return {name: self.value(item, owner) for name, item in value["dict"].items()}
         if "module" in value:
@@ -329,8 +334,20 @@ def _encode(value, key, arrays):
         return {"timestamp": value.isoformat()} if zone is None else {"timestamp": value.isoformat(), "tz": zone}
     if isinstance(value, ObservedCalendar):
         return {"calendar": value.to_dict()}
-    if hasattr(value, "get_params"):  # a nested scikit-learn estimator, such as LinearForecaster's Ridge
+    if hasattr(value, "get_params"):  # a nested estimator: LinearForecaster's Ridge, AutoForecaster's members
         return {"estimator": _encode_estimator(value, key, arrays)}
+    if isinstance(value, pd.DataFrame):  # a table of results, such as AutoForecaster's choice_
+        return {
+            "frame": {
+                "index": _encode(list(value.index), f"{key}index/", arrays),
+                "index_name": value.index.name,
+                "columns": [str(column) for column in value.columns],
+                "values": [
+                    _encode(_plain(value[column]), f"{key}{number}/", arrays)
+                    for number, column in enumerate(value.columns)
+                ],
+            }
+        }
     if isinstance(value, (np.integer, np.floating, np.bool_)):
         return value.item()
     if isinstance(value, (list, tuple)):
@@ -340,6 +357,13 @@ def _encode(value, key, arrays):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"cannot save a value of type {type(value).__name__}")
+
+
+def _plain(column):
+    """A frame's column as a file holds it: numbers as an array, anything else as a list of text or None."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return column.to_numpy(np.float64)
+    return [None if item is None or item is pd.NA else str(item) for item in column]
 
 
 def _file_path(path):
