@@ -124,10 +124,11 @@ def compare(
             f"MASE season {season}"
         )
         table = reports.score_table(rows, reports.compare_many_columns(rows))
+        table += reports.backtest_verdict(results, frame, model_of, season)  # the held-out windows tile the tail
         _report_scores("compare", data, frame, results, model_of, description, table, plot=plot, report=report)
         return
     held_out, runs = comparison.compare(frame, season_length=season_length, **settings)
-    table = reports.format_table(comparison.summarise(runs), seeds > 1)
+    table = reports.format_table(comparison.summarise(runs), seeds > 1) + reports.compare_verdict(held_out, runs)
     click.echo(
         f"\nheld out: the last {len(frame) - held_out.train_rows} rows, {len(held_out.target_starts)} windows "
         f"of {horizon} steps; MASE season {held_out.season_length}\n"
@@ -277,8 +278,9 @@ def backtest_command(
     rows = comparison.summarise_scores(evaluate(results, frame, season_length=season), model_of, seconds)
     description = _backtest_description(rows[0], n_windows, horizon, step or horizon, refit, season, seeds)
     table = reports.score_table(rows, reports.backtest_columns(rows))
+    line = reports.backtest_verdict(results, frame, model_of, season, overlap=-(-horizon // (step or horizon)))
     _report_scores(
-        "backtest", data, frame, results, model_of, description, table, plot=plot, report=report, output=output
+        "backtest", data, frame, results, model_of, description, table + line, plot=plot, report=report, output=output
     )
 
 

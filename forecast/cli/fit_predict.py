@@ -82,7 +82,7 @@ def fit(
     """
     from ..modelfile.outputs import check_output_paths
     from ..neural.distributed import is_primary
-    from .reports import interval_report, validation_report
+    from .reports import choice_report, interval_report, validation_report
 
     check_output_paths({"--output": output}, {"DATA": data})
     # Under torchrun every process trains; only rank 0 prints and writes the model file.
@@ -110,7 +110,10 @@ def fit(
     seconds = time.perf_counter() - started
     epochs_run = f", {len(estimator.history_)} epochs" if spec.neural else ""
     echo(f"trained in {seconds:.1f} s{epochs_run}")
-    echo(validation_report(estimator, frame, lookback=lookback, neural=spec.neural, season_length=season_length))
+    if hasattr(estimator, "choice_"):  # the automatic choice: its own backtest is its validation
+        echo(choice_report(estimator))
+    else:
+        echo(validation_report(estimator, frame, lookback=lookback, neural=spec.neural, season_length=season_length))
     echo(interval_report(estimator))
     estimator.save(output)  # last: a failure before this point leaves no model file
     echo(f"model saved to {output}")

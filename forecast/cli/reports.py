@@ -201,3 +201,49 @@ def scores_report(title, description, table, plot_path=None):
             f"![error by horizon step and forecasts]({plot_path})\n",
         ]
     return "\n".join(sections)
+
+
+def backtest_verdict(results, frame, model_of, season_length, overlap=1):
+    """The ``Best:`` line under a backtest's table, from each model's MASE per forecast (seeds averaged).
+
+    ``model_of`` maps each results column to its model (``gru-seed-1`` to
+    ``gru``); see `forecast.evaluation.verdict` for the rule and ``overlap``.
+    """
+    from ..evaluation.scores import forecast_scores
+    from ..evaluation.verdict import verdict
+
+    scores = forecast_scores(results, frame, season_length=season_length)
+    scores["model"] = scores["model"].map(model_of)
+    per_forecast = scores.groupby(["model", "series", "cutoff"], sort=False, dropna=False)["mase"].mean()
+    errors = {model: per_forecast.loc[model].to_numpy() for model in dict.fromkeys(model_of.values())}
+    found = verdict(errors, overlap=overlap)
+    return "" if found is None else "\n\n" + found.line()
+
+
+def compare_verdict(held_out, runs):
+    """The ``Best:`` line under compare's table: each model's MASE per held-out window (seeds averaged).
+
+    The windows are one step apart, so ``horizon`` of them share each target row.
+    """
+    from ..evaluation.verdict import verdict
+
+    errors = {}
+    for run in runs:
+        errors.setdefault(run.model, []).append(held_out.window_mase(run.forecasts, run.targets))
+    found = verdict({model: np.mean(seeds, axis=0) for model, seeds in errors.items()}, overlap=held_out.horizon)
+    return "" if found is None else "\n\n" + found.line()
+
+
+def choice_report(auto):
+    """What a fitted `AutoForecaster` chose: how many series took each option, and their backtest MASE."""
+    table = auto.choice_
+    counts = table["chosen"].value_counts(sort=True)
+    chosen = "; ".join(f"{label} ({count} series)" for label, count in counts.items())
+    candidates = table.filter(like="mase-").mean().sort_values()
+    best = candidates.index[0].removeprefix("mase-")
+    return (
+        f"auto chose, by a backtest of {int(table['windows'].iloc[0])} window(s): {chosen}\n"
+        f"backtest mean MASE {table['mase'].mean():.3f}; the best one candidate for all series, "
+        f"{best}, {candidates.iloc[0]:.3f}"
+    )
+

@@ -139,6 +139,16 @@ class HeldOut:
             intervals=intervals,
         )
 
+    def window_mase(self, forecasts, columns):
+        """MASE (n,) of each window's forecasts (n, horizon, K) of ``columns``, as `score` scales it."""
+        positions = self._positions(columns)
+        history = self.values[: self.train_rows][:, positions]
+        m = self.season_length
+        scale = np.mean(np.abs(history[m:] - history[:-m]), axis=0)  # (K,) in-sample seasonal naive MAE
+        targets = self.windows(1)[1][:, :, positions]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (np.abs(targets - forecasts) / scale).mean(axis=(1, 2))
+
     def score_model(self, estimator, levels=None):
         """The `Score` and forecasts (n, horizon, K) of a fitted forecaster on every held-out window.
 
