@@ -1,0 +1,133 @@
+"""ETS, Theta and ARIMA: each family's choice, its continuation without re-estimation, short series, covariates."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import forecast
+from forecast import ARIMAForecaster, DataError, ETSForecaster, ThetaForecaster, backtest
+from forecast.forecasters.statistical import arima, ets, theta
+from forecast.forecasters.statistical.fits import LocalFit
+
+FAMILIES = [
+    pytest.param(ETSForecaster, id="ets"),
+    pytest.param(ThetaForecaster, id="theta"),
+    pytest.param(ARIMAForecaster, id="arima"),
+]
+
+
+def quarterly(n=48, seed=0, level=100.0, slope=0.8):
+    """A trending quarterly series with a season of 4: what the workhorses are for."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    values = level + slope * t + 6 * np.sin(np.pi * t / 2) + rng.normal(0, 1.5, n)
+    return pd.DataFrame({"sales": values}, index=pd.date_range("2010-01-01", periods=n, freq="QS", name="quarter"))
+
+
+@pytest.mark.parametrize("make", FAMILIES)
+def test_each_family_beats_naive_on_a_trending_seasonal_series(make):
+    series = quarterly(52)
+    train, test = series.iloc[:-8], series["sales"].to_numpy()[-8:]
+    predicted = make(horizon=8).fit(train).predict()["sales"].to_numpy()
+    naive = np.full(8, train["sales"].iloc[-1])
+    assert np.abs(predicted - test).mean() < 0.6 * np.abs(naive - test).mean()
+
+
+@pytest.mark.parametrize("make", FAMILIES)
+def test_the_stored_model_continues_a_longer_history_without_reestimating(make, monkeypatch):
+    series = quarterly(48)
+    model = make(horizon=4).fit(series.iloc[:40])
+    family = {"ets": ets, "theta": theta, "arima": arima}[model._family]
+    monkeypatch.setattr(family, "select", lambda *args, **kwargs: pytest.fail("re-estimated a seen series"))
+    later = model.predict(series)
+    assert later.index[0] == pd.Timestamp("2022-01-01")
+    fit = LocalFit.from_dict(model.fits_[0][0])
+    mean, _ = family.forecast(series["sales"].to_numpy(), fit, 4, [])
+    np.testing.assert_allclose(later["sales"].to_numpy(), mean)
+    # A whole history as a window gives the same forecast.
+    np.testing.assert_allclose(model.predict_windows([series.to_numpy()])[0, :, 0], mean)
+
+
+@pytest.mark.parametrize("make", FAMILIES)
+def test_intervals_are_nested_any_level_and_survive_a_model_file(make, tmp_path):
+    model = make(horizon=4).fit(quarterly(40))
+    predicted = model.predict(level=[50, 99.5])
+    values = predicted.to_numpy()  # sales, lo-50, hi-50, lo-99.5, hi-99.5
+    assert (values[:, 3] <= values[:, 1]).all() and (values[:, 1] <= values[:, 0]).all()
+    assert (values[:, 0] <= values[:, 2]).all() and (values[:, 2] <= values[:, 4]).all()
+    model.save(tmp_path / "m.npz")
+    loaded = forecast.load(tmp_path / "m.npz")
+    pd.testing.assert_frame_equal(loaded.predict(level=[50, 99.5]), predicted)
+    assert loaded.fits_[0][0]["name"] == model.fits_[0][0]["name"]
+
+
+def test_ets_chooses_a_multiplicative_season_for_airline():
+    model = ETSForecaster(horizon=12).fit(forecast.read_csv("datasets/airline.csv"))
+    assert model.fits_[0][0]["name"].endswith(",M)")  # a season that grows with the level
+    assert model.season_length_ == 12
+
+
+@pytest.mark.parametrize(
+    ("rows", "family", "note"),
+    [
+        (3, ets, "too few for any ETS form"),
+        (6, arima, "no seasonal terms"),
+        (6, theta, "not deseasonalised"),
+        (2, theta, "too few for the Theta method"),
+    ],
+)
+def test_short_series_fall_back_and_say_why(rows, family, note):
+    y = quarterly(rows)["sales"].to_numpy()
+    fit = family.select(y, 4)
+    assert note in fit.note
+    mean, bounds = family.forecast(y, fit, 3, [80])
+    assert np.isfinite(mean).all() and (bounds[80][0] <= mean).all()
+
+
+def test_weekly_seasons_are_too_long_for_ets_and_arima_terms_and_are_said_so():
+    y = np.sin(np.arange(120) * 2 * np.pi / 52) + np.arange(120) / 50
+    assert "over 24" in ets.select(y, 52).note
+    assert "over 24" in arima.select(y, 52).note
+
+
+def test_too_short_a_series_is_refused_with_the_rows_needed():
+    with pytest.raises(DataError, match="the 3 it needs"):
+        ThetaForecaster(horizon=2).fit(np.array([1.0, 2.0]))
+
+
+def test_arima_regresses_on_future_known_covariates():
+    rng = np.random.default_rng(1)
+    n = 120
+    price = rng.normal(0, 1, n + 6)
+    noise = np.zeros(n + 6)
+    for t in range(1, n + 6):
+        noise[t] = 0.6 * noise[t - 1] + rng.normal(0, 0.3)
+    index = pd.date_range("2020-01-01", periods=n + 6, freq="D")
+    frame = pd.DataFrame({"demand": 10 - 3 * price + noise, "price": price}, index=index)
+    model = ARIMAForecaster(horizon=6, season_length=1, future_covariates=["price"]).fit(frame.iloc[:n])
+    assert model.fits_[0][0]["name"].startswith("Regression with ARIMA")
+    predicted = model.predict(future=frame.iloc[n:][["price"]])
+    assert np.abs(predicted["demand"].to_numpy() - frame["demand"].to_numpy()[n:]).mean() < 0.6
+    with pytest.raises(DataError, match="price"):
+        model.predict()
+
+
+def test_many_series_get_one_model_each_in_parallel_processes_as_in_one():
+    frames = {f"s{i}": quarterly(24, seed=i, level=50 + 10 * i, slope=i % 3) for i in range(16)}
+    panel = pd.concat(frames, names=["store", "quarter"])
+    serial = ThetaForecaster(horizon=4, n_jobs=1).fit(panel)
+    parallel = ThetaForecaster(horizon=4, n_jobs=2).fit(panel)
+    assert len(serial.fits_) == 16
+    pd.testing.assert_frame_equal(serial.predict(), parallel.predict())
+    assert serial.predict().index.get_level_values(0).unique().tolist() == list(frames)
+
+
+def test_a_backtest_refits_local_models_only_where_asked():
+    series = quarterly(40)
+    once = backtest(ETSForecaster(horizon=4), series, n_windows=3, refit=0)
+    every = backtest(ETSForecaster(horizon=4), series, n_windows=3, refit=1)
+    first = once["cutoff"] == once["cutoff"].min()
+    np.testing.assert_allclose(once.loc[first, "ETSForecaster"], every.loc[first, "ETSForecaster"])
+    model = ETSForecaster(horizon=4).fit(series.iloc[:28])  # the fit of window 0, continued to window 2
+    last = model.predict(series.iloc[:36])["sales"].to_numpy()
+    np.testing.assert_allclose(once.loc[once["cutoff"] == once["cutoff"].max(), "ETSForecaster"], last)
