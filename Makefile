@@ -1,5 +1,6 @@
 # Two entry points for a fresh machine: `make demo` and `make test`.
-# Both create .venv and install the package with the pinned, CPU-only versions.
+# Both create .venv and install the package with the pinned, CPU-only versions (no bytecode compiled up
+# front: Python compiles what it imports). The tests run on two processes (pytest-xdist).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet --no-compile -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -20,7 +21,7 @@ demo: $(STAMP)
 	$(BIN)/forecast compare datasets/airline.csv --plot demo-compare.png
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check forecast tests benchmarks datasets cli.py

@@ -15,7 +15,7 @@ DATASETS = ROOT / "datasets"
 QUICK = dict(max_epochs=3, hidden_size=8, random_state=0)
 QUICK_BY_MODEL = {"lstm": dict(QUICK, num_layers=2)}
 # Statistical models in tests: ARIMA's seasonal search is its slow part (seconds a series); its own tests keep it.
-QUICK_STATISTICAL = {"arima": dict(season_length=1)}
+QUICK_STATISTICAL = {"arima": dict(season_length=1), "auto": dict(models=["theta", "naive", "linear"], n_windows=7)}
 
 
 def every_forecaster(lookback, horizon, season_length=None):

@@ -26,7 +26,9 @@ def test_neural_models_are_the_trained_ones():
     assert NEURAL_MODELS == ("rnn", "lstm", "gru", "mlp")
     assert set(MODEL_NAMES) == set(MODELS)
     for name, spec in MODELS.items():
-        assert ("max_epochs" in spec.cls._get_param_names()) == spec.neural, name
+        composite = "models" in spec.cls._get_param_names()  # auto passes max_epochs on to its neural candidates
+        assert ("max_epochs" in spec.cls._get_param_names()) == (spec.neural or composite), name
+    assert not MODELS["auto"].neural  # --seeds repeats the networks, not the choice among candidates
 
 
 def test_model_files_may_hold_every_forecaster_and_the_window_regressors():
