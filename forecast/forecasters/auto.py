@@ -1,4 +1,4 @@
-"""`AutoForecaster`: per series, the candidate, or the mean of the best ones, that a backtest on the fit data prefers.
+"""`AutoForecaster`: per series, the best candidate, or the mean of the best ones, by a backtest on the fit data.
 
 The choice, at fit:
 
@@ -7,12 +7,14 @@ The choice, at fit:
    network or ridge is fitted once across all series at the first cutoff, each
    local model once per series and continued over the later windows), scored
    by MASE per series and window (`forecast.evaluation.scores.forecast_scores`).
-2. Per series, the options are each candidate alone and the mean of its best
-   two and best three candidates (ranked by their own backtest MASE on that
-   series); the option with the lowest mean MASE over the windows wins. A
-   combination also wins ties with its best member: averaging forecasts
-   rarely loses much and often gains (the M4 lesson), while a choice among
-   single candidates on a few windows is noisy.
+2. Per series, the candidates are ranked by their MASE relative to seasonal
+   naive, a quarter the series' own figure and three quarters the panel's
+   (`_shrunk`: a few windows of one series rank by noise as much as by
+   skill); one series is its own panel. Every series then takes the mean of
+   its best ``k`` candidates, ``k`` of 1, 2 or 3 chosen for the whole panel
+   by the same backtest (the geometric mean over series of the combined
+   forecast's MASE relative to seasonal naive; a larger ``k`` wins ties:
+   averaging forecasts rarely loses much and often gains, the M4 lesson).
 3. The candidates some series chose are fitted on all the data; ``weights_``
    holds each series' weight on each of them.
 
@@ -20,8 +22,7 @@ Prediction intervals are conformal, calibrated on the chosen forecast's own
 backtest errors: each absolute error over the noise level before its window
 (`forecast.forecasters.intervals`), ranked across series, windows and steps.
 With covariates, every candidate reads them; listing the same model twice,
-``"linear"`` and ``"linear-plain"``, compares it with and without them (see
-``covariate_free``).
+``"linear"`` and ``"linear-plain"``, compares it with and without them.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ from .base import BaseForecaster
 from .intervals import LEVEL_GRID, check_levels, conformal_quantiles, noise_level, with_bounds
 
 DEFAULT_MODELS = ("ets", "theta", "arima", "seasonal-naive", "gru", "mlp", "linear")
-# Combinations tried per series: the mean of the best k candidates.
+# Combinations tried: the mean of each series' best k candidates.
 COMBINED = (2, 3)
+# The weight of a series' own backtest in ranking its candidates; the rest is the panel's (see `_shrunk`).
+OWN_WEIGHT = 0.25
 # A candidate named with this suffix reads no covariates: auto then compares the model with and without them.
 COVARIATE_FREE = "-plain"
 
@@ -231,58 +234,57 @@ class AutoForecaster(BaseForecaster):
         return scores, _merge(results), windows
 
     def _choose(self, scores, results, ids, names):
-        """Per series, the candidates whose mean forecast wins, and the table of backtest MASE behind it."""
+        """Per series, the candidates whose mean forecast is chosen, and the table of backtest MASE behind it."""
         series_key = [None] if ids == [None] else ids
-        mase = scores.pivot_table(index="series", columns="model", values="mase", aggfunc="mean", dropna=False)
-        if ids == [None]:
-            mase = scores.groupby("model")["mase"].mean().to_frame().T
-            mase.index = [None]
-        mase = mase.reindex(index=series_key, columns=names)
-        combined = self._combined_scores(mase, results, ids)
+        by_series = scores.groupby(["series", "model"], sort=False, dropna=False)[["mase", "seasonal_naive_mase"]]
+        means = by_series.mean()
+        mase = means["mase"].unstack("model").reindex(index=series_key, columns=names)
+        relative = (
+            (means["mase"] / means["seasonal_naive_mase"]).unstack("model").reindex(index=series_key, columns=names)
+        )
+        ranking = _shrunk(relative)  # (S, M): each series' own standing drawn towards the panel's
+        ranked = {
+            series_id: list(ranking.loc[series_id].dropna().sort_values(kind="stable").index)
+            for series_id in series_key
+        }
+        combined = self._combined_scores(ranked, results, ids)  # {k: (S,) mean MASE of the mean of the top k}
+        sizes = [k for k in (1, *COMBINED) if np.isfinite(combined[k]).any()]
+        reference = means["seasonal_naive_mase"].groupby(level="series", sort=False, dropna=False).mean()
+        reference = reference.reindex(series_key).to_numpy()
+        k = min(sizes, key=lambda size: (_log_mean(combined[size] / reference), -size))  # ties: the larger mean
         chosen, rows = [], []
-        for series_id in series_key:
-            own = mase.loc[series_id].dropna().sort_values(kind="stable")
-            if own.empty:  # no candidate could be backtested on this series: the mean of those that fit
-                members = [name for name in names if name in results.columns]
-                chosen.append(members)
-                rows.append({"chosen": "mean of " + ", ".join(members) + " (no backtest)", "mase": np.nan})
-                continue
-            options = [([name], value) for name, value in own.items()]
-            for k in COMBINED:
-                if len(own) >= k:
-                    options.append((list(own.index[:k]), combined[k].get(series_id, np.inf)))
-            # Lowest MASE; a combination before a single candidate of the same score.
-            best, value = min(options, key=lambda option: (option[1], -len(option[0])))
-            chosen.append(best)
-            label = best[0] if len(best) == 1 else "mean of " + ", ".join(best)
-            rows.append({"chosen": label, "mase": value})
+        for position, series_id in enumerate(series_key):
+            members = ranked[series_id][:k] or [name for name in names if name in results.columns]
+            chosen.append(members)
+            label = members[0] if len(members) == 1 else "mean of " + ", ".join(members)
+            rows.append({"chosen": label, "mase": combined[k][position] if ranked[series_id] else np.nan})
         table = pd.DataFrame(rows, index=pd.Index(series_key, name="series"))
         return chosen, pd.concat([table, mase.add_prefix("mase-")], axis=1)
 
-    def _combined_scores(self, mase, results, ids):
-        """``{k: {series: mean MASE of the mean of its best k candidates}}`` over the backtest windows."""
+    def _combined_scores(self, ranked, results, ids):
+        """``{k: array (S,)}``: each series' mean backtest MASE of the mean forecast of its first ``k`` candidates."""
         from ..evaluation.scores import forecast_scores
 
         id_col = results.columns[0] if ids != [None] else None
+        series_key = list(ranked)
         combined = {}
-        for k in COMBINED:
+        for k in (1, *COMBINED):
             values = np.full(len(results), np.nan)
-            for series_id in mase.index:
-                ranked = mase.loc[series_id].dropna().sort_values(kind="stable").index[:k]
-                if len(ranked) < k:
+            for series_id, names in ranked.items():
+                if len(names) < k:
                     continue
                 rows = (
                     np.ones(len(results), dtype=bool) if id_col is None else (results[id_col] == series_id).to_numpy()
                 )
-                values[rows] = results.loc[rows, list(ranked)].mean(axis=1).to_numpy()
+                values[rows] = results.loc[rows, names[:k]].mean(axis=1).to_numpy()
             keep = ~np.isnan(values)
+            combined[k] = np.full(len(series_key), np.nan)
             if not keep.any():
-                combined[k] = {}
                 continue
-            fixed = [column for column in results.columns if column not in mase.columns]
-            scored = results.loc[keep, fixed].assign(**{f"best-{k}": values[keep]})
+            scored = results.loc[keep, _fixed_columns(results)].assign(**{f"best-{k}": values[keep]})
             per_window = forecast_scores(scored, self._frame, season_length=self.season_length_)
-            combined[k] = per_window.groupby("series", dropna=False)["mase"].mean().to_dict()
+            per_series = per_window.groupby("series", sort=False, dropna=False)["mase"].mean()
+            combined[k] = per_series.reindex(series_key).to_numpy()
         return combined
 
     def _errors(self, results, frame, chosen, ids):
@@ -402,6 +404,30 @@ class AutoForecaster(BaseForecaster):
             return np.repeat(self.weights_[:1], count, axis=0)
         rows = self._fitted_rows(ids, count)
         return np.where((rows >= 0)[:, None], self.weights_[rows.clip(0)], self.weights_.mean(axis=0))
+
+
+def _shrunk(relative):
+    """Each series' MASE relative to seasonal naive per candidate (S, M), drawn towards the panel's geometric mean.
+
+    The weight `OWN_WEIGHT` on a series' own figure: a few backtest windows of
+    one series rank candidates by noise as much as by skill (on two public
+    quarterly panels, choosing on them alone did worse than the best single
+    candidate), while the panel's standing of a candidate is steady. One
+    series is its own panel.
+    """
+    panel = np.exp(np.log(relative).mean(axis=0))  # (M,) over the series that scored each candidate
+    return OWN_WEIGHT * relative + (1 - OWN_WEIGHT) * panel
+
+
+def _log_mean(ratios):
+    """The log of the geometric mean of the finite ratios (inf where there are none)."""
+    finite = ratios[np.isfinite(ratios) & (ratios > 0)]
+    return float(np.mean(np.log(finite))) if len(finite) else np.inf
+
+
+def _fixed_columns(results):
+    """The results columns that are not forecasts: [id,] cutoff, timestamp, target, actual."""
+    return list(results.columns[: list(results.columns).index("actual") + 1])
 
 
 def _merge(results):
