@@ -21,8 +21,9 @@ The choice, at fit:
 Prediction intervals are conformal, calibrated on the chosen forecast's own
 backtest errors: each absolute error over the noise level before its window
 (`forecast.forecasters.intervals`), ranked across series, windows and steps.
-With covariates, every candidate reads them; listing the same model twice,
-``"linear"`` and ``"linear-plain"``, compares it with and without them.
+With covariates, every candidate that reads them is also a candidate
+without them (``"linear-plain"``, ...), so a driver that does not help in
+the backtest is not used.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ class AutoForecaster(BaseForecaster):
     models : list of str or None, default=None
         Candidate model names of `forecast.registry` (``"ets"``, ``"gru"``,
         ...); None takes `DEFAULT_MODELS`: the three workhorses, seasonal
-        naive, the GRU, the MLP and ridge. A name ending in ``-plain``
+        naive, the GRU, the MLP and ridge, and with covariates also each of
+        them that reads covariates without them. A name ending in ``-plain``
         (``"linear-plain"``) is that model without the covariates.
     n_windows : int, default=3
         Backtest windows, each ``horizon`` rows, at the end of each series.
@@ -157,8 +159,13 @@ class AutoForecaster(BaseForecaster):
         self._calibration_errors = self._errors(results, frame, chosen, ids)
 
     def _names(self):
-        names = list(DEFAULT_MODELS if self.models is None else self.models)
         from ..registry import MODELS
+
+        names = list(DEFAULT_MODELS if self.models is None else self.models)
+        if self.models is None and (self.past_covariates or self.future_covariates):
+            # Each default candidate that reads covariates also runs without them, so a driver that does not help
+            # in the backtest is not used.
+            names += [name + COVARIATE_FREE for name in names if MODELS[name].cls._reads_covariates]
 
         unknown = [name for name in names if name.removesuffix(COVARIATE_FREE) not in MODELS or name == "auto"]
         if unknown or not names or len(set(names)) != len(names):

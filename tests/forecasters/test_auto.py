@@ -90,3 +90,17 @@ def test_a_backtest_scores_auto_like_any_model():
     )
     scores = forecast.evaluate(results, data, season_length=4).set_index("model")
     assert scores.loc["auto", "mase"] < scores.loc["naive", "mase"]
+
+
+def test_with_covariates_each_candidate_that_reads_them_also_runs_without():
+    rng = np.random.default_rng(3)
+    index = pd.date_range("2021-01-01", periods=90, freq="D")
+    noise = rng.normal(0, 1, 90)  # a driver unrelated to the target
+    target = 20 + np.tile([0.0, 1, 2, 3, 4, 8, 9], 13)[:90] + rng.normal(0, 0.3, 90)
+    frame = pd.DataFrame({"sales": target, "noise": noise}, index=index)
+    model = AutoForecaster(horizon=7, past_covariates=["noise"], max_epochs=2, random_state=0)
+    assert model._names()[-4:] == ["arima-plain", "gru-plain", "mlp-plain", "linear-plain"]  # ETS, Theta read none
+    fitted = AutoForecaster(models=["linear", "linear-plain", "seasonal-naive"], horizon=7, past_covariates=["noise"])
+    fitted.fit(frame)
+    assert "mase-linear-plain" in fitted.choice_.columns
+    assert fitted.predict().shape == (7, 1)
