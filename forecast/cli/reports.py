@@ -246,4 +246,3 @@ def choice_report(auto):
         f"backtest mean MASE {table['mase'].mean():.3f}; the best one candidate for all series, "
         f"{best}, {candidates.iloc[0]:.3f}"
     )
-

@@ -36,7 +36,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..errors import DataError, ParameterError
 from ..params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE, RANDOM_STATE, Instance, OneOf, Whole
-from ..reading.frames import as_frame, split_series
+from ..reading.frames import split_series
 from ..reading.frequency import season_length_for
 from .base import BaseForecaster
 from .intervals import LEVEL_GRID, check_levels, conformal_quantiles, noise_level, with_bounds
@@ -353,11 +353,8 @@ class AutoForecaster(BaseForecaster):
         if y is None:
             ids, last_index, histories = self.series_ids_, self.last_index_, None
         else:
-            pieces = split_series(as_frame(y, "y"))
-            ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
-            self._check_series_kind(ids)
-            last_index = [piece.index[-1] for _, piece in pieces]
-            histories = [piece[self.columns_].to_numpy(np.float64) for _, piece in pieces]
+            ids, histories, last_index = self._read_history(y, self._layout())
+            histories = [history[:, : self.n_channels_] for history in histories]  # the targets
         forecasts = np.stack(
             [_by_series(member.predict(y, future=future), ids, self.columns_) for member in self.members_.values()]
         )  # (M, n, H, C)

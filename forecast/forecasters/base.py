@@ -189,18 +189,14 @@ class BaseForecaster(BaseEstimator):
             ids, windows, last_index, histories = self.series_ids_, self.context_, self.last_index_, None
             scaling = self._stored_scaling([None] if ids is None else ids)
         else:
-            frame = self._check_columns(as_frame(y, "y"), layout.inputs)
-            self._check_frequency(frame)
-            pieces = split_series(frame)
-            check_timestamps(pieces, self.freq_)
-            ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
-            self._check_series_kind(ids)
-            histories = [layout.values(piece).astype(np.float64) for _, piece in pieces]
+            ids, histories, last_index = self._read_history(y, layout)
             rows = min(self._context_rows(), *(len(history) for history in histories))
             windows = np.stack(
-                [self._last_rows(history, series_id, rows) for (series_id, _), history in zip(pieces, histories)]
+                [
+                    self._last_rows(history, series_id, rows)
+                    for series_id, history in zip([None] if ids is None else ids, histories)
+                ]
             )
-            last_index = [piece.index[-1] for _, piece in pieces]
             scaling = self._scaling_for(ids, histories)
         future_rows = self._future_rows(layout, future, [None] if ids is None else ids, last_index)
         forecasts = self._finite(self._forecast(windows, scaling, future_rows))  # (n_series, H, C)
@@ -215,6 +211,17 @@ class BaseForecaster(BaseEstimator):
         return self._forecast_frame(
             ids, last_index, *with_bounds(forecasts[:, :steps], lower, upper, self.columns_, levels)
         )
+
+    def _read_history(self, y, layout):
+        """``(ids, histories, last_index)`` of the series in ``y``, each history (T_i, C+P+F), checked as at fit."""
+        frame = self._check_columns(as_frame(y, "y"), layout.inputs)
+        self._check_frequency(frame)
+        pieces = split_series(frame)
+        check_timestamps(pieces, self.freq_)
+        ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
+        self._check_series_kind(ids)
+        histories = [layout.values(piece).astype(np.float64) for _, piece in pieces]
+        return ids, histories, [piece.index[-1] for _, piece in pieces]
 
     def _check_steps(self, horizon):
         """The steps `predict` returns: ``horizon``, a whole number from 1 to the fitted horizon, or all."""

@@ -23,7 +23,6 @@ from ...errors import DataError
 from ...inputs.windows import float_array
 from ...neural.threads import available_cores
 from ...params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE, OneOf, Whole
-from ...reading.frames import as_frame, check_timestamps, split_series
 from ...reading.frequency import season_length_for
 from ..base import BaseForecaster
 from ..intervals import check_levels, with_bounds
@@ -111,14 +110,7 @@ class StatisticalForecaster(BaseForecaster):
         if y is None:
             ids, histories, last_index = self.series_ids_, self.histories_, self.last_index_
         else:
-            frame = self._check_columns(as_frame(y, "y"), layout.inputs)
-            self._check_frequency(frame)
-            pieces = split_series(frame)
-            check_timestamps(pieces, self.freq_)
-            ids = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
-            self._check_series_kind(ids)
-            histories = [layout.values(piece).astype(np.float64) for _, piece in pieces]
-            last_index = [piece.index[-1] for _, piece in pieces]
+            ids, histories, last_index = self._read_history(y, layout)
         future_rows = self._future_rows(layout, future, [None] if ids is None else ids, last_index)
         forecasts, lower, upper = self._forecast_histories(histories, ids, future_rows, levels or [])
         forecasts, lower, upper = forecasts[:, :steps], lower[..., :steps, :], upper[..., :steps, :]
