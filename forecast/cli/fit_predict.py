@@ -11,6 +11,7 @@ from .files import EpochPrinter, data_summary, forecast_csv, read_data
 from .options import (
     DEFAULT_MODEL_PATH,
     FILL_CHOICES,
+    column_names,
     covariate_options,
     data_options,
     id_col_option,
@@ -136,7 +137,9 @@ def fit(
     callback=output_path,
     help="CSV file to write (default: standard output).",
 )
-@click.option("--date-col", help="DATA's date column (default: the one the model was trained with).")
+@click.option(
+    "--date-col", callback=column_names, help="DATA's date column (default: the one the model was trained with)."
+)
 @click.option(
     "--fill",
     type=click.Choice(FILL_CHOICES),
