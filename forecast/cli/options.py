@@ -201,10 +201,28 @@ level_option = click.option(
 )
 
 
+# numpy's seeds are 0 to 2**32 - 1 (forecast.params.RANDOM_STATE); checked when parsed, to name --seed.
+MAX_SEED = 2**32 - 1
+SEED_RANGE = click.IntRange(0, MAX_SEED)
+
+
 def seed_options(command):
-    """--seed and --seeds, shared by compare and backtest."""
+    """--seed and --seeds, shared by compare and backtest; the seeds run must all be numpy seeds."""
+
+    @functools.wraps(command)
+    def with_seeds(*args, seed, seeds, **kwargs):
+        if seed + seeds - 1 > MAX_SEED:
+            raise click.BadParameter(
+                f"with --seed {seed}, {seeds} seeds run up to seed {seed + seeds - 1}, over the largest seed "
+                f"{MAX_SEED}; lower --seed or --seeds",
+                param_hint="--seeds",
+            )
+        return command(*args, seed=seed, seeds=seeds, **kwargs)
+
     options = [
-        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="First random seed."),
+        click.option(
+            "--seed", type=SEED_RANGE, default=0, show_default=True, help=f"First random seed, 0 to {MAX_SEED}."
+        ),
         click.option(
             "--seeds",
             type=click.IntRange(min=1),
@@ -213,7 +231,7 @@ def seed_options(command):
             help="Repeat each neural model over this many seeds and report mean ± std.",
         ),
     ]
-    return _with_options(command, options)
+    return _with_options(with_seeds, options)
 
 
 def figure_options(plot_help):
