@@ -11,6 +11,9 @@ from .files import EpochPrinter, data_summary, forecast_csv, read_data
 from .options import (
     DEFAULT_MODEL_PATH,
     FILL_CHOICES,
+    MAX_SEED,
+    SEED_RANGE,
+    column_names,
     covariate_options,
     data_options,
     id_col_option,
@@ -37,10 +40,10 @@ from .options import (
 @click.option("--epochs", type=click.IntRange(min=1), help="Most training epochs (default: 100, with early stopping).")
 @click.option(
     "--seed",
-    type=click.IntRange(min=0),
+    type=SEED_RANGE,
     default=0,
     show_default=True,
-    help="Random seed; the same seed gives the same model.",
+    help=f"Random seed, 0 to {MAX_SEED}; the same seed gives the same model.",
 )
 @click.option(
     "--output",
@@ -136,7 +139,9 @@ def fit(
     callback=output_path,
     help="CSV file to write (default: standard output).",
 )
-@click.option("--date-col", help="DATA's date column (default: the one the model was trained with).")
+@click.option(
+    "--date-col", callback=column_names, help="DATA's date column (default: the one the model was trained with)."
+)
 @click.option(
     "--fill",
     type=click.Choice(FILL_CHOICES),

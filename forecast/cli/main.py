@@ -39,6 +39,8 @@ class ForecastGroup(click.Group):
             except click.ClickException as error:
                 _fail(error, error.format_message(), error.exit_code, debug)
             except (click.Abort, KeyboardInterrupt) as error:
+                _ignore_interrupts()  # a second Ctrl-C or SIGTERM must not cut the cleanup short
+                _remove_temporary_files()
                 _fail(error, "interrupted; no file was written", 130, debug)
             except Exception as error:  # noqa: BLE001 - the one place that turns failures into messages
                 _fail(error, _describe(error), 1, debug)
@@ -47,17 +49,16 @@ class ForecastGroup(click.Group):
 
 @contextlib.contextmanager
 def _termination_as_interrupt():
-    """Let SIGTERM and SIGHUP stop a command as Ctrl-C does, so that its temporary files are removed.
+    """Let SIGTERM and SIGHUP stop a command as Ctrl-C (SIGINT) does, so that its temporary files are removed.
 
     A signal that is ignored (SIGHUP under ``nohup``) stays ignored; previous handlers come back at the end.
     """
     if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
         yield
         return
-    numbers = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    previous = {number: signal.getsignal(number) for number in numbers}
+    previous = {number: signal.getsignal(number) for number in _interrupting_signals()}
     for number, handler in previous.items():
-        if handler is not signal.SIG_IGN:
+        if number != signal.SIGINT and handler is not signal.SIG_IGN:  # SIGINT raises KeyboardInterrupt already
             signal.signal(number, _interrupt)
     try:
         yield
@@ -66,8 +67,26 @@ def _termination_as_interrupt():
             signal.signal(number, signal.SIG_DFL if handler is None else handler)
 
 
+def _interrupting_signals():
+    return [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)]
+
+
 def _interrupt(signal_number, frame):
     raise KeyboardInterrupt
+
+
+def _ignore_interrupts():
+    """Ignore SIGINT, SIGTERM and SIGHUP until `_termination_as_interrupt` restores their handlers."""
+    if threading.current_thread() is threading.main_thread():
+        for number in _interrupting_signals():
+            signal.signal(number, signal.SIG_IGN)
+
+
+def _remove_temporary_files():
+    """Remove the temporary files of writes cut short; none can exist unless the output module was imported."""
+    outputs = sys.modules.get("forecast.modelfile.outputs")
+    if outputs is not None:
+        outputs.remove_temporary_files()
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):

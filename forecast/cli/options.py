@@ -36,6 +36,13 @@ def output_path(ctx, param, value):
     return value
 
 
+def column_names(ctx, param, value):
+    """Column names as the data's header is read, stripped of spaces: --target " sales " names column sales."""
+    if value is None:
+        return value
+    return tuple(name.strip() for name in value) if isinstance(value, tuple) else value.strip()
+
+
 def _with_options(command, options):
     """``command`` with the click ``options``, listed by --help in the order given."""
     for option in reversed(options):
@@ -46,11 +53,14 @@ def _with_options(command, options):
 def data_options(command):
     """Options that say how to read the CSV, shared by fit and compare."""
     options = [
-        click.option("--date-col", help="The date column (default: detected by name or by its values)."),
+        click.option(
+            "--date-col", callback=column_names, help="The date column (default: detected by name or by its values)."
+        ),
         click.option(
             "--target",
             "targets",
             multiple=True,
+            callback=column_names,
             help="A column to forecast; repeat for several (default: every numeric column).",
         ),
         click.option(
@@ -117,6 +127,7 @@ def covariate_options(command):
             "--future-covariate",
             "future_covariates",
             multiple=True,
+            callback=column_names,
             metavar="COL",
             help="A column known ahead for the forecast rows too (a planned price, a holiday flag, a weather "
             "forecast): read as an input, never forecast; repeat for several. A model fitted with it predicts "
@@ -126,6 +137,7 @@ def covariate_options(command):
             "--past-covariate",
             "past_covariates",
             multiple=True,
+            callback=column_names,
             metavar="COL",
             help="A column known up to the forecast origin only: read as an input, never forecast; repeat for several.",
         ),
@@ -167,6 +179,7 @@ def window_options(command):
 
 id_col_option = click.option(
     "--id-col",
+    callback=column_names,
     help="Long format: the column naming each series (e.g. unique_id); one global model is trained on all of them.",
 )
 
@@ -188,10 +201,28 @@ level_option = click.option(
 )
 
 
+# numpy's seeds are 0 to 2**32 - 1 (forecast.params.RANDOM_STATE); checked when parsed, to name --seed.
+MAX_SEED = 2**32 - 1
+SEED_RANGE = click.IntRange(0, MAX_SEED)
+
+
 def seed_options(command):
-    """--seed and --seeds, shared by compare and backtest."""
+    """--seed and --seeds, shared by compare and backtest; the seeds run must all be numpy seeds."""
+
+    @functools.wraps(command)
+    def with_seeds(*args, seed, seeds, **kwargs):
+        if seed + seeds - 1 > MAX_SEED:
+            raise click.BadParameter(
+                f"with --seed {seed}, {seeds} seeds run up to seed {seed + seeds - 1}, over the largest seed "
+                f"{MAX_SEED}; lower --seed or --seeds",
+                param_hint="--seeds",
+            )
+        return command(*args, seed=seed, seeds=seeds, **kwargs)
+
     options = [
-        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="First random seed."),
+        click.option(
+            "--seed", type=SEED_RANGE, default=0, show_default=True, help=f"First random seed, 0 to {MAX_SEED}."
+        ),
         click.option(
             "--seeds",
             type=click.IntRange(min=1),
@@ -200,7 +231,7 @@ def seed_options(command):
             help="Repeat each neural model over this many seeds and report mean ± std.",
         ),
     ]
-    return _with_options(command, options)
+    return _with_options(with_seeds, options)
 
 
 def figure_options(plot_help):

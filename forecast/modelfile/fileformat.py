@@ -55,6 +55,20 @@ _FITTED_NAME = re.compile(r"[a-z][a-z0-9_]*_")
 _LATER_FITTED = {"past_covariates_": list, "future_covariates_": list, "calendar_": list}
 # Parameters added later whose default changed what a fit builds, per class, with the value files written
 # before them were fitted with (``supervision`` needs no entry: it was always stored).
+# Estimator parameters that a network's stored arguments repeat, under the same name.
+_NETWORK_PARAMS = (
+    "lookback",
+    "horizon",
+    "cell",
+    "hidden_size",
+    "num_layers",
+    "dropout",
+    "segment_length",
+    "instance_norm",
+    "channel_independent",
+    "supervision",
+    "skip",
+)
 _LATER_PARAMS = {"RNNForecaster": {"skip": None}, "RNNRegressor": {"skip": None}}
 
 
@@ -260,9 +274,26 @@ class _Decoder:
             if not np.isfinite(weight).all():
                 raise ValueError(f"weight {name!r} holds NaN or infinite values")
             state[name] = torch.from_numpy(weight)
+        _check_network_args(owner, network, args)
         module = network(**args)
         module.load_state_dict(state)
         return module.eval()
+
+
+def _check_network_args(owner, network, args):
+    """Refuse a network whose arguments disagree with the parameters its estimator was stored with.
+
+    The file holds each twice, in the estimator's parameters and in the network's arguments; a file
+    written by `write` never has them differ, so a difference is damage or an edit. A parameter left
+    to be chosen at fit (None, such as ``segment_length=None``) is not compared.
+    """
+    params = owner.get_params(deep=False)
+    for name in _NETWORK_PARAMS:
+        if name in args and params.get(name) is not None and params[name] != args[name]:
+            raise ValueError(
+                f"its header sets {name}={params[name]!r} but its {network.__name__} was built with "
+                f"{name}={args[name]!r}"
+            )
 
 
 def _version_1_network(owner, shape, members, prefix):

@@ -9,8 +9,10 @@ The rules every output of forecast follows:
 - **All or nothing.** Outputs written inside `staged_outputs` (directly, or by `atomic_write`
   anywhere below it) stay temporary until the block ends without an error; then all of them are
   moved into place together. On any error, Ctrl-C included, every temporary file is removed and
-  no existing output changes. Outside such a block, `atomic_write` is a block of one file. (Only a
-  rename that fails after another succeeded, which takes a folder vanishing mid-way, breaks this.)
+  no existing output changes; the command line also calls `remove_temporary_files` when a signal
+  stops it, for a signal that cuts a write short where the write cannot clean up after itself.
+  Outside such a block, `atomic_write` is a block of one file. (Only a rename that fails after
+  another succeeded, which takes a folder vanishing mid-way, breaks this.)
 - **Symlinks are written through.** The temporary file is made beside the link's final target and
   renamed onto it, so the link stays a link and its target gets the new content.
 - **Streams are written, never replaced.** Pipes, sockets and devices (``/dev/null``, a FIFO), and
@@ -43,6 +45,9 @@ from ..errors import OutputPathError
 _DESCRIPTOR_FOLDERS = ("/dev/", "/proc/")
 
 _current_outputs = contextvars.ContextVar("forecast_staged_outputs", default=None)
+# The temporary files this process created and has not yet moved into place or removed. A name joins
+# before its file exists, so that a signal at any point of a write leaves it to `remove_temporary_files`.
+_temporaries = set()
 
 
 def is_stream(path):
@@ -197,6 +202,7 @@ class StagedOutputs:
         while self._files:
             target, temporary = self._files.popitem()
             os.replace(temporary, target)
+            _temporaries.discard(temporary)
             folders.add(os.path.dirname(target))
         for folder in folders:
             _fsync_folder(folder)
@@ -266,6 +272,18 @@ def atomic_write(path, mode="wb"):
         yield handle
 
 
+def remove_temporary_files():
+    """Remove every temporary file of this process not yet moved into place: no ``.NAME.XXXXXXXX.tmp`` is left.
+
+    A write removes its own temporary file when it fails; the command line calls this too when a
+    signal stops it, since a signal may cut a write short where it cannot clean up: between creating
+    the file and guarding it, between taking it from the staged outputs and renaming it, or during
+    the cleanup itself (a second Ctrl-C).
+    """
+    for path in list(_temporaries):
+        _remove(path)
+
+
 def _given(paths):
     return [(label, path) for label, path in paths.items() if path is not None]
 
@@ -287,11 +305,12 @@ def _create_beside(target, mode):
     """
     folder, name = os.path.split(target)
     while True:
+        temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        _temporaries.add(temporary)
         try:
-            return open(
-                os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp"), mode.replace("w", "x"), **_encoding(mode)
-            )
+            return open(temporary, mode.replace("w", "x"), **_encoding(mode))
         except FileExistsError:  # another file took that name: draw again
+            _temporaries.discard(temporary)
             continue
 
 
@@ -310,6 +329,7 @@ def _encoding(mode):
 def _remove(path):
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
+    _temporaries.discard(path)
 
 
 def _fsync_folder(folder):

@@ -135,7 +135,9 @@ def read_csv(
     ``18-Jan``), is refused rather than given a made-up date; a column of
     times of day beside a date column whose dates repeat gives each date its
     time. Lines starting with ``#`` are comments; a ``#`` inside a value is
-    data. Column names are stripped of spaces.
+    data. Column names are stripped of spaces, and so are the names given to
+    ``date_col``, ``targets`` and ``id_col``: ``" sales "`` and ``"sales"``
+    both name the column whose header reads `` sales ``.
 
     ``attrs["filled"]`` maps each series whose gaps were filled (the key
     None for a file of one series, else the series id) to a dict of the
@@ -154,8 +156,10 @@ def read_csv(
     empty cell and the usual spellings of a missing value (``NA``, ``n/a``,
     ``-``, ``null``, ``#N/A``, ``NaN``, ``#DIV/0!``) are missing values; in
     the id column only an empty cell is. Rows of empty cells are dropped. A
-    column without a name in the header (the index column of pandas'
-    ``to_csv``) is not a target. A header that names a column twice, a first
+    column without a name in the header is refused when it holds values,
+    since it cannot be named as a target, unless it is the first column and
+    holds the dates or row numbers (the index column of pandas' ``to_csv``);
+    a column without a name or values (a trailing separator) is ignored. A header that names a column twice, a first
     line of values (no header), and values whose difference overflows
     float64 are refused.
 
@@ -181,6 +185,10 @@ def read_csv(
     ((144, 1), 'MS')
     """
     path = Path(path)
+    # Names are matched as the header's are read, stripped: " sales " and "sales" name one column.
+    date_col, id_col = _column_name(date_col), _column_name(id_col)
+    if targets is not None:
+        targets = [_column_name(name) for name in ([targets] if isinstance(targets, str) else targets)]
     if fill not in (None, *FILL_POLICIES):
         raise DataError(f"fill={fill!r} is not a fill policy; use None, 'interpolate', 'ffill' or 'zero'")
     if isinstance(freq, str) and freq != "observed":
@@ -204,6 +212,8 @@ def read_csv(
     time_col = _time_of_day_column(raw, [date_col, *excluded]) if _repeated_days(timestamps) else None
     if time_col is not None:
         timestamps = timestamps + parse_times_of_day(raw[time_col], f"{path}: column {time_col!r}")
+    if targets is None:
+        _refuse_unnamed_values(raw, path, date_col)
     target_names = _select_targets(raw, path, [date_col, *excluded], targets)
     if dtype not in ("float64", "float32"):
         raise DataError(f"dtype={dtype!r} is not supported; use 'float64' or 'float32'")
@@ -271,12 +281,36 @@ def require_columns(path, columns, role, encoding=None):
         A column is missing (the first one is named, beside those there are).
     """
     present = csv_columns(path, encoding)
-    missing = [name for name in columns if name not in present]
+    missing = [name for name in columns if _column_name(name) not in present]
     if missing:
         raise DataError(
             f"{path}: no column {missing[0]!r}, {role}; available columns: {_names(present)}; add it to the file"
         )
     return present
+
+
+def _column_name(name):
+    """A column name as given by the caller, stripped of spaces as the header's names are; None stays None."""
+    return name.strip() if isinstance(name, str) else name
+
+
+def _refuse_unnamed_values(raw, path, date_col):
+    """Refuse a column with values but no name in the header, which would otherwise be left out unseen.
+
+    The first column may lack a name where it is the index that pandas' ``to_csv`` writes: the dates
+    (then the date column) or row numbers (whole numbers, each once), which are no data.
+    """
+    for position, name in enumerate(raw.columns):
+        column = raw[name]
+        if not _UNNAMED.fullmatch(name) or name == date_col or column.isna().all():
+            continue
+        if position == 0 and pd.api.types.is_integer_dtype(column) and column.is_unique:
+            continue
+        first = str(column.dropna().iloc[0])
+        raise DataError(
+            f"{path}: column {position + 1} has no name in the header but holds values ({first!r} first); "
+            "name it in the header line, or remove the column from the file"
+        )
 
 
 def _open_text(path, encoding):
@@ -315,8 +349,8 @@ def _read_table(path, encoding, id_col):
     raw = _without_empty_rows(raw)
     if raw.empty:
         raise DataError(f"{path}: the file has a header but no data rows; add one row per timestamp")
-    # " date , value " names the columns date and value, whichever parser read it.
-    raw.columns = [str(name).strip() for name in raw.columns]
+    # " date , value " names the columns date and value, whichever parser read it; a blank name is no name.
+    raw.columns = [str(name).strip() or f"Unnamed: {position}" for position, name in enumerate(raw.columns)]
     _refuse_a_header_of_values(raw.columns, path, separator)
     return raw, separator
 

@@ -11,12 +11,14 @@ without copying the values.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from .dates import parse_date_column
 
 # Column names of a flat long frame, and of results when the data's index has no names.
 ID_COLUMN, TIME_COLUMN = "unique_id", "ds"
@@ -45,8 +47,10 @@ def from_long(frame, *, id_col=ID_COLUMN, time_col=TIME_COLUMN, value_cols=None)
     id_col : str, default="unique_id"
         The column naming the series; no value may be missing or blank.
     time_col : str, default="ds"
-        The timestamps: dates, strings pandas parses as dates, or whole
-        numbers (time steps). Each series may hold a timestamp only once.
+        The timestamps: dates, text read by one rule for the whole column as
+        `forecast.read_csv` reads a date column (``2016Q1`` is a quarter,
+        ``2020-W05`` an ISO week), or whole numbers (time steps). Each series
+        may hold a timestamp only once.
     value_cols : str or list of str, optional
         The value column or columns; by default every column but the id and
         the time. Each must hold numbers.
@@ -208,8 +212,18 @@ def _parsed_times(times, time_col):
         raise DataError(
             f"column {time_col!r} holds {times.dtype} values, not timestamps; pass dates or whole-number time steps"
         )
+    refusal = None
+    if times.map(lambda value: isinstance(value, str)).all():
+        # Text is read as read_csv reads a date column, by one rule for the column: 2016Q1 is a quarter.
+        try:
+            return pd.DatetimeIndex(parse_date_column(times, f"column {time_col!r}"), name=time_col)
+        except DataError as error:
+            refusal = str(error).split(";")[0]
     try:
-        parsed = pd.to_datetime(times, errors="coerce")
+        with warnings.catch_warnings():
+            # Only to find the row that is no timestamp: pandas warns that it parses row by row.
+            warnings.simplefilter("ignore", UserWarning)
+            parsed = pd.to_datetime(times, errors="coerce")
     except (TypeError, ValueError):  # mixed time zones, or objects pandas cannot read as dates at all
         parsed = pd.Series(pd.NaT, index=times.index)
     unparsed = parsed.isna().to_numpy()
@@ -219,6 +233,8 @@ def _parsed_times(times, time_col):
             f"column {time_col!r} has {times.iloc[position]!r} in row {times.index[position]}, which is not a "
             "timestamp; fix it, or convert the column with pandas.to_datetime(..., format=...) first"
         )
+    if refusal is not None:  # every value is a date, but not all in one format
+        raise DataError(f"{refusal}; convert the column with pandas.to_datetime(..., format=...) first")
     return pd.DatetimeIndex(parsed, name=time_col)
 
 

@@ -854,7 +854,7 @@ REFUSED = [
         {"data.csv": csv("date,", ["2020-01-01,1", "2020-01-02,2"])},
         FIT,
         1,
-        ["no numeric column besides 'date'", "with a name in the header"],
+        ["column 2 has no name in the header but holds values ('1' first)", "name it in the header line"],
     ),
     # Dates.
     ("no date column", {"data.csv": csv("value", ["1", "2"])}, FIT, 1, ["no date column found", "--date-col"]),

@@ -196,6 +196,40 @@ def test_an_interrupted_save_leaves_the_old_model_alone(folder, monkeypatch):
     assert snapshot(folder) == before
 
 
+def test_a_signal_just_before_the_rename_leaves_no_temporary_file(folder, monkeypatch):
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt  # as the SIGTERM, SIGHUP or Ctrl-C handler raises it
+
+    before = snapshot(folder)
+    monkeypatch.setattr("forecast.modelfile.outputs.os.replace", interrupt)
+    result = run("fit", "data.csv", "--model", "naive", "-o", "model.npz")
+    assert_refused(result, 130, "interrupted; no file was written")
+    assert snapshot(folder) == before
+
+
+def test_a_second_signal_during_the_cleanup_leaves_no_temporary_file(folder, monkeypatch):
+    from forecast.modelfile import outputs
+
+    remove, signals = outputs._remove, []
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    def interrupted_once(path):
+        if not signals:
+            signals.append(path)
+            raise KeyboardInterrupt
+        remove(path)
+
+    before, handlers = snapshot(folder), [signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)]
+    monkeypatch.setattr("numpy.savez", interrupt)  # the first signal, while the model is written
+    monkeypatch.setattr(outputs, "_remove", interrupted_once)  # the second, while its temporary file is removed
+    result = run("fit", "data.csv", "--model", "naive", "-o", "model.npz")
+    assert_refused(result, 130, "interrupted; no file was written")
+    assert signals and snapshot(folder) == before
+    assert [signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)] == handlers  # back as they were
+
+
 def test_a_failing_command_sends_nothing_down_a_pipe(folder, monkeypatch):
     def fail(*args, **kwargs):
         raise ValueError("the figure could not be drawn")

@@ -437,6 +437,49 @@ def test_headers_and_values_padded_with_spaces_read_alike_by_both_parsers(write_
     assert [str(day.date()) for day in frame.index] == ["2020-01-01", "2020-01-02", "2020-01-03"]
 
 
+@pytest.mark.parametrize("blank", ["", " "])
+def test_a_column_without_a_name_that_holds_values_is_refused_by_its_position(tmp_path, monkeypatch, blank):
+    rows = ["2020-01-01,5,1", "2020-01-02,6,2", "2020-01-03,7,3"]
+    (tmp_path / "data.csv").write_text(csv(f"date,{blank},sales", rows))
+    with pytest.raises(DataError, match=r"column 2 has no name in the header but holds values \('5' first\); name it"):
+        read_csv(tmp_path / "data.csv")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["fit", "data.csv", "--model", "naive", "-o", "model.npz"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: data.csv: column 2 has no name") and result.stderr.count("\n") == 1
+    assert sorted(os.listdir(tmp_path)) == ["data.csv"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        csv(",date,sales", ["0,2020-01-01,1", "1,2020-01-02,2", "2,2020-01-03,3"]),  # to_csv's row numbers
+        csv(",sales", ["2020-01-01,1", "2020-01-02,2", "2020-01-03,3"]),  # to_csv's index of dates
+        csv("date,sales,", ["2020-01-01,1,", "2020-01-02,2,", "2020-01-03,3,"]),  # a trailing separator
+    ],
+    ids=["row numbers", "dates", "trailing separator"],
+)
+def test_a_column_without_a_name_is_no_data_as_an_index_or_empty(write_csv, text):
+    frame = read_csv(write_csv(text))
+    assert list(frame.columns) == ["sales"] and frame["sales"].tolist() == [1.0, 2.0, 3.0]
+
+
+def test_names_padded_with_spaces_are_matched_with_or_without_them(tmp_path, monkeypatch):
+    (tmp_path / "data.csv").write_text(
+        csv(" date , sales ,promo", [f"2020-01-{day:02d},{day},{day % 2}" for day in range(1, 29)])
+    )
+    for date_col, target in ((" date ", " sales "), ("date", "sales")):
+        frame = read_csv(tmp_path / "data.csv", date_col=date_col, targets=[target])
+        assert list(frame.columns) == ["sales"] and frame.index.name == "date"
+    monkeypatch.chdir(tmp_path)
+    options = ["--date-col", " date ", "--target", " sales ", "--past-covariate", " promo ", "--model", "naive"]
+    fitted = CliRunner().invoke(cli, ["fit", "data.csv", *options, "--lookback", "7", "--horizon", "2"])
+    assert fitted.exit_code == 0, fitted.output
+    predicted = CliRunner().invoke(cli, ["predict", "data.csv", "--date-col", " date ", "-o", "next.csv"])
+    assert predicted.exit_code == 0, predicted.output
+    assert (tmp_path / "next.csv").read_text().splitlines()[0] == "date,sales"
+
+
 def test_observed_steps_learn_the_calendar_and_forecast_on_it(write_csv):
     frame = read_csv(write_csv(dated(OFFICE_HOURS, date_format="%Y-%m-%d %H:%M")), freq="observed")
     calendar = frame.attrs["calendar"]

@@ -148,6 +148,16 @@ def test_fit_usage_errors(run, tmp_path):
     assert os.listdir(tmp_path) == []
 
 
+@pytest.mark.parametrize("command", ["fit", "compare", "backtest"])
+def test_a_seed_out_of_numpys_range_names_the_option_and_its_range(run, tmp_path, command):
+    result = run(command, AIRLINE, "--seed", "4294967296", "--model" if command != "compare" else "--models", "naive")
+    assert_one_error_line(result, 2, "Invalid value for '--seed'", "0<=x<=4294967295")
+    assert "random_state" not in result.stderr and os.listdir(tmp_path) == []
+    if command != "fit":
+        result = run(command, AIRLINE, "--seed", "4294967295", "--seeds", "2")
+        assert_one_error_line(result, 2, "--seeds", "up to seed 4294967296, over the largest seed 4294967295")
+
+
 def test_predict_refuses_bad_model_files(run, tmp_path):
     assert_one_error_line(run("predict"), 1, "forecast-model.npz: no such model file")
     (tmp_path / "corrupt.npz").write_bytes(b"PK\x03\x04 truncated")

@@ -3,7 +3,7 @@ import pytest
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.estimator_checks import check_regressors_train, parametrize_with_checks
 
 from forecast import DataError, MLPRegressor, RNNRegressor, make_windows
 
@@ -18,6 +18,14 @@ TABULAR = dict(
 @parametrize_with_checks([RNNRegressor(**TABULAR), MLPRegressor(**TABULAR)])
 def test_sklearn_common_checks(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize(
+    "estimator", [RNNRegressor(max_epochs=20, random_state=0), MLPRegressor(max_epochs=20, random_state=0)]
+)
+def test_default_settings_learn_the_sklearn_regression_check(estimator):
+    # Tabular features and 20 epochs: the final forecast must be trained, not diluted by earlier steps'.
+    check_regressors_train(type(estimator).__name__, estimator)
 
 
 @pytest.fixture

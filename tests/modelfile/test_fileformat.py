@@ -54,11 +54,17 @@ def test_files_record_the_network_class_and_its_own_arguments(mlp_file):
     )
 
 
-def test_a_network_is_rebuilt_from_its_stored_arguments_not_from_the_parameters(mlp_file, tmp_path, airline):
+@pytest.mark.parametrize(
+    ("name", "value"), [("hidden_size", 999), ("num_layers", 3), ("lookback", 12), ("dropout", 0.5)]
+)
+def test_header_parameters_that_disagree_with_the_stored_network_are_refused(mlp_file, tmp_path, name, value):
     arrays, header = members(mlp_file)
-    header["estimator"]["params"]["hidden_size"] = 999  # the estimator's setting no longer matches the network
-    loaded = forecast.load(rewrite(tmp_path / "changed.npz", header, arrays))
-    np.testing.assert_array_equal(loaded.predict().to_numpy(), forecast.load(mlp_file).predict().to_numpy())
+    header["estimator"]["params"][name] = value  # the estimator's setting no longer matches the network
+    stored = header["estimator"]["fitted"]["module_"]["args"][name]
+    with pytest.raises(ModelFileError, match="not a forecast model file or corrupt") as refused:
+        forecast.load(rewrite(tmp_path / "changed.npz", header, arrays))
+    assert f"its header sets {name}={value!r} but its MLPNet was built with {name}={stored!r}" in str(refused.value)
+    assert "train a new one with `forecast fit`" in str(refused.value)
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -38,6 +40,19 @@ def test_from_long_takes_other_column_names_and_value_columns():
     long = from_long(flat, id_col="store", time_col="day", value_cols=["price"])
     assert long.index.names == ["store", "day"]
     assert list(long.columns) == ["price"]
+
+
+@pytest.mark.parametrize(
+    "quarters",
+    [["2016Q1", "2016Q2", "2016Q3"], ["2016 Q1", "2016 Q2", "2016 Q3"], ["Q1 2016", "Q2 2016", "Q3 2016"]],
+)
+def test_from_long_reads_quarters_as_read_csv_does_without_a_warning(quarters):
+    flat = pd.DataFrame({"unique_id": ["a"] * 3 + ["b"] * 3, "ds": quarters * 2, "y": np.arange(6.0)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        long = from_long(flat)
+    expected = pd.DatetimeIndex(["2016-01-01", "2016-04-01", "2016-07-01"] * 2)
+    assert (long.index.get_level_values("ds") == expected).all()
 
 
 def test_from_long_keeps_whole_number_time_steps():
