@@ -7,6 +7,7 @@ line can offer the names without importing torch.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import import_module
 
@@ -76,6 +77,25 @@ def make_forecaster(name, **settings):
 
 
 def estimator_classes():
-    """``{class name: class}`` of every estimator a model file may hold."""
+    """``{class name: class}`` of every estimator a model file may hold, each module imported when first asked.
+
+    Reading a ridge model's file then never imports torch, nor a network's statsmodels.
+    """
     locations = {(spec.module, spec.class_name) for spec in MODELS.values()} | set(_WINDOW_REGRESSORS)
-    return {name: getattr(import_module(f"forecast.{module}"), name) for module, name in sorted(locations)}
+    return _ImportedOnUse({name: module for module, name in sorted(locations)})
+
+
+class _ImportedOnUse(Mapping):
+    """A read-only ``{class name: class}`` that imports a class's module when the class is first looked up."""
+
+    def __init__(self, modules):
+        self._modules = modules  # {class name: forecast submodule}
+
+    def __getitem__(self, name):
+        return getattr(import_module(f"forecast.{self._modules[name]}"), name)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __len__(self):
+        return len(self._modules)

@@ -32,6 +32,7 @@ import math
 import os
 import re
 import zipfile
+from collections import ChainMap
 from pathlib import Path
 
 import numpy as np
@@ -238,7 +239,7 @@ class _Decoder:
         if "estimator" in value:
             from sklearn.linear_model import Ridge
 
-            return self.estimator(value["estimator"], classes={"Ridge": Ridge, **self.classes})
+            return self.estimator(value["estimator"], classes=ChainMap({"Ridge": Ridge}, self.classes))
         if "frame" in value:
             table = value["frame"]
             columns = [self.value(column, owner) for column in table["values"]]

@@ -30,8 +30,10 @@ from . import arima, ets, theta
 from .fits import MIN_ROWS, LocalFit
 
 FAMILIES = {"ets": ets, "theta": theta, "arima": arima}
-# Fits in one process below which a pool of processes costs more than it saves (its start-up is about a second).
+# Tasks in one process below which a pool of processes costs more than it saves (its start-up is about a
+# second): fits take tenths of a second to seconds each, continuations of a fitted model milliseconds.
 PARALLEL_FITS = 16
+PARALLEL_CONTINUATIONS = 500
 
 
 class StatisticalForecaster(BaseForecaster):
@@ -235,10 +237,10 @@ class StatisticalForecaster(BaseForecaster):
         start = self.n_channels_ + len(self.past_covariates_)
         return history[:, start : start + len(self.future_covariates_)]
 
-    def _map(self, function, tasks):
-        """``[function(*task) for task in tasks]``, over a pool of processes when there are enough of them."""
+    def _map(self, function, tasks, enough=PARALLEL_FITS):
+        """``[function(*task) for task in tasks]``, over a pool of processes when there are ``enough`` of them."""
         cores = available_cores() if self.n_jobs is None else self.n_jobs
-        if cores <= 1 or len(tasks) < PARALLEL_FITS:
+        if cores <= 1 or len(tasks) < enough:
             return [function(*task) for task in tasks]
         from joblib import Parallel, delayed
 
