@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine: `make demo` and `make test`.
 # Both create .venv and install the package with the pinned, CPU-only versions (no bytecode compiled up
-# front: Python compiles what it imports). The tests run on two processes (pytest-xdist).
+# front: Python compiles what it imports). The tests run on two processes (pytest-xdist), an idle one
+# taking tests queued for the other (--dist worksteal), since a few start processes of their own.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -21,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/forecast compare datasets/airline.csv --plot demo-compare.png
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check forecast tests benchmarks datasets cli.py
