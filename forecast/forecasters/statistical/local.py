@@ -220,7 +220,9 @@ class StatisticalForecaster(BaseForecaster):
                 tasks.append(
                     (history[:, channel], self._exog(history), self.season_length_, fit, self.horizon, exog_future)
                 )
-        outcomes = self._map(_continue, [(self._family, *task, levels) for task in tasks])
+        fitting = any(task[3] is None for task in tasks)  # a series unseen at fit is fitted on its history
+        enough = PARALLEL_FITS if fitting else PARALLEL_CONTINUATIONS
+        outcomes = self._map(_continue, [(self._family, *task, levels) for task in tasks], enough)
         shape = (len(histories), self.n_channels_, self.horizon)
         forecasts = np.stack([mean for mean, _ in outcomes]).reshape(shape).transpose(0, 2, 1)  # (n, H, C)
         lower = np.empty((len(levels), *forecasts.shape))
