@@ -364,3 +364,88 @@ def with_bounds(forecasts, lower, upper, columns, levels):
             blocks += [lower[position, ..., channel, None], upper[position, ..., channel, None]]
             names += [interval_column(column, "lo", level), interval_column(column, "hi", level)]
     return np.concatenate(blocks, axis=-1), names
+
+
+class ConformalIntervals:
+    """What a forecaster needs to calibrate conformal intervals at fit and give them at predict.
+
+    A mixin of `forecast.forecasters.base.BaseForecaster`, which provides
+    ``horizon``, ``n_channels_``, ``_min_context_rows``, ``_fitted_rows``,
+    ``_nonnegative`` and ``_finite``. A forecaster with intervals of its own
+    (the statistical models) overrides ``_calibrate_intervals`` to do nothing.
+    """
+
+    def _calibration_model(self, series_list):
+        """``(model, tail_rows)``: a fitted forecaster that never saw the last ``tail_rows[i]`` rows of series ``i``.
+
+        The baselines that learn nothing at fit are such a model themselves:
+        their tail is the last `forecast.forecasters.intervals.CALIBRATION_FRACTION` of
+        each series, keeping the rows one forecast reads before it.
+        """
+        lengths = [len(values) for values in series_list]
+        return self, calibration_rows(lengths, self._min_context_rows() + self.horizon - 1)
+
+    # What `predict(level=...)` says to do when the fit kept no rows out of sample.
+    _calibration_hint = "fit it on longer series"
+
+    def _calibrate_intervals(self, series_list):
+        """Store the conformal half-widths of the grid levels per step and channel, and each series' noise level."""
+        model, tail_rows = self._calibration_model(series_list)
+        targets = slice(0, self.n_channels_)
+        whole = np.stack([noise_level(values[:, targets], rows=None) for values in series_list])  # (n_series, C)
+        self.interval_series_scale_ = whole  # where the rows before a forecast are constant
+        self.interval_scale_ = np.stack(
+            [noise_level(values[:, targets], fallback=level) for values, level in zip(series_list, whole)]
+        )
+        scores = calibration_scores(model, series_list, tail_rows, whole)  # (n, H, C)
+        self.interval_count_ = scores.shape[0] * scores.shape[1]  # the errors each quantile was ranked among
+        self.interval_levels_ = LEVEL_GRID
+        self.interval_quantiles_ = conformal_quantiles(scores)  # (levels, H, C), in units of interval_scale_
+
+    def _half_widths(self, levels):
+        """The calibrated half-widths (L, H, C) of the levels, in units of the noise level before a forecast."""
+        if not hasattr(self, "interval_quantiles_"):
+            raise DataError(
+                f"this {type(self).__name__} was fitted by a release of forecast without prediction intervals; "
+                "fit it again to predict them"
+            )
+        if self.interval_count_ == 0:
+            raise DataError(
+                f"this {type(self).__name__} kept no rows out of sample to calibrate prediction intervals on; "
+                f"{self._calibration_hint}"
+            )
+        return half_widths(self.interval_quantiles_, self.interval_levels_, self.interval_count_, levels)
+
+    def _noise_levels(self, histories, ids):
+        """Noise levels (n, C) of the targets at the end of each history (T_i, C+P+F), or window (n, rows, C+P+F).
+
+        ``ids`` names each one's series (None: the single series, or windows
+        of unknown series). Where its last rows are constant, a series seen at
+        fit falls back on its level over its fit rows, another on its level
+        over all the rows given.
+        """
+        if min(len(history) for history in histories) < 2:
+            raise DataError(
+                "prediction intervals read the noise level before a forecast from the rows before it, and one row "
+                "is not enough; pass two rows or more (24 or more is best)"
+            )
+        targets = slice(0, self.n_channels_)
+        if isinstance(histories, np.ndarray):
+            histories = histories[..., targets]
+            fallbacks = noise_level(histories, rows=None)  # (n, C): over all the rows given
+        else:
+            histories = [history[:, targets] for history in histories]
+            fallbacks = np.stack([noise_level(history, rows=None) for history in histories])
+        stored = getattr(self, "interval_series_scale_", None)  # None in files of earlier releases
+        if stored is not None:
+            rows = self._fitted_rows(ids, len(histories))
+            fallbacks = np.where((rows >= 0)[:, None], stored[rows.clip(0)], fallbacks)
+        if isinstance(histories, np.ndarray):
+            return noise_level(histories, fallback=fallbacks)
+        return np.stack([noise_level(history, fallback=fallback) for history, fallback in zip(histories, fallbacks)])
+
+    def _bounds(self, forecasts, noise, widths):
+        """Lower and upper bounds (L, n, H, C) around forecasts (n, H, C) whose noise levels are ``noise`` (n, C)."""
+        spread = widths[:, None] * noise[None, :, None, :]  # (L, n, H, C): half-widths (L, H, C) times noise levels
+        # Bounds around the forecast before it is clipped at 0, then clipped: they stay nested around it.
+        return self._nonnegative(self._finite(forecasts - spread)), self._nonnegative(self._finite(forecasts + spread))
