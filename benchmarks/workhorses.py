@@ -13,7 +13,7 @@ the geometric mean over series (below 1: better than seasonal naive), the series
 than seasonal naive by more than 10%, the mean MASE, and the seconds of its fits and forecasts.
 
     .venv-peers/bin/python benchmarks/workhorses.py [--panels visnights,prison] [--models ets,theta,auto]
-        [--windows 3] [--horizon 4] [--seed 0]
+        [--windows 3] [--horizon 4] [--seed 0] [--level 80 --level 95]
 """
 
 import argparse
@@ -41,17 +41,19 @@ def load_panel(name):
     return pd.concat(frames, names=["unique_id", "ds"])
 
 
-def run(panel, models, windows, horizon, seed):
+def run(panel, models, windows, horizon, seed, levels=None):
     lookback = 2 * horizon
-    scores, seconds = [], {}
+    scores, seconds, coverage = [], {}, {}
     for name in models:
         model = make_forecaster(name, lookback=max(lookback, 4), horizon=horizon, season_length=4, random_state=seed)
         started = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            results = backtest({name: model}, panel, n_windows=windows, refit=0)
+            results = backtest({name: model}, panel, n_windows=windows, refit=0, level=levels)
         seconds[name] = time.perf_counter() - started
-        scores.append(forecast_scores(results, panel, season_length=4))
+        per_forecast = forecast_scores(results, panel, season_length=4)
+        coverage[name] = {level: per_forecast[f"coverage-{level:g}"].mean() for level in levels or []}
+        scores.append(per_forecast[["model", "series", "cutoff", "mase", "seasonal_naive_mase"]])
     scores = pd.concat(scores, ignore_index=True)
     scores["relative"] = scores["mase"] / scores["seasonal_naive_mase"]
     per_series = scores.groupby(["model", "series"])[["mase", "seasonal_naive_mase"]].mean()
@@ -66,6 +68,7 @@ def run(panel, models, windows, horizon, seed):
                 "worse10": int(np.sum(relative > 1.1)),
                 "mase": float(per_series.loc[name, "mase"].mean()),
                 "seconds": seconds[name],
+                "coverage": coverage[name],
             }
         )
     return sorted(rows, key=lambda row: row["geomean"])
@@ -78,16 +81,23 @@ def main():
     parser.add_argument("--windows", type=int, default=3)
     parser.add_argument("--horizon", type=int, default=4)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--level", type=float, action="append", help="also the coverage of these intervals (%%)")
     options = parser.parse_args()
     for name in options.panels.split(","):
         panel = load_panel(name)
         n_series = panel.index.get_level_values(0).nunique()
         print(f"\n{name}: {n_series} quarterly series, {options.windows} windows of {options.horizon} quarters\n")
-        print("| model | MASE / seasonal naive (geometric mean) | series > 1.1 | mean MASE | seconds |")
-        print("| --- | ---: | ---: | ---: | ---: |")
-        for row in run(panel, options.models.split(","), options.windows, options.horizon, options.seed):
+        levels = options.level or []
+        covered = "".join(f" coverage {level:g} |" for level in levels)
+        print(f"| model | MASE / seasonal naive (geometric mean) | series > 1.1 | mean MASE | seconds |{covered}")
+        print("| --- | ---: | ---: | ---: | ---: |" + " ---: |" * len(levels))
+        for row in run(
+            panel, options.models.split(","), options.windows, options.horizon, options.seed, levels or None
+        ):
+            cells = "".join(f" {row['coverage'][level]:.1f} |" for level in levels)
             print(
                 f"| {row['model']} | {row['geomean']:.3f} | {row['worse10']} | {row['mase']:.3f} | {row['seconds']:.1f} |"
+                + cells
             )
 
 

@@ -128,9 +128,11 @@ class AutoForecaster(BaseForecaster):
     def fit(self, y):
         """Backtest every candidate on the fit data, choose per series, and fit the chosen candidates on all of it.
 
-        Parameters and returns as `BaseForecaster.fit`. A warning says what
-        was done where the data is too short for ``n_windows`` windows (fewer
-        windows) or for any (the mean of the candidates that fit).
+        Parameters and returns as `BaseForecaster.fit`. Where the data is too
+        short for ``n_windows`` windows, auto chooses on one and a warning says
+        so; too short for one, a `DataError` says what to change. A candidate
+        that cannot be backtested (a network on series shorter than its
+        window) is left out of the choice, its ``choice_`` column empty.
         """
         return self._fit_checked(y)
 
