@@ -10,6 +10,7 @@ import click
 from ..registry import MODEL_NAMES
 from .files import data_summary, plot_beside_report, read_data, relative_plot, write_csv, write_outputs, write_text
 from .options import (
+    BACKTEST_SERIES_DRAWN,
     covariate_options,
     data_options,
     epochs_option,
@@ -22,6 +23,7 @@ from .options import (
     output_path,
     quiet_option,
     seed_options,
+    series_to_draw,
     window_options,
 )
 
@@ -69,6 +71,7 @@ def compare(
     levels,
     id_col,
     plot,
+    series_ids,
     report,
     quiet,
 ):
@@ -104,6 +107,7 @@ def compare(
         data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
     )
     click.echo(data_summary(data, frame, series_freq, lookback, horizon, None, covariates))
+    drawn = _series_to_draw(frame, series_ids) if plot else None  # before any fit: a wrong --series costs nothing
     # The sweep's hold-out first: a lookback too long for the series stops the command before any fit.
     sweep_held_out = comparison.sweep_hold_out(frame, sweep, horizon, test_size, season_length) if sweep else None
 
@@ -125,7 +129,9 @@ def compare(
         )
         table = reports.score_table(rows, reports.compare_many_columns(rows))
         table += reports.backtest_verdict(results, frame, model_of, season)  # the held-out windows tile the tail
-        _report_scores("compare", data, frame, results, model_of, description, table, plot=plot, report=report)
+        _report_scores(
+            "compare", data, frame, results, model_of, description, table, plot=plot, drawn=drawn, report=report
+        )
         return
     held_out, runs = comparison.compare(frame, season_length=season_length, **settings)
     table = reports.format_table(comparison.summarise(runs), seeds > 1) + reports.compare_verdict(held_out, runs)
@@ -231,6 +237,7 @@ def backtest_command(
     levels,
     output,
     plot,
+    series_ids,
     report,
     quiet,
 ):
@@ -256,6 +263,7 @@ def backtest_command(
         data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
     )
     click.echo(data_summary(data, frame, series_freq, lookback, horizon, None, covariates))
+    drawn = _series_to_draw(frame, series_ids) if plot else None  # before any fit: a wrong --series costs nothing
     season = season_length or season_length_for(series_freq)
     templates, model_of = comparison.backtest_models(
         model_names or MODEL_NAMES,
@@ -280,7 +288,17 @@ def backtest_command(
     table = reports.score_table(rows, reports.backtest_columns(rows))
     line = reports.backtest_verdict(results, frame, model_of, season, overlap=-(-horizon // (step or horizon)))
     _report_scores(
-        "backtest", data, frame, results, model_of, description, table + line, plot=plot, report=report, output=output
+        "backtest",
+        data,
+        frame,
+        results,
+        model_of,
+        description,
+        table + line,
+        plot=plot,
+        drawn=drawn,
+        report=report,
+        output=output,
     )
 
 
@@ -303,7 +321,13 @@ def _count(number, noun):
     return f"{number} {noun}" + ("s" if number != 1 and not noun.endswith("s") else "")
 
 
-def _report_scores(command, data, frame, results, model_of, description, table, *, plot, report, output=None):
+def _series_to_draw(frame, series_ids):
+    """The series --plot draws: those --series names, else the first few; (``[None]``, None) for one series."""
+    known = list(frame.index.get_level_values(0).unique()) if frame.index.nlevels == 2 else None
+    return series_to_draw(known, series_ids, first=BACKTEST_SERIES_DRAWN, where="DATA")
+
+
+def _report_scores(command, data, frame, results, model_of, description, table, *, plot, drawn, report, output=None):
     """Print a backtest's scores; write its rows (CSV), figure and report together."""
     from .reports import scores_report
 
@@ -316,7 +340,9 @@ def _report_scores(command, data, frame, results, model_of, description, table, 
     def draw(path):
         from .plots import plot_backtest
 
-        plot_backtest(results, frame, path, models=first_columns)
+        series_ids, note = drawn
+        title = f"forecast {command}: {note}" if note else None
+        plot_backtest(results, frame, path, models=first_columns, series_ids=series_ids, title=title)
 
     title = f"forecast {command}: {os.path.basename(data)}"
     report_text = scores_report(title, description, table, relative_plot(plot, report))

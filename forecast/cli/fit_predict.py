@@ -20,6 +20,8 @@ from .options import (
     output_path,
     quiet_option,
     resample_options,
+    series_option,
+    series_to_draw,
     window_options,
 )
 
@@ -161,13 +163,7 @@ def fit(
     help="Decimals of the forecast values (default: as many as the training data's values have, one at least; "
     "seven significant digits for values measured to more than six decimals).",
 )
-@click.option(
-    "--series",
-    "series_ids",
-    multiple=True,
-    metavar="ID",
-    help="With --plot and a model of many series: a series to draw; repeat for several (default: the first).",
-)
+@series_option("the first")
 @click.option("--date-format", help="strftime format of DATA's dates, such as %d/%m/%Y (default: detected).")
 @click.option("--encoding", help="Text encoding of DATA, such as latin-1 (default: detected).")
 @click.option(
@@ -265,18 +261,21 @@ def predict(
     index_label = None if estimator.id_name_ else estimator.index_name_ or "date"
     date_style = getattr(estimator, "date_style_", None) if history is None else history.attrs.get("date_style")
     text = forecast_csv(forecast, index_label, date_style, _column_decimals(estimator, forecast.columns, decimals))
-    drawn_ids = _series_to_draw(estimator, forecast, series_ids) if plot else None
+    drawn = None
+    if plot:
+        known = None if estimator.id_name_ is None else list(forecast.index.get_level_values(0).unique())
+        drawn = series_to_draw(known, series_ids, first=1, where="the forecast")
     with staged_outputs():  # the CSV and the plot change together, or neither does
         if output is not None:
             with atomic_write(output, "w") as handle:
                 handle.write(text)
         if plot:
-            _plot_forecast(estimator, history, forecast, drawn_ids, plot, levels)
+            _plot_forecast(estimator, history, forecast, future, drawn, plot, levels)
     if output is None:
         click.echo(text, nl=False)
 
 
-# Targets drawn by predict --plot: a model of hundreds of targets draws the first ones, and says so.
+# Targets (and drivers) drawn by predict --plot: a model of hundreds draws the first ones, and says so.
 _MAX_PLOTTED_TARGETS = 6
 
 
@@ -298,48 +297,39 @@ def _column_decimals(estimator, columns, decimals):
     }
 
 
-def _series_to_draw(estimator, forecast, series_ids):
-    """The series ids --plot draws (``[None]`` for a model of one series), told on stderr when not all are."""
-    if estimator.id_name_ is None:
-        if series_ids:
-            raise click.BadParameter("the model forecasts one series; leave --series out", param_hint="--series")
-        return [None]
-    known = list(forecast.index.get_level_values(0).unique())
-    by_text = {str(series_id): series_id for series_id in known}
-    unknown = [name for name in series_ids if name not in by_text]
-    if unknown:
-        shown = ", ".join(map(repr, list(by_text)[:5])) + (", ..." if len(by_text) > 5 else "")
-        raise click.BadParameter(
-            f"no series {unknown[0]!r} in the forecast; name one of {shown}", param_hint="--series"
-        )
-    chosen = [by_text[name] for name in dict.fromkeys(series_ids)] or known[:1]
-    if len(chosen) < len(known):
-        click.echo(f"{len(chosen)} of {len(known)} series drawn; choose them with --series ID", err=True)
-    return chosen
-
-
-def _plot_forecast(estimator, history, forecast, drawn_ids, plot, levels):
+def _plot_forecast(estimator, history, forecast, future, drawn, plot, levels):
+    """Draw the chosen series: history (of DATA, or kept in the model file), forecast, and drivers given by --future."""
     from .plots import plot_forecast
 
-    targets = list(estimator.columns_)
-    kept = targets[:_MAX_PLOTTED_TARGETS]
-    if len(kept) < len(targets):
-        click.echo(f"{len(kept)} of {len(targets)} targets drawn, the first ones", err=True)
-    n_series = 1 if drawn_ids == [None] else forecast.index.get_level_values(0).nunique()
+    drawn_ids, series_note = drawn
+    targets, target_note = _first_ones(list(estimator.columns_), "targets")
+    drivers, driver_note = _first_ones(list(estimator.future_covariates_) if future is not None else [], "drivers")
+    rows = estimator._recent_rows()  # as many as a fitted model keeps
     panels = []
     for series_id in drawn_ids:
         if history is None:
             shown = estimator.context_frame(series_id)
         else:
             shown = history if series_id is None else history.loc[series_id]
-        drawn = forecast if series_id is None else forecast.loc[series_id]
-        panels.append((series_id, shown.iloc[-4 * len(drawn) :], drawn))
-    title = f"Forecast by {type(estimator).__name__}"
-    if n_series > 1:
-        title += f": {len(drawn_ids)} of {n_series} series drawn"
-    if len(kept) < len(targets):
-        title += f"{',' if n_series > 1 else ':'} {len(kept)} of {len(targets)} targets drawn"
-    plot_forecast(panels, plot, title=title, level=levels, columns=kept)
+        ahead = None
+        if drivers:  # a --future file without ids gives every series the same values
+            ahead = future.loc[series_id] if future.index.nlevels == 2 else future
+        drawn_forecast = forecast if series_id is None else forecast.loc[series_id]
+        if ahead is not None:
+            ahead = ahead.reindex(drawn_forecast.index)
+        panels.append((series_id, shown.iloc[-rows:], drawn_forecast, ahead))
+    notes = [note for note in (series_note, target_note, driver_note) if note]
+    title = f"Forecast by {type(estimator).__name__}" + (f": {', '.join(notes)}" if notes else "")
+    plot_forecast(panels, plot, title=title, level=levels, columns=targets, drivers=drivers)
+
+
+def _first_ones(names, noun):
+    """The first `_MAX_PLOTTED_TARGETS` names, and ``"N of M <noun> drawn"`` (also on stderr) when some are left out."""
+    if len(names) <= _MAX_PLOTTED_TARGETS:
+        return names, None
+    note = f"{_MAX_PLOTTED_TARGETS} of {len(names)} {noun} drawn"
+    click.echo(f"{note}, the first ones", err=True)
+    return names[:_MAX_PLOTTED_TARGETS], note
 
 
 def _future_covariates(estimator, future_path, date_col, fill, date_format, encoding):

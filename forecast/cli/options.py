@@ -235,13 +235,14 @@ def seed_options(command):
 
 
 def figure_options(plot_help):
-    """--plot (with ``plot_help``) and --report, shared by compare and backtest."""
+    """--plot (with ``plot_help``), --series and --report, shared by compare and backtest."""
 
     def decorate(command):
         options = [
             click.option(
                 "--plot", type=click.Path(dir_okay=False), callback=output_path, help=f"{plot_help} (PNG, SVG or PDF)."
             ),
+            series_option(f"the first {BACKTEST_SERIES_DRAWN}"),
             click.option(
                 "--report",
                 type=click.Path(dir_okay=False),
@@ -252,6 +253,59 @@ def figure_options(plot_help):
         return _with_options(command, options)
 
     return decorate
+
+
+# Series drawn by compare --plot and backtest --plot of many series unless --series chooses.
+BACKTEST_SERIES_DRAWN = 3
+
+
+def series_option(default):
+    """--series ID (repeatable): which series of many a figure draws; ``default`` says which without it."""
+    return click.option(
+        "--series",
+        "series_ids",
+        multiple=True,
+        metavar="ID",
+        help=f"With --plot and many series: a series to draw; repeat for several (default: {default}).",
+    )
+
+
+def series_to_draw(known, series_ids, *, first, where):
+    """The series a figure draws: those --series names, else the ``first`` ones; said on stderr when not all.
+
+    Parameters
+    ----------
+    known : list or None
+        The series ids, in order; None for data of one series.
+    series_ids : tuple of str
+        The --series values, matched to the ids as text.
+    first : int
+        Series drawn without --series.
+    where : str
+        What holds the series ("the forecast", "DATA"), for the errors.
+
+    Returns
+    -------
+    chosen : list
+        The ids drawn (``[None]`` for one series).
+    drawn : str or None
+        ``"N of M series drawn"`` when some are left out, for the figure's title.
+    """
+    if known is None:
+        if series_ids:
+            raise click.BadParameter(f"{where} holds one series; leave --series out", param_hint="--series")
+        return [None], None
+    by_text = {str(series_id): series_id for series_id in known}
+    unknown = [name for name in series_ids if name not in by_text]
+    if unknown:
+        shown = ", ".join(map(repr, list(by_text)[:5])) + (", ..." if len(by_text) > 5 else "")
+        raise click.BadParameter(f"no series {unknown[0]!r} in {where}; name one of {shown}", param_hint="--series")
+    chosen = [by_text[name] for name in dict.fromkeys(series_ids)] or list(known[:first])
+    if len(chosen) == len(known):
+        return chosen, None
+    drawn = f"{len(chosen)} of {len(known)} series drawn"
+    click.echo(f"{drawn}; choose them with --series ID", err=True)
+    return chosen, drawn
 
 
 def level_values(levels):

@@ -21,16 +21,17 @@ from ..modelfile.outputs import atomic_write
 FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
-def plot_forecast(panels, path, *, title="Forecast", level=None, columns=None):
+def plot_forecast(panels, path, *, title="Forecast", level=None, columns=None, drivers=()):
     """Draw each series' recent history and its forecast to ``path``, one panel per series and column.
 
     Parameters
     ----------
-    panels : list of (series id or None, DataFrame, DataFrame)
-        Per series drawn: its recent rows, and its forecast of the target
-        columns with, for each level in ``level``, the ``<column>-lo-<level>``
-        and ``<column>-hi-<level>`` bounds (as `predict(level=...)` returns
-        them). Covariates, which are not forecast, are not drawn.
+    panels : list of (series id or None, DataFrame, DataFrame, DataFrame or None)
+        Per series drawn: its recent rows; its forecast of the target columns
+        with, for each level in ``level``, the ``<column>-lo-<level>`` and
+        ``<column>-hi-<level>`` bounds (as `predict(level=...)` returns them);
+        and the future values of ``drivers`` at the forecast timestamps, or
+        None to draw no driver.
     path : str or path-like
         PNG, SVG or PDF, by its extension.
     title : str
@@ -38,16 +39,38 @@ def plot_forecast(panels, path, *, title="Forecast", level=None, columns=None):
         The levels whose bounds are drawn as bands, the widest lightest.
     columns : list, optional
         The columns drawn; by default every forecast column of the history.
+    drivers : list, optional
+        Future-known covariates drawn under each series' targets, one panel
+        each on the same time axis: their history, then their future values.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure written.
     """
-    rows = [
-        (series_id, history, forecast, column)
-        for series_id, history, forecast in panels
-        for column in (columns or history.columns)
-        if column in forecast.columns and column in history.columns
-    ]
-    figure = Figure(figsize=(10, 2.6 * len(rows) + 0.6), layout="constrained")
-    axes = figure.subplots(len(rows), 1, squeeze=False)[:, 0]
-    for axis, (series_id, history, forecast, column) in zip(axes, rows):
+    rows = []
+    for series_id, history, forecast, future in panels:
+        rows += [
+            (series_id, history, forecast, column, False)
+            for column in (columns or history.columns)
+            if column in forecast.columns and column in history.columns
+        ]
+        if future is not None:
+            rows += [(series_id, history, future, column, True) for column in drivers]
+    is_driver = [row[-1] for row in rows]
+    heights = [0.6 if driver else 1.0 for driver in is_driver]
+    figure = Figure(figsize=(10, 2.6 * sum(heights) + 0.6), layout="constrained")
+    axes = figure.subplots(len(rows), 1, squeeze=False, height_ratios=heights)[:, 0]
+    first_axis = {}  # each series' panels share its time axis
+    for axis, (series_id, history, forecast, column, driver) in zip(axes, rows):
+        shared = first_axis.setdefault(series_id, axis)
+        if shared is not axis:
+            axis.sharex(shared)
+        name = str(column) if series_id is None else f"{series_id}: {column}"
+        if driver:
+            _draw_driver(axis, history[column], forecast[column])
+            _label(axis, history.index, name)
+            continue
         axis.plot(*_broken_at_gaps(history.index, history[column].to_numpy()), color="0.3", label="history")
         for shade, band_level in enumerate(sorted(level or (), reverse=True)):
             lower, upper = (forecast[interval_column(column, side, band_level)] for side in ("lo", "hi"))
@@ -63,10 +86,28 @@ def plot_forecast(panels, path, *, title="Forecast", level=None, columns=None):
             )
         axis.plot(forecast.index, forecast[column], color="tab:red", marker="o", markersize=3, label="forecast")
         axis.axvline(history.index[-1], color="0.6", linestyle=":", linewidth=1)
-        _label(axis, history.index, str(column) if series_id is None else f"{series_id}: {column}")
+        _label(axis, history.index, name)
     axes[0].set_title(title)
     axes[0].legend(loc="upper left")
+    if any(is_driver):
+        axes[is_driver.index(True)].legend(loc="upper left", fontsize="small")
     _save(figure, path)
+    return figure
+
+
+def _draw_driver(axis, history, future):
+    """A future-known covariate: its history, then the future values given for the forecast (from the last row)."""
+    axis.plot(*_broken_at_gaps(history.index, history.to_numpy()), color="tab:green", alpha=0.7, label="history")
+    axis.plot(
+        [history.index[-1], *future.index],
+        [history.iloc[-1], *future.to_numpy()],
+        color="tab:green",
+        linestyle="--",
+        marker="o",
+        markersize=3,
+        label="future values (--future)",
+    )
+    axis.axvline(history.index[-1], color="0.6", linestyle=":", linewidth=1)
 
 
 def model_colors(labels):
@@ -153,7 +194,7 @@ def plot_comparison(frame, held_out, runs, path, *, channel=0, context=None):
     _save(figure, path)
 
 
-def plot_backtest(results, y, path, *, models=None, n_series=3, context=None):
+def plot_backtest(results, y, path, *, models=None, n_series=3, series_ids=None, context=None, title=None):
     """Error by horizon step of each model, and its forecasts of the last window of a few series.
 
     Parameters
@@ -167,9 +208,18 @@ def plot_backtest(results, y, path, *, models=None, n_series=3, context=None):
     models : dict of {str: str}, optional
         ``{label: results column}`` of the forecasts to draw; by default every model column.
     n_series : int, default=3
-        Series drawn (the first ones of the results), each with the first target.
+        Series drawn without ``series_ids``: the first ones of the results, each with the first target.
+    series_ids : list, optional
+        The series drawn, of those the results hold (a series too short for the windows has none).
     context : int, optional
         History rows shown before a window; by default three horizons.
+    title : str, optional
+        Above the whole figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure written.
     """
     from ..evaluation.scores import results_columns
     from ..reading.panel import as_panel
@@ -179,9 +229,17 @@ def plot_backtest(results, y, path, *, models=None, n_series=3, context=None):
     colors = model_colors(models)
     target = results["target"].iloc[0]
     rows = results[results["target"] == target]
-    series_ids = [None] if id_col is None else list(rows[id_col].unique()[:n_series])
+    if id_col is None:
+        series_ids = [None]
+    elif series_ids is None:
+        series_ids = list(rows[id_col].unique()[:n_series])
+    else:
+        series_ids = [series_id for series_id in series_ids if series_id in set(rows[id_col])]
     figure = Figure(figsize=(11, 3.2 + 2.6 * len(series_ids)), layout="constrained")
-    step_axis, *series_axes = figure.subplots(1 + len(series_ids), 1, height_ratios=[1.2] + [1] * len(series_ids))
+    heights = [1.2] + [1] * len(series_ids)
+    step_axis, *series_axes = figure.subplots(1 + len(series_ids), 1, squeeze=False, height_ratios=heights)[:, 0]
+    if title:
+        figure.suptitle(title)
     _draw_error_by_step(step_axis, results, id_col, models, colors)
     panel = as_panel(y)
     for axis, series_id in zip(series_axes, series_ids):
@@ -199,8 +257,10 @@ def plot_backtest(results, y, path, *, models=None, n_series=3, context=None):
         where = "" if series_id is None else f"series {series_id}, "
         axis.set_title(f"{where}last window: forecasts made at {_when(shown.index[-1])}", fontsize="medium")
         _label(axis, shown.index, str(target))
-    figure.legend(*series_axes[0].get_legend_handles_labels(), loc="outside right upper", fontsize="small")
+    legend_axis = series_axes[0] if series_axes else step_axis
+    figure.legend(*legend_axis.get_legend_handles_labels(), loc="outside right upper", fontsize="small")
     _save(figure, path)
+    return figure
 
 
 def _draw_error_by_step(axis, results, id_col, models, colors):

@@ -339,6 +339,20 @@ class AutoForecaster(BaseForecaster):
     def _context_rows(self):
         return 1  # the last row, for what `BaseForecaster` keeps; the members keep their own context
 
+    def _kept_rows(self, position):
+        """The longest of the members' kept rows of the series (the members keep them; this model does not)."""
+        series_id = None if self.series_ids_ is None else self.series_ids_[position]
+        columns = [*self.columns_, *self.future_covariates_]
+        kept = [
+            member._kept_rows(0 if series_id is None else member.series_ids_.index(series_id))
+            for member in self.members_.values()
+            if [*member.columns_, *member.future_covariates_] == columns
+            and (series_id is None or series_id in member.series_ids_)
+        ]
+        if not kept:
+            return super()._kept_rows(position)
+        return max(kept, key=len)[-self._recent_rows() :]
+
     def _min_rows(self):
         return 3
 

@@ -37,6 +37,7 @@ from ..reading.frames import (
     split_series,
     time_span,
 )
+from ..reading.frequency import season_length_for
 from ..reading.styles import value_decimals
 from .intervals import (
     ConformalIntervals,
@@ -46,6 +47,9 @@ from .intervals import (
 
 # Values read to tell the data's decimals: the last rows of the first series are enough.
 _STYLE_SAMPLE_ROWS, _STYLE_SAMPLE_SERIES = 10_000, 20
+# History drawn before a forecast (``recent_``, `context_frame`): the lookback, four horizons or three seasons,
+# whichever is longest.
+_DRAWN_HORIZONS, _DRAWN_SEASONS = 4, 3
 
 
 class BaseForecaster(ConformalIntervals, BaseEstimator):
@@ -107,6 +111,10 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
         self.index_name_ = pieces[0][1].index.name
         rows = self._context_rows()
         self.context_ = np.stack([series[-rows:] for series in values])  # (n_series, rows, C)
+        # More rows to draw a forecast after, where the rows forecasts read are fewer; the local models keep
+        # whole histories (``histories_``) instead.
+        if not self._reads_whole_history and self._recent_rows() > rows:
+            self.recent_ = _recent(values, self._recent_rows(), self._recent_columns())  # (n_series, rows, C+F)
         self.last_index_ = [piece.index[-1] for _, piece in pieces]
         return self
 
@@ -296,7 +304,12 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
         return (self._nonnegative(forecasts), *bounds)
 
     def context_frame(self, series_id=None):
-        """The fit data's last rows that `predict` continues from, as a frame with their timestamps.
+        """The fit data's last rows, as a frame with their timestamps: the history a forecast is drawn after.
+
+        Columns are the targets, then the future-known covariates. A fitted model
+        keeps the lookback, four horizons or three seasons of rows, whichever is
+        most (fewer where a series is shorter); a model file of an earlier
+        release has the rows `predict` continues from.
 
         Parameters
         ----------
@@ -305,7 +318,7 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
         """
         check_is_fitted(self)
         position = 0 if series_id is None else self.series_ids_.index(series_id)
-        context = self.context_[position][:, : self.n_channels_]  # (rows, C): the targets
+        context = self._kept_rows(position)  # (rows, C+F)
         last = self.last_index_[position]
         if isinstance(self.freq_, ObservedCalendar):
             weeks_back = pd.Timedelta(weeks=len(context) // len(self.freq_.slots) + 1)
@@ -314,7 +327,24 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
             index = pd.date_range(end=last, periods=len(context), freq=self.freq_, name=self.index_name_)
         else:
             index = pd.RangeIndex(int(last) + 1 - len(context), int(last) + 1, name=self.index_name_)
-        return pd.DataFrame(context, index=index, columns=self.columns_)
+        return pd.DataFrame(context, index=index, columns=[*self.columns_, *self.future_covariates_])
+
+    def _kept_rows(self, position):
+        """The rows of one series that `context_frame` draws, (rows, C+F)."""
+        recent = getattr(self, "recent_", None)
+        if recent is None:  # enough, or a model file of an earlier release: the rows predict continues from
+            return self.context_[position][:, self._recent_columns()]
+        rows = recent[position]
+        return rows[np.argmax(~np.isnan(rows[:, 0])) :]  # without the padding of a short series
+
+    def _recent_rows(self):
+        """Rows of history drawn before a forecast: the lookback, four horizons or three seasons, the most."""
+        return max(self._context_rows(), _DRAWN_HORIZONS * self.horizon, _DRAWN_SEASONS * season_length_for(self.freq_))
+
+    def _recent_columns(self):
+        """Where the targets and the future-known covariates are among the columns a model reads."""
+        targets, past = self.n_channels_, len(self.past_covariates_)
+        return [*range(targets), *range(targets + past, targets + past + len(self.future_covariates_))]
 
     def save(self, path):
         """Write the fitted forecaster to one file; read it back with `forecast.load`. No pickle.
@@ -553,3 +583,12 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
                 "once scaled back); divide the data by a power of ten and fit again"
             )
         return forecasts
+
+
+def _recent(values, rows, columns):
+    """The last ``rows`` rows of each series' ``columns``, (n_series, rows, len(columns)); NaN before a short one."""
+    recent = np.full((len(values), rows, len(columns)), np.nan, dtype=values[0].dtype)
+    for number, series in enumerate(values):
+        kept = series[-rows:, columns]
+        recent[number, rows - len(kept) :] = kept
+    return recent

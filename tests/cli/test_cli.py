@@ -502,6 +502,40 @@ def test_fit_and_predict_with_future_covariates_from_files(run, tmp_path):
     assert (tmp_path / "context.png").read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.fixture
+def figures(monkeypatch):
+    """The matplotlib figures the commands draw, in order (still written to their files)."""
+    from forecast.cli import plots
+
+    drawn, save = [], plots._save
+    monkeypatch.setattr(plots, "_save", lambda figure, path: (drawn.append(figure), save(figure, path)))
+    return drawn
+
+
+def test_predict_plot_draws_each_driver_below_the_forecast_and_four_horizons_of_history(run, tmp_path, figures):
+    frame = write_sales(tmp_path)
+    options = ["--model", "linear", "--target", "units", "--future-covariate", "price", "--lookback", "10"]
+    assert run("fit", "sales.csv", *options, "-o", "m.npz").exit_code == 0
+    from_context = run("predict", "--model", "m.npz", "--future", "future.csv", "--plot", "context.png")
+    from_data = run("predict", "sales.csv", "--model", "m.npz", "--future", "future.csv", "--plot", "data.png")
+    assert from_context.exit_code == from_data.exit_code == 0, from_context.output + from_data.output
+    assert (tmp_path / "context.png").exists() and (tmp_path / "data.png").exists()
+    history, future = frame.iloc[:120], frame.iloc[120:]
+    for figure in figures:
+        target_axis, driver_axis = figure.axes
+        assert (target_axis.get_ylabel(), driver_axis.get_ylabel()) == ("units", "price")
+        assert driver_axis.get_shared_x_axes().joined(target_axis, driver_axis)
+        # Four horizons of 7 days before the forecast, more than the lookback of 10, for the target and the driver.
+        np.testing.assert_allclose(target_axis.lines[0].get_ydata(), history["units"].iloc[-28:])
+        past, ahead = driver_axis.lines[:2]
+        np.testing.assert_allclose(past.get_ydata(), history["price"].iloc[-28:])
+        np.testing.assert_allclose(ahead.get_ydata(), [history["price"].iloc[-1], *future["price"]])
+        assert [text.get_text() for text in driver_axis.get_legend().get_texts()] == [
+            "history",
+            "future values (--future)",
+        ]
+
+
 def test_a_future_file_without_ids_gives_every_series_of_a_many_series_model_the_same_values(run, tmp_path):
     frame = write_sales(tmp_path, days=60)
     history = frame.iloc[:60].rename_axis("ds")

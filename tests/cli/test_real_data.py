@@ -141,6 +141,39 @@ def test_predict_plot_of_many_series_says_how_many_it_draws(run, tmp_path):
     assert not (tmp_path / "three.png").exists()
 
 
+@pytest.mark.parametrize("command", ["compare", "backtest"])
+def test_compare_and_backtest_plots_of_many_series_draw_those_chosen_and_say_how_many(
+    command, run, tmp_path, monkeypatch
+):
+    from forecast.cli import plots
+
+    figures, save = [], plots._save
+    monkeypatch.setattr(plots, "_save", lambda figure, path: (figures.append(figure), save(figure, path)))
+    many_series(tmp_path / "long.csv", n_series=5)
+    models = ["--models", "naive"] if command == "compare" else ["--model", "naive"]
+    options = [command, "long.csv", "--id-col", "id", "--horizon", "3", *models]
+    first = run(*options, "--plot", "first.png")
+    chosen = run(*options, "--plot", "chosen.png", "--series", "s4", "--series", "s1", "--series", "s4")
+    assert first.exit_code == chosen.exit_code == 0, first.output + chosen.output
+    assert "3 of 5 series drawn; choose them with --series ID" in first.stderr
+    assert "2 of 5 series drawn; choose them with --series ID" in chosen.stderr
+    titles = [[axis.get_title() for axis in figure.axes[1:]] for figure in figures]
+    assert [title[:10] for title in titles[0]] == ["series s0,", "series s1,", "series s2,"]
+    assert [title[:10] for title in titles[1]] == ["series s4,", "series s1,"]
+    assert [figure.get_suptitle() for figure in figures] == [
+        f"forecast {command}: 3 of 5 series drawn",
+        f"forecast {command}: 2 of 5 series drawn",
+    ]
+    every = run(*options, "--plot", "every.png", *[f"--series=s{number}" for number in range(5)])
+    assert every.exit_code == 0 and "series drawn" not in every.stderr and not figures[2].get_suptitle()
+    unknown = run(*options, "--plot", "unknown.png", "--series", "s9")
+    assert unknown.exit_code == 2 and "no series 's9' in DATA; name one of 's0'" in unknown.stderr
+    assert "fitting" not in unknown.stderr and not (tmp_path / "unknown.png").exists()  # refused before any fit
+    write(tmp_path / "one.csv", "date,value", [f"2024-01-{day:02d},{day}" for day in range(1, 31)])
+    one = run(command, "one.csv", "--horizon", "3", *models, "--plot", "one.png", "--series", "s1")
+    assert one.exit_code == 2 and "DATA holds one series; leave --series out" in one.stderr
+
+
 def test_a_long_file_reports_the_series_it_trimmed(run, tmp_path):
     path = many_series(tmp_path / "long.csv", n_series=2)
     late = [f"late,{day:%Y-%m-%d}," for day in pd.date_range("2024-01-01", periods=10, freq="D")]

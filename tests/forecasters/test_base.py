@@ -143,3 +143,21 @@ def test_a_horizon_beyond_the_fitted_one_is_refused(steps):
     model = LastPlusStep(horizon=3).fit(falling([1.0, 2.0, 4.0]))
     with pytest.raises(DataError, match=f"horizon={steps!r} is"):
         model.predict(horizon=steps)
+
+
+def test_the_fit_keeps_more_history_than_a_forecast_reads_for_drawing():
+    # Monthly, horizon 3: three seasons (36 rows) beat four horizons (12) and the one row a forecast reads.
+    values = np.arange(50.0)
+    frame = monthly(values).assign(price=values / 10)
+    model = LastPlusStep(future_covariates=["price"]).fit(frame)
+    assert model.context_.shape == (1, 1, 2)
+    kept = model.context_frame()
+    assert list(kept.columns) == ["sales", "price"]
+    pd.testing.assert_frame_equal(kept, frame.iloc[-36:], check_freq=False)
+
+
+def test_a_series_shorter_than_the_rows_kept_keeps_all_of_its_rows():
+    long, short = monthly(np.arange(40.0)), monthly(np.arange(10.0), start="2022-01-01")
+    model = LastPlusStep().fit(pd.concat({"long": long, "short": short}, names=["id"]))
+    assert len(model.context_frame("long")) == 36
+    pd.testing.assert_frame_equal(model.context_frame("short"), short, check_freq=False)

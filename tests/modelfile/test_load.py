@@ -35,6 +35,11 @@ def test_save_load_and_pickle_round_trips(make, airline, tmp_path):
     pd.testing.assert_frame_equal(loaded.predict(), expected)
     pd.testing.assert_frame_equal(loaded.predict(airline.iloc[:100]), estimator.predict(airline.iloc[:100]))
     pd.testing.assert_frame_equal(pickle.loads(pickle.dumps(estimator)).predict(), expected)
+    # The history drawn before a forecast: four horizons of the monthly series at least (more than the lookback),
+    # all of it for Naive2, which reads it all.
+    kept = loaded.context_frame()
+    assert len(kept) == (len(airline) if type(estimator).__name__ == "Naive2Forecaster" else 48)
+    pd.testing.assert_frame_equal(kept, airline.iloc[-len(kept) :], check_freq=False)
     assert os.listdir(tmp_path) == ["model.npz"]  # no temporary file left behind
 
 
@@ -58,6 +63,7 @@ def test_model_files_of_every_release_load_and_forecast_as_they_did(release):
     airline_windows = make_windows(read_csv(DATASETS / "airline.csv").to_numpy(), 24, 12)[0][-5:]
     for name in ("gru", "mlp", "linear", "seasonal_naive"):
         model = forecast.load(folder / f"{name}.npz")
+        assert len(model.context_frame()) == model._context_rows()  # drawn from the rows kept to forecast from
         np.testing.assert_allclose(model.predict().to_numpy(), expected[name], rtol=1e-10, atol=1e-10)
         np.testing.assert_allclose(model.predict_windows(airline_windows), expected[f"{name}_windows"], rtol=1e-10)
         if f"{name}_intervals" in expected:  # written by a release with prediction intervals

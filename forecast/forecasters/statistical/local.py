@@ -186,6 +186,9 @@ class StatisticalForecaster(BaseForecaster):
     def _context_rows(self):
         return 1  # the last row, for what `BaseForecaster` keeps; forecasts read `histories_`
 
+    def _kept_rows(self, position):
+        return self.histories_[position][-self._recent_rows() :, self._recent_columns()]
+
     def _min_rows(self):
         return MIN_ROWS
 
