@@ -245,27 +245,33 @@ class AutoForecaster(BaseForecaster):
     def _choose(self, scores, results, ids, names):
         """Per series, the candidates whose mean forecast is chosen, and the table of backtest MASE behind it."""
         series_key = [None] if ids == [None] else ids
-        by_series = scores.groupby(["series", "model"], sort=False, dropna=False)[["mase", "seasonal_naive_mase"]]
-        means = by_series.mean()
+        columns = ["mase", "seasonal_naive_mase", "mae"]
+        means = scores.groupby(["series", "model"], sort=False, dropna=False)[columns].mean()
         mase = means["mase"].unstack("model").reindex(index=series_key, columns=names)
         relative = (
             (means["mase"] / means["seasonal_naive_mase"]).unstack("model").reindex(index=series_key, columns=names)
         )
-        ranking = _shrunk(relative)  # (S, M): each series' own standing drawn towards the panel's
+        ranking = _shrunk(relative.where(relative > 0))  # (S, M): each series' own standing drawn towards the panel's
+        # A series whose MASE is undefined (a constant history: no seasonal change to scale by) ranks by its MAE.
+        mae = means["mae"].unstack("model").reindex(index=series_key, columns=names)
+        ranking = ranking.where(ranking.notna().any(axis=1), mae, axis=0)
         ranked = {
             series_id: list(ranking.loc[series_id].dropna().sort_values(kind="stable").index)
             for series_id in series_key
         }
         combined = self._combined_scores(ranked, results, ids)  # {k: (S,) mean MASE of the mean of the top k}
-        sizes = [k for k in (1, *COMBINED) if np.isfinite(combined[k]).any()]
         reference = means["seasonal_naive_mase"].groupby(level="series", sort=False, dropna=False).mean()
         reference = reference.reindex(series_key).to_numpy()
-        k = min(sizes, key=lambda size: (_log_mean(combined[size] / reference), -size))  # ties: the larger mean
+        # ties (and a panel without any defined MASE): the larger mean
+        k = min((1, *COMBINED), key=lambda size: (_log_mean(combined[size] / reference), -size))
         chosen, rows = [], []
         for position, series_id in enumerate(series_key):
-            members = ranked[series_id][:k] or [name for name in names if name in results.columns]
-            chosen.append(members)
+            members = ranked[series_id][:k]
             label = members[0] if len(members) == 1 else "mean of " + ", ".join(members)
+            if not members:  # no candidate could be backtested on this series
+                members = [name for name in names if name in results.columns]
+                label = "not backtested: mean of " + ", ".join(members)
+            chosen.append(members)
             rows.append({"chosen": label, "mase": combined[k][position] if ranked[series_id] else np.nan})
         table = pd.DataFrame(rows, index=pd.Index(series_key, name="series"))
         return chosen, pd.concat([table, mase.add_prefix("mase-")], axis=1)
@@ -404,11 +410,19 @@ class AutoForecaster(BaseForecaster):
                 forecasts.append(member.predict_windows(histories, series_ids, **options))
             else:
                 rows = member._context_rows()
-                short = min(len(history) for history in histories)
-                if short < rows:
-                    raise DataError(f"a history of {short} rows is shorter than the {rows} rows a member reads")
-                windows = np.stack([np.asarray(history)[-rows:] for history in histories])
-                forecasts.append(member.predict_windows(windows, series_ids, **options))
+                long_enough = np.array([len(history) >= rows for history in histories])
+                if series_ids is not None and member.series_ids_ is not None:  # a member skips series too short for it
+                    long_enough &= np.isin(
+                        np.asarray(series_ids, dtype=object), np.asarray(member.series_ids_, dtype=object)
+                    )
+                predicted = np.full((len(histories), self.horizon, self.n_channels_), np.nan)  # NaN: left out
+                if long_enough.any():
+                    chosen = np.flatnonzero(long_enough)
+                    windows = np.stack([np.asarray(histories[row])[-rows:] for row in chosen])
+                    ids = None if series_ids is None else [series_ids[row] for row in chosen]
+                    known = {name: np.asarray(values)[chosen] for name, values in options.items()}
+                    predicted[chosen] = member.predict_windows(windows, ids, **known)
+                forecasts.append(predicted)
         weights = self._weights_for(series_ids, len(histories), unknown="mean")
         mean = self._finite(_weighted_mean(np.stack(forecasts), weights))
         if levels is None:

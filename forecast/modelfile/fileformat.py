@@ -394,7 +394,7 @@ def _encode(value, key, arrays):
 def _plain(column):
     """A frame's column as a file holds it: numbers as an array, anything else as a list of text or None."""
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return column.to_numpy(np.float64)
+        return column.to_numpy()  # int64 stays int64, float64 float64
     return [None if item is None or item is pd.NA else str(item) for item in column]
 
 

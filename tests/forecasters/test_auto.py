@@ -64,7 +64,7 @@ def test_intervals_are_calibrated_on_the_backtest_errors_and_nested(tmp_path):
     model.save(tmp_path / "auto.npz")
     loaded = forecast.load(tmp_path / "auto.npz")
     pd.testing.assert_frame_equal(loaded.predict(level=[80]), model.predict(level=[80]))
-    pd.testing.assert_frame_equal(loaded.choice_, model.choice_, check_dtype=False)  # numbers come back as floats
+    pd.testing.assert_frame_equal(loaded.choice_, model.choice_)
 
 
 def test_too_short_for_the_windows_asked_it_says_what_it_did():
@@ -104,3 +104,17 @@ def test_with_covariates_each_candidate_that_reads_them_also_runs_without():
     fitted.fit(frame)
     assert "mase-linear-plain" in fitted.choice_.columns
     assert fitted.predict().shape == (7, 1)
+
+
+def test_a_constant_series_whose_mase_is_undefined_is_ranked_by_its_errors():
+    model = AutoForecaster(models=FAST, horizon=3).fit(np.full(30, 4.0))
+    np.testing.assert_allclose(model.predict().to_numpy(), 4.0)
+
+
+def test_a_series_too_short_for_a_window_member_is_forecast_by_the_others_in_a_backtest():
+    data = panel()
+    short = pd.concat({"short": data.loc["walk"].iloc[:10]}, names=["unique_id", "ds"])
+    results = forecast.backtest(
+        AutoForecaster(models=["theta", "linear"], horizon=4, season_length=4), pd.concat([data, short]), n_windows=2
+    )
+    assert results["AutoForecaster"].notna().all()

@@ -131,3 +131,22 @@ def test_a_backtest_refits_local_models_only_where_asked():
     model = ETSForecaster(horizon=4).fit(series.iloc[:28])  # the fit of window 0, continued to window 2
     last = model.predict(series.iloc[:36])["sales"].to_numpy()
     np.testing.assert_allclose(once.loc[once["cutoff"] == once["cutoff"].max(), "ETSForecaster"], last)
+
+
+def test_the_naive_fallback_errs_by_the_whole_step_and_short_histories_are_refused():
+    model = ETSForecaster(horizon=3).fit(np.array([10.0, 20, 30, 40]))  # too short for any ETS form
+    predicted = model.predict(level=95).to_numpy()
+    assert predicted[0, 1] < 40 < predicted[0, 2]  # steps of 10 make a spread, not a zero width
+    with pytest.raises(DataError, match="2 row"):
+        model.predict(np.array([1.0, 2.0]))
+
+
+def test_arima_fits_a_history_too_short_for_its_seasonal_lags_instead_of_filtering_it():
+    series = quarterly(48)
+    model = ARIMAForecaster(horizon=4).fit(series)
+    forecast_of_short = model.predict(series.iloc[:6])["sales"].to_numpy()
+    assert np.all(np.abs(forecast_of_short - series["sales"].iloc[:6].mean()) < 30)
+    with pytest.raises(DataError, match="NaN"):
+        ARIMAForecaster(horizon=2, season_length=1, future_covariates=["x"]).fit(
+            pd.DataFrame({"y": np.arange(30.0), "x": np.sin(np.arange(30.0))})
+        ).predict_windows([np.ones((10, 2))], future=np.full((1, 2, 1), np.nan))

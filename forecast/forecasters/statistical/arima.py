@@ -61,6 +61,11 @@ def forecast(y, fit, horizon, levels, exog=None, exog_future=None):
     """Mean and ``{level: (lower, upper)}`` of the fitted ARIMA filtered over ``y`` with its parameters."""
     if fit.family == "naive":
         return naive_forecast(y, fit, horizon, levels)
+    p, d, q = fit.spec["order"]
+    seasonal_p, seasonal_d, seasonal_q, season = fit.spec["seasonal_order"]
+    if len(y) < max(p + d, q) + season * (seasonal_p + seasonal_d + seasonal_q) + 3:
+        # A history too short for the fitted orders' lags and differences: fitted on its own.
+        return forecast(y, select(y, season or 1, exog), horizon, levels, exog, exog_future)
     with quiet_one_thread():
         result = _model(y, fit.spec, exog).smooth(np.asarray(fit.params))
         prediction = result.get_forecast(horizon, exog=exog_future)

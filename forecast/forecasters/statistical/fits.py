@@ -90,9 +90,13 @@ def quiet_one_thread():
 
 
 def naive_fit(y, note):
-    """The random walk: the last value, with the spread of the steps between rows."""
+    """The random walk: the last value, with the root mean square of the steps between rows as its spread.
+
+    Around their mean, steps of a straight line would have no spread: a random
+    walk without drift errs by the whole step.
+    """
     steps = np.diff(y)
-    sigma = float(np.std(steps)) if len(steps) else 0.0
+    sigma = float(np.sqrt(np.mean(steps**2))) if len(steps) else 0.0
     return LocalFit("naive", {}, [sigma], "naive", note)
 
 

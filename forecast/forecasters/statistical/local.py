@@ -113,6 +113,12 @@ class StatisticalForecaster(BaseForecaster):
             ids, histories, last_index = self.series_ids_, self.histories_, self.last_index_
         else:
             ids, histories, last_index = self._read_history(y, layout)
+            short = min(len(history) for history in histories)
+            if short < MIN_ROWS:
+                raise DataError(
+                    f"a history of {short} row(s) is too short for {type(self).__name__}; pass {MIN_ROWS} rows or more "
+                    "of each series, from its first row"
+                )
         future_rows = self._future_rows(layout, future, [None] if ids is None else ids, last_index)
         forecasts, lower, upper = self._forecast_histories(histories, ids, future_rows, levels or [])
         forecasts, lower, upper = forecasts[:, :steps], lower[..., :steps, :], upper[..., :steps, :]
@@ -159,7 +165,9 @@ class StatisticalForecaster(BaseForecaster):
                     f"the model needs future=, the values of {', '.join(map(repr, layout.future))} at each history's "
                     f"forecast rows, of shape ({len(histories)}, {self.horizon}, {len(layout.future)})"
                 )
-            future_rows = np.asarray(future, dtype=np.float64)
+            future_rows = float_array(future, "future")
+            if not np.isfinite(future_rows).all():
+                raise DataError("future= contains NaN or infinite values; give every forecast row a value")
         else:
             self._refuse_unread(layout, future)
         levels = check_levels(level)
