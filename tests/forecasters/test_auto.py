@@ -113,8 +113,9 @@ def test_a_constant_series_whose_mase_is_undefined_is_ranked_by_its_errors():
 
 def test_a_series_too_short_for_a_window_member_is_forecast_by_the_others_in_a_backtest():
     data = panel()
-    short = pd.concat({"short": data.loc["walk"].iloc[:10]}, names=["unique_id", "ds"])
+    short = pd.concat({"short": data.loc["walk"].iloc[:14]}, names=["unique_id", "ds"])  # 6 rows at the first cutoff
     results = forecast.backtest(
         AutoForecaster(models=["theta", "linear"], horizon=4, season_length=4), pd.concat([data, short]), n_windows=2
     )
     assert results["AutoForecaster"].notna().all()
+    assert "short" in set(results["unique_id"])
