@@ -30,7 +30,7 @@ class ForecastGroup(click.Group):
         args = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in args or bool(os.environ.get("FORECAST_DEBUG"))
         with _termination_as_interrupt(), warnings.catch_warnings():
-            warnings.showwarning = _show_warning
+            warnings.showwarning = _WarningLines()
             try:
                 code = super().main(args, prog_name or "forecast", complete_var, standalone_mode=False, **extra)
             except click.UsageError as error:
@@ -89,9 +89,21 @@ def _remove_temporary_files():
         outputs.remove_temporary_files()
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None):
-    """Show a warning as one ``Warning:`` line on stderr, without the source line that raised it."""
-    click.echo(f"Warning: {' '.join(str(message).split())}", err=True)
+class _WarningLines:
+    """Shows each warning as one ``Warning:`` line on stderr, without the source line that raised it, once.
+
+    A command scores the same forecasts several times (the table, the verdict),
+    and each pass may warn alike: the same line is shown once per command.
+    """
+
+    def __init__(self):
+        self.shown = set()
+
+    def __call__(self, message, category, filename, lineno, file=None, line=None):
+        text = " ".join(str(message).split())
+        if text not in self.shown:
+            self.shown.add(text)
+            click.echo(f"Warning: {text}", err=True)
 
 
 def _describe(error):

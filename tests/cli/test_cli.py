@@ -635,3 +635,31 @@ def test_compare_level_a_model_cannot_calibrate_is_one_error_naming_it(run, tmp_
     assert_one_error_line(result, 1, "model naive: level 99.9 needs", "ask for a level of at most 99.6")
     assert os.listdir(tmp_path) == []
     assert_one_error_line(run("compare", AIRLINE, "--level", "0"), 2, "--level")
+
+
+def test_a_warning_that_several_passes_over_the_scores_give_is_shown_once(run, tmp_path):
+    rows = ["unique_id,ds,y"] + [
+        f"{series_id},{pd.Timestamp('2022-01-01') + pd.Timedelta(days=day):%Y-%m-%d},{10 + np.sin(day):.3f}"
+        for series_id, length in (("long", 40), ("short", 12))
+        for day in range(length)
+    ]
+    (tmp_path / "panel.csv").write_text("\n".join(rows) + "\n")
+    result = run(
+        "backtest",
+        "panel.csv",
+        "--id-col",
+        "unique_id",
+        "--model",
+        "naive",
+        "--model",
+        "linear",
+        "--horizon",
+        "3",
+        "--lookback",
+        "3",
+        "--windows",
+        "2",
+        "-q",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("Warning: MASE is undefined") == 1
