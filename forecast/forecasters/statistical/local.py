@@ -7,7 +7,8 @@ are given, not a window of the last ``lookback``: `predict(y)` and
 seen at fit is continued with the parameters estimated then (its states
 updated over the rows given, nothing re-estimated, as statsforecast's
 ``forward`` does), so a backtest with ``refit=0`` forecasts later windows
-without new fits; a series not seen at fit is fitted on the rows given.
+without new fits; a series not seen at fit is fitted on the rows given, and
+so is a history too short for the fitted model's lags or starting states.
 
 Their prediction intervals are the models' own (normal errors on the fitted
 model, or simulated paths where a part is multiplicative), given for any
