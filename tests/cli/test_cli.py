@@ -79,10 +79,23 @@ def test_progress_is_one_line_per_epoch_off_a_terminal(run):
     assert [line.split()[:2] for line in result.stderr.splitlines()] == [["epoch", "1"], ["epoch", "2"]]
 
 
+# Every kind of model, without the slowest searches (arima, auto): the README's example compares them all.
+COMPARED = ["rnn", "lstm", "gru", "mlp", "linear", "naive", "seasonal-naive", "naive2", "theta"]
+
+
+def test_compare_takes_every_model_by_default():
+    from forecast.cli.compare_backtest import compare
+
+    default = next(param.default for param in compare.params if param.name == "models")
+    assert default.split(",") == list(MODEL_NAMES)
+
+
 def test_compare_prints_a_sorted_table_plot_and_report(run, tmp_path):
     result = run(
         "compare",
         AIRLINE,
+        "--models",
+        ",".join(COMPARED),
         "--epochs",
         "3",
         "--seeds",
@@ -97,13 +110,14 @@ def test_compare_prints_a_sorted_table_plot_and_report(run, tmp_path):
     )
     assert result.exit_code == 0, result.output
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ") and "---" not in line]
-    named = rows[1 : 1 + len(MODEL_NAMES)]  # every model by default
+    named = rows[1 : 1 + len(COMPARED)]
     table = [row.split("|")[1].strip() for row in named]
-    assert sorted(table) == sorted(MODEL_NAMES)
+    assert sorted(table) == sorted(COMPARED)
     mase = [float(row.split("|")[4].split("±")[0]) for row in named]
     assert mase == sorted(mase)
     spread = {row.split("|")[1].strip(): "±" in row for row in named}
-    assert spread == {name: MODELS[name].neural for name in MODEL_NAMES}  # neural rows carry a spread over seeds
+    assert spread == {name: MODELS[name].neural for name in COMPARED}  # neural rows carry a spread over seeds
+    assert "\nBest: " in result.stdout
     assert "| 6 |" in result.stdout and "| 12 |" in result.stdout
     assert (tmp_path / "compare.png").read_bytes()[:4] == b"\x89PNG"
     report = (tmp_path / "report.md").read_text()
