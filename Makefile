@@ -3,6 +3,9 @@
 # front: Python compiles what it imports). The tests run on two processes (pytest-xdist), an idle one
 # taking tests queued for the other (--dist worksteal), since a few start processes of their own.
 PYTHON ?= python3
+# Bytecode is written as modules are first imported, whatever the calling shell says: without it every test
+# process and every command the tests start compiles torch, pandas and scikit-learn again.
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
