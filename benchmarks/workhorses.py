@@ -14,6 +14,8 @@ than seasonal naive by more than 10%, the mean MASE, and the seconds of its fits
 
     .venv-peers/bin/python benchmarks/workhorses.py [--panels visnights,prison] [--models ets,theta,auto]
         [--windows 3] [--horizon 4] [--seed 0] [--level 80 --level 95]
+
+A model named ``ets+conformal`` is ETS with ``intervals="conformal"``.
 """
 
 import argparse
@@ -45,7 +47,15 @@ def run(panel, models, windows, horizon, seed, levels=None):
     lookback = 2 * horizon
     scores, seconds, coverage = [], {}, {}
     for name in models:
-        model = make_forecaster(name, lookback=max(lookback, 4), horizon=horizon, season_length=4, random_state=seed)
+        model_name, _, intervals = name.partition("+")  # "ets+conformal": ETS with conformal intervals
+        model = make_forecaster(
+            model_name,
+            lookback=max(lookback, 4),
+            horizon=horizon,
+            season_length=4,
+            random_state=seed,
+            intervals=intervals or None,
+        )
         started = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -56,13 +56,22 @@ def default_window(freq, lookback=None, horizon=None):
 
 
 def count_parameters(estimator):
-    """Learned numbers in a fitted forecaster: network weights, ridge coefficients, or 0."""
+    """Learned numbers in a fitted forecaster.
+
+    Network weights, ridge coefficients, every series' estimated statistical
+    parameters, the sum over an automatic choice's members, or 0 for a
+    baseline that learns nothing.
+    """
     if hasattr(estimator, "module_"):
         from ..neural.networks import count_parameters as count_module_parameters
 
         return count_module_parameters(estimator.module_)
     if hasattr(estimator, "ridge_"):
         return int(estimator.ridge_.coef_.size + np.size(estimator.ridge_.intercept_))
+    if hasattr(estimator, "fits_"):
+        return int(sum(np.size(fit["params"]) for fits in estimator.fits_ for fit in fits))
+    if hasattr(estimator, "members_"):
+        return sum(count_parameters(member) for member in estimator.members_.values())
     return 0
 
 

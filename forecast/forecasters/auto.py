@@ -39,7 +39,7 @@ from ..params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE, RANDOM_STATE,
 from ..reading.frames import split_series
 from ..reading.frequency import season_length_for
 from .base import BaseForecaster
-from .intervals import LEVEL_GRID, check_levels, conformal_quantiles, noise_level, with_bounds
+from .intervals import check_levels, noise_level, with_bounds
 
 DEFAULT_MODELS = ("ets", "theta", "arima", "seasonal-naive", "gru", "mlp", "linear")
 # Combinations tried: the mean of each series' best k candidates.
@@ -81,9 +81,10 @@ class AutoForecaster(BaseForecaster):
     weights_ : ndarray of shape (n_series, n_members)
         Each series' weight on each member, in ``members_`` order.
     choice_ : DataFrame
-        One row per series: ``chosen`` (a candidate, or ``mean of a, b``),
-        ``mase`` (the chosen forecast's mean backtest MASE) and one column of
-        mean backtest MASE per candidate; ``windows`` the windows scored.
+        One row per series (a single series' row is labelled by its target
+        names): ``chosen`` (a candidate, or ``mean of a, b``), ``mase`` (the
+        chosen forecast's mean backtest MASE) and one column of mean backtest
+        MASE per candidate; ``windows`` the windows scored.
     """
 
     _parameter_rules = {
@@ -158,7 +159,7 @@ class AutoForecaster(BaseForecaster):
             self.members_[name] = templates[name].fit(frame)
         self.weights_ = np.array([[1 / len(names) if name in names else 0.0 for name in used] for names in chosen])
         self.choice_ = table.assign(windows=windows)
-        self._calibration_errors = self._errors(results, frame, chosen, ids)
+        self._calibration_errors_kept = self._errors(results, frame, chosen, ids)
 
     def _names(self):
         from ..registry import MODELS
@@ -192,6 +193,7 @@ class AutoForecaster(BaseForecaster):
         )
         return make_forecaster(
             name.removesuffix(COVARIATE_FREE),
+            intervals="model",  # nothing to calibrate: auto's intervals come from its own backtest
             lookback=self.lookback_,
             horizon=self.horizon,
             season_length=self.season_length_,
@@ -273,8 +275,9 @@ class AutoForecaster(BaseForecaster):
                 label = "not backtested: mean of " + ", ".join(members)
             chosen.append(members)
             rows.append({"chosen": label, "mase": combined[k][position] if ranked[series_id] else np.nan})
-        table = pd.DataFrame(rows, index=pd.Index(series_key, name="series"))
-        return chosen, pd.concat([table, mase.add_prefix("mase-")], axis=1)
+        table = pd.concat([pd.DataFrame(rows, index=mase.index), mase.add_prefix("mase-")], axis=1)
+        labels = [", ".join(map(str, self.columns_))] if ids == [None] else series_key  # one series: its targets
+        return chosen, table.set_axis(pd.Index(labels, name="series"))
 
     def _combined_scores(self, ranked, results, ids):
         """``{k: array (S,)}``: each series' mean backtest MASE of the mean forecast of its first ``k`` candidates."""
@@ -326,19 +329,11 @@ class AutoForecaster(BaseForecaster):
                 errors.append(error / scale)
         return np.stack(errors) if errors else np.empty((0, self.horizon, self.n_channels_))
 
-    def _calibrate_intervals(self, series_list):
-        """Conformal quantiles of the chosen forecasts' backtest errors, and each series' noise level at its end."""
-        targets = slice(0, self.n_channels_)
-        whole = np.stack([noise_level(values[:, targets], rows=None) for values in series_list])
-        self.interval_series_scale_ = whole
-        self.interval_scale_ = np.stack(
-            [noise_level(values[:, targets], fallback=level) for values, level in zip(series_list, whole)]
-        )
-        scores = self._calibration_errors
-        del self._calibration_errors
-        self.interval_count_ = scores.shape[0] * scores.shape[1]
-        self.interval_levels_ = LEVEL_GRID
-        self.interval_quantiles_ = conformal_quantiles(scores) if len(scores) else np.zeros((len(LEVEL_GRID), 0, 0))
+    def _calibration_errors(self, series_list, fallbacks):
+        """The chosen forecasts' backtest errors over their noise levels, kept from the choice."""
+        errors = self._calibration_errors_kept
+        del self._calibration_errors_kept
+        return errors
 
     _calibration_hint = "fit it on longer series, so that its backtest has windows to calibrate on"
 

@@ -399,25 +399,24 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
 
     def _drop_short_series(self, pieces):
         needed = self._min_rows()
+        windowed = type(self)._min_rows is BaseForecaster._min_rows  # needs one training window; else its own minimum
+        name = type(self).__name__
         if pieces[0][0] is None:
             if len(pieces[0][1]) < needed:
-                rule = f"lookback + horizon = {needed}" if hasattr(self, "lookback") else f"the {needed} it needs"
+                rule = f"lookback + horizon = {needed}" if windowed else f"the {needed} it needs"
                 raise DataError(
-                    f"the series has {len(pieces[0][1])} rows, fewer than {rule} ({type(self).__name__}); "
+                    f"the series has {len(pieces[0][1])} rows, fewer than {rule} ({name}); "
                     "use a longer series or a shorter lookback, horizon or season_length"
                 )
             return pieces
         short = [str(series_id) for series_id, piece in pieces if len(piece) < needed]
+        rule = "lookback + horizon" if windowed else f"the fewest {name} fits on"
         if len(short) == len(pieces):
-            raise DataError(
-                f"every series is shorter than the {needed} rows one training window needs "
-                f"(lookback + horizon); use a shorter lookback or horizon"
-            )
+            fix = "use a shorter lookback or horizon" if windowed else "use longer series"
+            raise DataError(f"every series is shorter than {needed} rows ({rule}); {fix}")
         if short:
             shown = ", ".join(map(repr, short[:5])) + (f" and {len(short) - 5} more" if len(short) > 5 else "")
-            warnings.warn(
-                f"skipping {len(short)} series shorter than {needed} rows (lookback + horizon): {shown}", stacklevel=5
-            )
+            warnings.warn(f"skipping {len(short)} series shorter than {needed} rows ({rule}): {shown}", stacklevel=5)
         return [(series_id, piece) for series_id, piece in pieces if len(piece) >= needed]
 
     def _check_series_kind(self, ids):

@@ -255,21 +255,39 @@ def calibration_scores(model, series_list, tail_rows, fallbacks=None):
         if rows <= 0:
             continue
         end = len(values) - shortened  # the scored rows end here
-        origins = np.arange(end - rows - horizon + 1, end)  # (rows + H - 1,) rows seen by each forecast
+        origins = tail_origins(end, rows, horizon)
         windows = sliding_window_view(values, context, axis=0)[origins - context].transpose(0, 2, 1)  # (., ctx, C)
         scaling = model.scaling_.take(np.full(len(origins), number))
         future = None
         if n_future:  # each forecast's own future-known rows, all inside the series
             future = sliding_window_view(values[:, -n_future:], horizon, axis=0)[origins].transpose(0, 2, 1)
         forecasts = model._forecast(windows, scaling, future)  # (rows + H - 1, H, C)
-        # Scored row j at step h was forecast from the origin H - 1 - h + j places into `origins`.
-        steps = np.arange(horizon)
-        made = (horizon - 1 - steps)[None, :] + np.arange(rows)[:, None]  # (rows, H)
-        targets = values[:, :n_targets]
-        errors = targets[end - rows : end, None, :] - forecasts[made, steps[None, :]]  # (rows, H, C)
         fallback = None if fallbacks is None else fallbacks[number]
-        scores.append(np.abs(errors) / noise_before(targets, origins, fallback)[made])
+        scores.append(scaled_tail_errors(values[:, :n_targets], forecasts, end, fallback))
     return np.concatenate(scores)
+
+
+def tail_origins(end, rows, horizon):
+    """The origins (rows + H - 1,) whose forecasts reach the ``rows`` rows before row ``end``: the rows each sees."""
+    return np.arange(end - rows - horizon + 1, end)
+
+
+def scaled_tail_errors(targets, forecasts, end, fallback=None):
+    """Absolute errors of the forecasts from `tail_origins` on the rows they reach, over the noise before each origin.
+
+    ``targets`` (T, C) are a series' values and ``forecasts`` (rows + H - 1, H, C)
+    those made from each origin, oldest first; returns (rows, H, C), whose
+    row ``j`` at step ``h`` is the error on row ``end - rows + j`` of the
+    forecast made ``h + 1`` rows before it.
+    """
+    horizon = forecasts.shape[1]
+    rows = len(forecasts) - horizon + 1
+    origins = tail_origins(end, rows, horizon)
+    # Scored row j at step h was forecast from the origin H - 1 - h + j places into `origins`.
+    steps = np.arange(horizon)
+    made = (horizon - 1 - steps)[None, :] + np.arange(rows)[:, None]  # (rows, H)
+    errors = targets[end - rows : end, None, :] - forecasts[made, steps[None, :]]  # (rows, H, C)
+    return np.abs(errors) / noise_before(targets, origins, fallback)[made]
 
 
 def conformal_quantiles(scores, levels=LEVEL_GRID):
@@ -390,17 +408,25 @@ class ConformalIntervals:
 
     def _calibrate_intervals(self, series_list):
         """Store the conformal half-widths of the grid levels per step and channel, and each series' noise level."""
-        model, tail_rows = self._calibration_model(series_list)
         targets = slice(0, self.n_channels_)
         whole = np.stack([noise_level(values[:, targets], rows=None) for values in series_list])  # (n_series, C)
         self.interval_series_scale_ = whole  # where the rows before a forecast are constant
         self.interval_scale_ = np.stack(
             [noise_level(values[:, targets], fallback=level) for values, level in zip(series_list, whole)]
         )
-        scores = calibration_scores(model, series_list, tail_rows, whole)  # (n, H, C)
+        scores = self._calibration_errors(series_list, whole)  # (n, H, C)
         self.interval_count_ = scores.shape[0] * scores.shape[1]  # the errors each quantile was ranked among
         self.interval_levels_ = LEVEL_GRID
-        self.interval_quantiles_ = conformal_quantiles(scores)  # (levels, H, C), in units of interval_scale_
+        # (levels, H, C), in units of interval_scale_
+        self.interval_quantiles_ = conformal_quantiles(scores) if len(scores) else np.zeros((len(LEVEL_GRID), 0, 0))
+
+    def _calibration_errors(self, series_list, fallbacks):
+        """Out-of-sample absolute errors (n, H, C) over their noise levels, from `_calibration_model`'s forecasts.
+
+        ``fallbacks`` (n_series, C) is each series' noise level over all its rows (see `noise_level`).
+        """
+        model, tail_rows = self._calibration_model(series_list)
+        return calibration_scores(model, series_list, tail_rows, fallbacks)
 
     def _half_widths(self, levels):
         """The calibrated half-widths (L, H, C) of the levels, in units of the noise level before a forecast."""

@@ -10,6 +10,7 @@ from forecast.evaluation.comparison import (
     Score,
     compare,
     compare_many,
+    count_parameters,
     default_window,
     hold_out,
     lookback_sweep,
@@ -272,3 +273,13 @@ def test_coverage_short_of_its_level_is_marked_and_explained():
         "! coverage more than 5 points under the nominal level: these intervals are too narrow on this data"
     )
     assert "!" not in score_table(rows[1:], ["mase", "coverage-80"])
+
+
+def test_parameters_are_counted_for_every_kind_of_model(airline):
+    from forecast import AutoForecaster, ETSForecaster
+
+    ets = ETSForecaster(horizon=12).fit(airline)
+    assert count_parameters(ets) == len(ets.fits_[0][0]["params"]) > 0
+    auto = AutoForecaster(models=["ets", "linear", "naive"], horizon=12).fit(airline)
+    assert count_parameters(auto) == sum(count_parameters(member) for member in auto.members_.values()) > 0
+    assert count_parameters(NaiveForecaster(horizon=12).fit(airline)) == 0

@@ -49,8 +49,8 @@ def test_the_stored_model_continues_a_longer_history_without_reestimating(make, 
 
 
 @pytest.mark.parametrize("make", FAMILIES)
-def test_intervals_are_nested_any_level_and_survive_a_model_file(make, tmp_path):
-    model = make(horizon=4).fit(quarterly(40))
+def test_the_models_own_intervals_are_nested_any_level_and_survive_a_model_file(make, tmp_path):
+    model = make(horizon=4, intervals="model").fit(quarterly(40))
     predicted = model.predict(level=[50, 99.5])
     values = predicted.to_numpy()  # sales, lo-50, hi-50, lo-99.5, hi-99.5
     assert (values[:, 3] <= values[:, 1]).all() and (values[:, 1] <= values[:, 0]).all()
@@ -135,6 +135,7 @@ def test_a_backtest_refits_local_models_only_where_asked():
 
 def test_the_naive_fallback_errs_by_the_whole_step_and_short_histories_are_refused():
     model = ETSForecaster(horizon=3).fit(np.array([10.0, 20, 30, 40]))  # too short for any ETS form
+    assert model.interval_count_ == 0 and model._own_intervals  # and for a tail to calibrate on: its own intervals
     predicted = model.predict(level=95).to_numpy()
     assert predicted[0, 1] < 40 < predicted[0, 2]  # steps of 10 make a spread, not a zero width
     with pytest.raises(DataError, match="2 row"):
@@ -150,3 +151,51 @@ def test_arima_fits_a_history_too_short_for_its_seasonal_lags_instead_of_filteri
         ARIMAForecaster(horizon=2, season_length=1, future_covariates=["x"]).fit(
             pd.DataFrame({"y": np.arange(30.0), "x": np.sin(np.arange(30.0))})
         ).predict_windows([np.ones((10, 2))], future=np.full((1, 2, 1), np.nan))
+
+
+def test_conformal_intervals_rank_the_errors_of_a_fit_without_the_tail():
+    from forecast.forecasters.intervals import conformal_quantiles, noise_before, noise_level
+
+    series = quarterly(60)
+    model = ThetaForecaster(horizon=4, intervals="conformal").fit(series)
+    values = series.to_numpy()
+    tail = 20  # the last fifth of 60 rows, at least 20
+    fit = theta.select(values[:-tail, 0], 4)
+    first = 60 - tail - 3  # the first origin: its fourth step forecasts the tail's first row
+    forecasts = {origin: theta.forecast(values[:origin, 0], fit, 4, [])[0] for origin in range(first, 60)}
+    scored = np.empty((tail, 4, 1))
+    for row in range(60 - tail, 60):
+        for step in range(4):
+            origin = row - step  # the forecast of this row made step + 1 rows before it
+            scale = noise_before(values, [origin], noise_level(values, rows=None))[0]
+            scored[row - 60 + tail, step] = abs(values[row, 0] - forecasts[origin][step]) / scale
+    np.testing.assert_allclose(model.interval_quantiles_, conformal_quantiles(scored))
+    assert model.interval_count_ == tail * 4
+    predicted = model.predict(level=[80, 95]).to_numpy()  # sales, lo-80, hi-80, lo-95, hi-95
+    assert (predicted[:, 3] < predicted[:, 1]).all() and (predicted[:, 2] < predicted[:, 4]).all()
+    with pytest.raises(DataError, match="at most 98.7"):
+        model.predict(level=99.9)  # 80 errors calibrate levels up to 98.7%
+
+
+def test_intervals_must_be_the_models_own_or_conformal():
+    with pytest.raises(forecast.ParameterError, match="intervals"):
+        ETSForecaster(intervals="normal").fit(quarterly(40))
+
+
+def test_arima_differences_a_short_trending_series_and_keeps_a_short_level_undifferenced():
+    steps = np.arange(9)
+    trending = 10 + 2 * steps + np.random.default_rng(0).normal(0, 0.3, 9)  # too short for KPSS to reject
+    assert arima.select(trending, 1).spec["order"][1] == 1
+    mean, _ = arima.forecast(trending, arima.select(trending, 1), 3, [])
+    assert (np.diff(mean) > 1).all()  # the trend goes on
+    level = 10 + np.random.default_rng(1).normal(0, 1, 9)
+    assert arima.select(level, 1).spec["order"][1] == 0
+
+
+def test_a_series_too_short_for_a_local_model_is_skipped_with_its_own_minimum():
+    long = pd.concat({"a": quarterly(20), "b": quarterly(2)}, names=["store", "quarter"])
+    with pytest.warns(UserWarning, match=r"skipping 1 series shorter than 3 rows \(the fewest ETSForecaster fits on\)"):
+        model = ETSForecaster(horizon=2).fit(long)
+    assert model.series_ids_ == ["a"]
+    with pytest.raises(DataError, match="every series is shorter than 3 rows .* use longer series"):
+        ETSForecaster(horizon=2).fit(long.loc[["b"]])

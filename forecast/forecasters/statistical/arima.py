@@ -3,7 +3,9 @@
 The differences come first: a seasonal one where the season is strong (STL's
 seasonal strength above 0.64, the rule of Hyndman and Athanasopoulos'
 *Forecasting: Principles and Practice*), then first differences while a KPSS
-test rejects stationarity at 5% (at most two). The orders are then searched
+test rejects stationarity at 5% (at most two); below `KPSS_ROWS` rows, where
+the test has too little to reject on, one more difference is also searched
+and kept where its one-step errors on the rows are smaller. The orders are then searched
 stepwise from four starting models (auto.arima's, except that the first
 has orders (1, 1)(1, 1) rather than (2, 2)(1, 1): a third of the search's
 time on monthly series), each move changing one order (or the constant) by
@@ -31,6 +33,9 @@ MAX_P, MAX_Q, MAX_SEASONAL_P, MAX_SEASONAL_Q, MAX_DIFFERENCES = 3, 3, 1, 1, 2
 MAX_MODELS = 20  # fits per series (auto.arima allows 94)
 MAX_SEASON = 24  # longer seasons (weekly data's 52) get no seasonal terms: their state space is too slow to fit
 SEASONAL_STRENGTH = 0.64
+# Below this many rows (after any seasonal difference) a KPSS test rarely rejects even a plain trend, so the
+# search also tries one more difference and keeps the better one-step fit of the rows (`_one_step_mse`).
+KPSS_ROWS = 12
 _STARTS = ((1, 1, 1, 1), (0, 0, 0, 0), (1, 0, 1, 0), (0, 1, 0, 1))
 _MOVES = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1))
 
@@ -44,8 +49,12 @@ def select(y, season_length, exog=None):
         seasonal_differences = _seasonal_differences(y, season)
         differenced = y[season:] - y[:-season] if seasonal_differences else y
         differences = _differences(differenced)
-        search = _Search(y, exog, season, differences, seasonal_differences)
-        best = search.run()
+        best = _Search(y, exog, season, differences, seasonal_differences).run()
+        if len(differenced) < KPSS_ROWS and differences < MAX_DIFFERENCES:
+            # Too few rows for the test to see a trend: one more difference where it fits the rows better.
+            more = _Search(y, exog, season, differences + 1, seasonal_differences).run()
+            if more is not None and (best is None or _one_step_mse(y, exog, more) < _one_step_mse(y, exog, best)):
+                best = more
     if best is None:
         return naive_fit(y, "no ARIMA model could be fitted")
     criterion, spec, params = best
@@ -141,6 +150,18 @@ class _Search:
             return math.inf, None
         n_params = len(result.params) + 1  # + 1: the error variance, concentrated out of the likelihood
         return aicc(result.llf, n_params, result.nobs_effective), [float(value) for value in result.params]
+
+
+def _one_step_mse(y, exog, found):
+    """The mean squared one-step error of a search's ``(aicc, spec, params)`` on ``y``, after its first two rows.
+
+    The first rows' errors depend on how each model starts (a differenced
+    model's first value is unknown), so both candidates are scored on the same later rows.
+    """
+    _, spec, params = found
+    with quiet_one_thread():
+        residuals = _model(y, spec, exog).smooth(np.asarray(params)).resid
+    return float(np.mean(np.square(residuals[2:])))
 
 
 def _model(y, spec, exog):

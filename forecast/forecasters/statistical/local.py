@@ -10,9 +10,16 @@ updated over the rows given, nothing re-estimated, as statsforecast's
 without new fits; a series not seen at fit is fitted on the rows given, and
 so is a history too short for the fitted model's lags or starting states.
 
-Their prediction intervals are the models' own (normal errors on the fitted
-model, or simulated paths where a part is multiplicative), given for any
-level in (0, 100): they need no held-out rows to calibrate.
+Prediction intervals are by default the project's conformal intervals
+(`forecast.forecasters.intervals`), calibrated on the errors of a fit that
+never saw the last fifth of each series' rows (at least 20), continued from
+every origin in them as a backtest with ``refit=0`` continues it: one more
+fit per series and a few dozen continuations (ETS's fits about 1.5 to 3
+times as long, ARIMA's about 3 times). With ``intervals="model"`` they are
+the models' own (normal errors on the fitted model, or simulated paths where
+a part is multiplicative), for any level in (0, 100), with nothing to
+calibrate; so they are too where no series is long enough to keep a tail
+(fewer than two seasons and a horizon of rows before it).
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from ...neural.threads import available_cores
 from ...params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE, OneOf, Whole
 from ...reading.frequency import season_length_for
 from ..base import BaseForecaster
-from ..intervals import check_levels, with_bounds
+from ..intervals import calibration_rows, check_levels, scaled_tail_errors, tail_origins, with_bounds
 from . import arima, ets, theta
 from .fits import MIN_ROWS, LocalFit
 
@@ -35,6 +42,7 @@ FAMILIES = {"ets": ets, "theta": theta, "arima": arima}
 # second): fits take tenths of a second to seconds each, continuations of a fitted model milliseconds.
 PARALLEL_FITS = 16
 PARALLEL_CONTINUATIONS = 500
+INTERVALS = ("model", "conformal")
 
 
 class StatisticalForecaster(BaseForecaster):
@@ -57,6 +65,12 @@ class StatisticalForecaster(BaseForecaster):
     nonnegative : {"auto", True, False}, default="auto"
         Keep forecasts and bounds at 0 or above: "auto" for the targets whose
         fit values are all >= 0 (counts, sales), as every forecaster does.
+    intervals : {"conformal", "model"}, default="conformal"
+        Conformal intervals calibrated on out-of-sample errors, or the fitted
+        model's own (see above). On the last three years of two public
+        quarterly panels the conformal 80% and 95% intervals covered 62-79%
+        and 87-95% of the actuals, the models' own 50-95% and 69-98%
+        (`docs/workhorses.md`).
 
     Attributes
     ----------
@@ -71,11 +85,11 @@ class StatisticalForecaster(BaseForecaster):
 
     _family = None  # the name of the family in `FAMILIES` that selects and forecasts
     _reads_whole_history = True
-    _own_intervals = True
     _parameter_rules = {
         "horizon": POSITIVE,
         "season_length": (OneOf((None,)), POSITIVE),
         "n_jobs": (OneOf((None,)), Whole(1)),
+        "intervals": OneOf(INTERVALS),
         **COVARIATE_RULES,
         **NONNEGATIVE_RULES,
     }
@@ -89,6 +103,7 @@ class StatisticalForecaster(BaseForecaster):
         calendar=None,
         n_jobs=None,
         nonnegative="auto",
+        intervals="conformal",
     ):
         self.horizon = horizon
         self.season_length = season_length
@@ -97,6 +112,12 @@ class StatisticalForecaster(BaseForecaster):
         self.calendar = calendar
         self.n_jobs = n_jobs
         self.nonnegative = nonnegative
+        self.intervals = intervals
+
+    @property
+    def _own_intervals(self):
+        """The models' own intervals: asked for, or where no series left rows to calibrate conformal ones on."""
+        return self.intervals == "model" or getattr(self, "interval_count_", None) == 0
 
     def predict(self, y=None, *, future=None, level=None, horizon=None):
         """Forecast the ``horizon`` steps after each series' history (the fit data when ``y`` is None).
@@ -205,7 +226,40 @@ class StatisticalForecaster(BaseForecaster):
         return MIN_ROWS
 
     def _calibrate_intervals(self, series_list):
-        """Nothing to calibrate: the models' own intervals come with every forecast."""
+        """Conformal half-widths, with ``intervals="conformal"``; the models' own intervals need nothing."""
+        if self.intervals == "conformal":
+            super()._calibrate_intervals(series_list)
+
+    def _calibration_errors(self, series_list, fallbacks):
+        """Errors (n, H, C) of a fit without each series' tail, continued from every origin before a tail row.
+
+        The tail keeps two seasons and a horizon of rows before it to fit on; a
+        model reading future-known covariates scores the tail rows whose
+        forecasts have them, as `forecast.forecasters.intervals.calibration_scores` does.
+        """
+        horizon = self.horizon
+        needed = max(2 * self.season_length_, MIN_ROWS) + horizon - 1
+        tail_rows = calibration_rows([len(values) for values in series_list], needed)
+        shortened = horizon - 1 if self._exog(series_list[0]) is not None else 0
+        used = [number for number, rows in enumerate(tail_rows) if rows - shortened > 0]
+        tasks = []
+        for number in used:
+            values = series_list[number]
+            end, rows = len(values) - shortened, tail_rows[number] - shortened
+            cut = len(values) - tail_rows[number]
+            for channel in range(self.n_channels_):
+                origins = tail_origins(end, rows, horizon)
+                tasks.append(
+                    (self._family, values[:, channel], self._exog(values), self.season_length_, cut, origins, horizon)
+                )
+        forecasts = self._map(_tail_forecasts, tasks)  # per (series, channel): (rows + H - 1, H)
+        errors = [np.zeros((0, horizon, self.n_channels_))]
+        for position, number in enumerate(used):
+            channels = forecasts[position * self.n_channels_ : (position + 1) * self.n_channels_]
+            targets = series_list[number][:, : self.n_channels_]
+            end = len(targets) - shortened
+            errors.append(scaled_tail_errors(targets, np.stack(channels, axis=-1), end, fallbacks[number]))
+        return np.concatenate(errors)
 
     def _fit_series(self, series_list):
         self.season_length_ = season_length_for(self.freq_) if self.season_length is None else int(self.season_length)
@@ -234,9 +288,17 @@ class StatisticalForecaster(BaseForecaster):
                 )
         fitting = any(task[3] is None for task in tasks)  # a series unseen at fit is fitted on its history
         enough = PARALLEL_FITS if fitting else PARALLEL_CONTINUATIONS
-        outcomes = self._map(_continue, [(self._family, *task, levels) for task in tasks], enough)
+        own_levels = levels if self._own_intervals else []
+        outcomes = self._map(_continue, [(self._family, *task, own_levels) for task in tasks], enough)
         shape = (len(histories), self.n_channels_, self.horizon)
         forecasts = np.stack([mean for mean, _ in outcomes]).reshape(shape).transpose(0, 2, 1)  # (n, H, C)
+        if not self._own_intervals:
+            forecasts = self._finite(forecasts)
+            if not levels:
+                empty = np.empty((0, *forecasts.shape))
+                return self._nonnegative(forecasts), empty, empty
+            lower, upper = self._bounds(forecasts, self._noise_levels(histories, ids), self._half_widths(levels))
+            return self._nonnegative(forecasts), lower, upper
         lower = np.empty((len(levels), *forecasts.shape))
         upper = np.empty_like(lower)
         for row, level in enumerate(levels):
@@ -267,6 +329,25 @@ def _continue(family, y, exog, season_length, fit, horizon, exog_future, levels)
     if fit is None:
         fit = family.select(y, season_length, exog)
     return family.forecast(y, fit, horizon, levels, exog, exog_future)
+
+
+def _tail_forecasts(family, y, exog, season_length, cut, origins, horizon):
+    """Means (n_origins, H) of a model fitted on ``y[:cut]`` and continued over ``y[:origin]`` from each origin."""
+    family_module = FAMILIES[family]
+    fit = family_module.select(y[:cut], season_length, None if exog is None else exog[:cut])
+    return np.stack(
+        [
+            family_module.forecast(
+                y[:origin],
+                fit,
+                horizon,
+                [],
+                None if exog is None else exog[:origin],
+                None if exog is None else exog[origin : origin + horizon],
+            )[0]
+            for origin in origins
+        ]
+    )
 
 
 # The series id of a history given without ids to a many-series model: never one seen at fit.
