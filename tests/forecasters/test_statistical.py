@@ -199,3 +199,22 @@ def test_a_series_too_short_for_a_local_model_is_skipped_with_its_own_minimum():
     assert model.series_ids_ == ["a"]
     with pytest.raises(DataError, match="every series is shorter than 3 rows .* use longer series"):
         ETSForecaster(horizon=2).fit(long.loc[["b"]])
+
+
+@pytest.mark.parametrize("family", [ets, theta, arima], ids=["ets", "theta", "arima"])
+def test_forecasts_from_many_origins_equal_one_continuation_each(family):
+    y = quarterly(40)["sales"].to_numpy()
+    fit = family.select(y[:28], 4)
+    origins = np.arange(20, 40)  # the last ones reach past the series' end
+    expected = np.stack([family.forecast(y[:origin], fit, 4, [])[0] for origin in origins])
+    np.testing.assert_allclose(family.forecast_origins(y, fit, 4, origins), expected, rtol=1e-9)
+
+
+def test_arima_forecasts_from_many_origins_read_the_regressors_of_each_forecast():
+    rng = np.random.default_rng(0)
+    exog = rng.normal(size=(40, 1))
+    y = 50 + 3 * exog[:, 0] + np.cumsum(rng.normal(0, 0.5, 40))
+    fit = arima.select(y[:30], 1, exog[:30])
+    origins = np.arange(25, 37)  # every forecast row inside the series, as calibration keeps them
+    expected = np.stack([arima.forecast(y[:o], fit, 4, [], exog[:o], exog[o : o + 4])[0] for o in origins])
+    np.testing.assert_allclose(arima.forecast_origins(y, fit, 4, origins, exog), expected, rtol=1e-9)

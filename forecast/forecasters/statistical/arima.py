@@ -70,10 +70,9 @@ def forecast(y, fit, horizon, levels, exog=None, exog_future=None):
     """Mean and ``{level: (lower, upper)}`` of the fitted ARIMA filtered over ``y`` with its parameters."""
     if fit.family == "naive":
         return naive_forecast(y, fit, horizon, levels)
-    p, d, q = fit.spec["order"]
-    seasonal_p, seasonal_d, seasonal_q, season = fit.spec["seasonal_order"]
-    if len(y) < max(p + d, q) + season * (seasonal_p + seasonal_d + seasonal_q) + 3:
+    if len(y) < _rows_needed(fit):
         # A history too short for the fitted orders' lags and differences: fitted on its own.
+        season = fit.spec["seasonal_order"][3]
         return forecast(y, select(y, season or 1, exog), horizon, levels, exog, exog_future)
     with quiet_one_thread():
         result = _model(y, fit.spec, exog).smooth(np.asarray(fit.params))
@@ -84,6 +83,45 @@ def forecast(y, fit, horizon, levels, exog=None, exog_future=None):
             interval = np.asarray(prediction.conf_int(alpha=1 - level / 100), dtype=np.float64)
             bounds[level] = (interval[:, 0], interval[:, 1])
     return mean, bounds
+
+
+def forecast_origins(y, fit, horizon, origins, exog=None):
+    """Means (n_origins, H) of the fitted ARIMA continued over ``y[:origin]``, for each origin, in one filter pass.
+
+    The filter over ``y`` with fixed parameters reaches each origin's state
+    from the rows before it alone, so a forecast made there equals
+    `forecast` of ``y[:origin]``. ``exog`` (T, F) covers every forecast row
+    when the model has regressors.
+    """
+    if fit.family == "naive" or min(origins) < _rows_needed(fit):
+        return np.stack([_forecast_slice(y, fit, horizon, origin, exog) for origin in origins])
+    with quiet_one_thread():
+        result = _model(y, fit.spec, exog).smooth(np.asarray(fit.params))
+        means = []
+        for origin in origins:
+            beyond = origin + horizon - len(y)  # forecast rows after the series' end
+            options = {} if exog is None or beyond <= 0 else {"exog": exog[len(y) : len(y) + beyond]}
+            prediction = result.get_prediction(start=origin, end=origin + horizon - 1, dynamic=True, **options)
+            means.append(np.asarray(prediction.predicted_mean, dtype=np.float64))
+    return np.stack(means)
+
+
+def _forecast_slice(y, fit, horizon, origin, exog):
+    return forecast(
+        y[:origin],
+        fit,
+        horizon,
+        [],
+        None if exog is None else exog[:origin],
+        None if exog is None else exog[origin : origin + horizon],
+    )[0]
+
+
+def _rows_needed(fit):
+    """Fewest rows the fitted orders' lags and differences need (fewer: `forecast` fits the history on its own)."""
+    p, d, q = fit.spec["order"]
+    seasonal_p, seasonal_d, seasonal_q, season = fit.spec["seasonal_order"]
+    return max(p + d, q) + season * (seasonal_p + seasonal_d + seasonal_q) + 3
 
 
 class _Search:

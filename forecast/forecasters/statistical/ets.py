@@ -120,6 +120,25 @@ def forecast(y, fit, horizon, levels, exog=None, exog_future=None):
     return mean, bounds
 
 
+def forecast_origins(y, fit, horizon, origins, exog=None):
+    """Means (n_origins, H) of the fitted form continued over ``y[:origin]``, for each origin, from one smoothing pass.
+
+    The initial states come from the series' first seasons and the states at
+    an origin from the rows before it alone, so each equals `forecast` of
+    ``y[:origin]`` (where ``y[:origin]`` is long enough for those states).
+    """
+    needed = 2 * max(fit.spec.get("seasonal_periods") or 1, 5)  # what the initial states read, with room
+    if fit.family == "naive" or min(origins) < needed:
+        return np.stack([forecast(y[:origin], fit, horizon, [])[0] for origin in origins])
+    with quiet_one_thread():
+        result = _model(y, fit.spec).smooth(np.asarray(fit.params))
+        means = [
+            np.asarray(result.predict(start=origin, end=origin + horizon - 1, dynamic=0), dtype=np.float64)
+            for origin in origins
+        ]
+    return np.stack(means)
+
+
 def name(spec):
     """The usual short name of an ETS form: ``ETS(M,Ad,A)``."""
     trend = _LETTER[spec["trend"]] + ("d" if spec["damped_trend"] else "")

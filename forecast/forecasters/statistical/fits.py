@@ -7,7 +7,10 @@ A family module (`ets`, `theta`, `arima`) offers two functions on one series
   with statsmodels and returns a `LocalFit`;
 - ``forecast(y, fit, horizon, levels, exog=None, exog_future=None)``
   returns the mean (horizon,) and ``{level: (lower, upper)}`` of the fitted
-  model continued over ``y`` with its parameters, estimating nothing.
+  model continued over ``y`` with its parameters, estimating nothing;
+- ``forecast_origins(y, fit, horizon, origins, exog=None)`` returns the means
+  (n_origins, horizon) that ``forecast`` gives for each ``y[:origin]``, from
+  one filter pass where the family allows (conformal calibration makes dozens).
 
 A `LocalFit` holds only names, numbers and lists, so a model file stores it
 as JSON and arrays, and ``forecast`` reproduces the forecasts of the fit

@@ -333,21 +333,9 @@ def _continue(family, y, exog, season_length, fit, horizon, exog_future, levels)
 
 def _tail_forecasts(family, y, exog, season_length, cut, origins, horizon):
     """Means (n_origins, H) of a model fitted on ``y[:cut]`` and continued over ``y[:origin]`` from each origin."""
-    family_module = FAMILIES[family]
-    fit = family_module.select(y[:cut], season_length, None if exog is None else exog[:cut])
-    return np.stack(
-        [
-            family_module.forecast(
-                y[:origin],
-                fit,
-                horizon,
-                [],
-                None if exog is None else exog[:origin],
-                None if exog is None else exog[origin : origin + horizon],
-            )[0]
-            for origin in origins
-        ]
-    )
+    family = FAMILIES[family]
+    fit = family.select(y[:cut], season_length, None if exog is None else exog[:cut])
+    return family.forecast_origins(y, fit, horizon, origins, exog)
 
 
 # The series id of a history given without ids to a many-series model: never one seen at fit.

@@ -70,6 +70,11 @@ def forecast(y, fit, horizon, levels, exog=None, exog_future=None):
     return mean, bounds
 
 
+def forecast_origins(y, fit, horizon, origins, exog=None):
+    """Means (n_origins, H) of the fitted theta model continued over ``y[:origin]``, for each origin."""
+    return np.stack([forecast(y[:origin], fit, horizon, [])[0] for origin in origins])
+
+
 def _adjusted(y, spec):
     """``y`` without its season (divided by or less the fitted seasonal indices), as `ThetaModel` adjusts it."""
     if not spec["seasonal"]:
