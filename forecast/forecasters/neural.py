@@ -10,7 +10,8 @@ from ..errors import DataError
 from ..inputs.scaling import Scaling
 from ..inputs.windows import chronological_split
 from ..neural.fitting import MLPNetwork, RecurrentNetwork
-from ..params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE
+from ..neural.starts import STARTS
+from ..params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE, OneOf
 from .base import BaseForecaster
 from .intervals import limit_calibration_rows
 
@@ -125,6 +126,40 @@ class NeuralForecaster(BaseForecaster):
             covariates=(len(self.past_covariates_), self._layout().n_future),
         )
 
+    def _drop_short_series(self, pieces):
+        """Keep every one of many series: those shorter than one window are padded (`_pad_short_series`).
+
+        One series too short for a window, or many that all are, raise as for every forecaster.
+        """
+        needed = self._min_rows()
+        short = [str(series_id) for series_id, piece in pieces if len(piece) < needed]
+        if pieces[0][0] is None or len(short) == len(pieces):
+            return super()._drop_short_series(pieces)
+        if short:
+            shown = ", ".join(map(repr, short[:5])) + (f" and {len(short) - 5} more" if len(short) > 5 else "")
+            warnings.warn(
+                f"padding {len(short)} series shorter than {needed} rows (lookback + horizon) at the front with "
+                f"their first row, so that the model forecasts them too: {shown}; a shorter lookback pads less",
+                stacklevel=5,
+            )
+        return pieces
+
+    def _pad_short_series(self, values):
+        """Each series (T_i, C+P+F) shorter than ``lookback + horizon`` rows with its first row repeated before it.
+
+        Its one training window then forecasts its last ``horizon`` rows (its
+        own where it has that many) from the rest, and its forecast reads its
+        last ``lookback`` rows, padding included; the recurrent network pads
+        its segments the same way. Scaling is fitted on the padded rows.
+        """
+        needed = self._min_rows()
+        return [
+            series
+            if len(series) >= needed
+            else np.concatenate([np.repeat(series[:1], needed - len(series), axis=0), series])
+            for series in values
+        ]
+
     def _split(self, n_rows, lookback, horizon):
         """The series' own chronological split; one too short for a validation tail trains on every row."""
         try:
@@ -217,7 +252,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
     (12, 1)
     """
 
-    _parameter_rules = {**WINDOW_RULES, **RecurrentNetwork._network_rules}
+    _parameter_rules = {**WINDOW_RULES, **RecurrentNetwork._network_rules, "start": OneOf(("auto", "ridge", *STARTS))}
 
     def __init__(
         self,
@@ -232,6 +267,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         channel_independent=True,
         supervision="last",
         skip="linear",
+        start="auto",
         max_epochs=100,
         batch_size="auto",
         learning_rate=1e-3,
@@ -258,6 +294,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         self.channel_independent = channel_independent
         self.supervision = supervision
         self.skip = skip
+        self.start = start
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate

@@ -297,6 +297,17 @@ class RecurrentNet(nn.Module):
         self.skip.weight.copy_(torch.as_tensor(weight, dtype=self.skip.weight.dtype))
         self.skip.bias.copy_(torch.as_tensor(bias, dtype=self.skip.bias.dtype))
 
+    @torch.no_grad()
+    def start_from_map(self, matrix):
+        """Start the skip path as the forecast ``matrix @ x`` of each channel's own rows ``x`` (L,), covariates unread.
+
+        ``matrix`` (H, L) has rows that sum to 1, as the maps of `forecast.neural.starts` do: the path reads
+        the rows relative to the last and adds it back, which leaves such a map's forecast unchanged.
+        """
+        weight = torch.zeros_like(self.skip.weight)  # (H, K)
+        weight[:, : self.lookback] = torch.as_tensor(matrix, dtype=weight.dtype, device=weight.device)
+        self.start_linear_path(weight, torch.zeros_like(self.skip.bias))
+
     def inputs(self, windows):
         """The arguments of `forward` cut from training windows (B, L+H, C+P+F): ``(x,)`` or ``(x, future)``."""
         return _inputs(self, windows)

@@ -265,3 +265,13 @@ def test_predict_windows_refuses_an_unfitted_model_no_windows_and_ids_that_do_no
         many.predict_windows(np.ones((3, 6, 2)), series_ids=["x"])
     with pytest.raises(DataError, match="series_ids must hold one id per window, not the string 'xyx'"):
         many.predict_windows(np.ones((3, 6, 2)), series_ids="xyx")
+
+
+def test_the_recurrent_start_can_be_named_and_says_which_it_took():
+    trend = pd.Series(np.arange(120.0), index=pd.date_range("2000-01-01", periods=120, freq="MS"))
+    options = dict(lookback=24, horizon=6, max_epochs=1, hidden_size=8, random_state=0)
+    theta = RNNForecaster(start="theta", **options).fit(trend)
+    assert theta.start_ == "theta"
+    assert RNNForecaster(**options).fit(trend).start_ in ("seasonal", "ridge", "profile", "theta")
+    with pytest.raises(ParameterError, match="start"):
+        RNNForecaster(start="ets", **options).fit(trend)
