@@ -10,6 +10,7 @@ from ..errors import DataError
 from ..inputs.scaling import Scaling
 from ..inputs.windows import chronological_split
 from ..neural.fitting import MLPNetwork, RecurrentNetwork
+from ..neural.networks import LOSSES
 from ..neural.starts import STARTS
 from ..params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE, OneOf
 from .base import BaseForecaster
@@ -195,9 +196,9 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
     the next ``horizon`` rows, and the forecast from the last step is the
     prediction. By default a linear path from the window carries the forecast
     and the recurrent head corrects it (``skip="linear"``): the path starts as
-    the seasonal naive forecast of the data's frequency or as a ridge
-    regression of the same inputs, whichever forecasts the validation tail
-    better, the head starts silent, training minimises the MSE of the final
+    the seasonal naive forecast of the data's frequency, a ridge regression of
+    the same inputs or a windowed workhorse (``start``), whichever forecasts the
+    validation tail best, the head starts silent, training minimises the MSE of the final
     forecast (``supervision="last"``), and early stopping keeps the starting
     network unless training beats it on the validation tail. See
     `forecast.neural.networks.RecurrentNet`.
@@ -230,6 +231,14 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         to seasonal naive went from 0.876 (None, dense) to 0.722 with both
         defaults (the MLP: 0.750, the linear model: 0.789); see
         ``benchmarks/README.md`` for each step and for ETTh1.
+    start : {{"auto", "seasonal", "ridge", "profile", "theta"}}, default="auto"
+        Where the linear path starts (with ``skip="linear"``): seasonal naive,
+        a ridge regression of its inputs, or a windowed workhorse of
+        `forecast.neural.starts` (the last season's level with the seasonal
+        profile of every season in the window, or that plus half the trend,
+        as the Theta method). "auto" takes the one whose forecasts of the
+        validation windows have the lowest geometric mean MAE, so that each
+        series counts alike; ``start_`` says which. See ``docs/recurrent.md``.
     dropout : float, default=0.5
         Dropout on the hidden states before the head (and between stacked
         layers). A wide, heavily regularised state forecast best on the
@@ -238,6 +247,8 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
     Attributes
     ----------
     module_ : RecurrentNet
+    start_ : str
+        The linear path's start (with ``skip="linear"``).
     history_ : list of dict
         One dict per epoch: epoch, train_loss, validation_loss, learning_rate, seconds.
     columns_ : list
@@ -252,7 +263,12 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
     (12, 1)
     """
 
-    _parameter_rules = {**WINDOW_RULES, **RecurrentNetwork._network_rules, "start": OneOf(("auto", "ridge", *STARTS))}
+    _parameter_rules = {
+        **WINDOW_RULES,
+        **RecurrentNetwork._network_rules,
+        "start": OneOf(("auto", "ridge", *STARTS)),
+        "loss": OneOf(LOSSES),
+    }
 
     def __init__(
         self,
@@ -268,6 +284,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         supervision="last",
         skip="linear",
         start="auto",
+        loss="mse",
         max_epochs=100,
         batch_size="auto",
         learning_rate=1e-3,
@@ -295,6 +312,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         self.supervision = supervision
         self.skip = skip
         self.start = start
+        self.loss = loss
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate

@@ -237,6 +237,7 @@ class RecurrentNetwork(NeuralMixin):
             n_future_covariates=n_future_covariates,
             skip=self.skip,
             season_length=season_length_for(getattr(self, "freq_", None)),
+            loss=getattr(self, "loss", "mse"),
         )
 
     def _segment_length(self, lookback):

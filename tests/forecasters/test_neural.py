@@ -4,6 +4,7 @@ import pytest
 from conftest import DATASETS, QUICK, every_forecaster
 from sklearn.base import clone
 
+import forecast
 from forecast import (
     DataError,
     LinearForecaster,
@@ -268,10 +269,19 @@ def test_predict_windows_refuses_an_unfitted_model_no_windows_and_ids_that_do_no
 
 
 def test_the_recurrent_start_can_be_named_and_says_which_it_took():
-    trend = pd.Series(np.arange(120.0), index=pd.date_range("2000-01-01", periods=120, freq="MS"))
-    options = dict(lookback=24, horizon=6, max_epochs=1, hidden_size=8, random_state=0)
+    trend = pd.Series(np.arange(60.0), index=pd.date_range("2000-01-01", periods=60, freq="QS"))
+    options = dict(lookback=8, horizon=4, max_epochs=1, hidden_size=8, random_state=0)
     theta = RNNForecaster(start="theta", **options).fit(trend)
     assert theta.start_ == "theta"
     assert RNNForecaster(**options).fit(trend).start_ in ("seasonal", "ridge", "profile", "theta")
     with pytest.raises(ParameterError, match="start"):
         RNNForecaster(start="ets", **options).fit(trend)
+
+
+def test_a_network_trained_on_the_scaled_loss_saves_and_loads_with_it(tmp_path):
+    series = pd.Series(np.sin(np.arange(60.0) / 2), index=pd.date_range("2000-01-01", periods=60, freq="D"))
+    model = RNNForecaster(lookback=8, horizon=3, loss="scaled", max_epochs=2, hidden_size=8, random_state=0)
+    model.fit(series).save(tmp_path / "model.npz")
+    loaded = forecast.load(tmp_path / "model.npz")
+    assert loaded.loss == "scaled" and loaded.module_.init_args["loss"] == "scaled"
+    pd.testing.assert_frame_equal(loaded.predict(), model.predict())
