@@ -237,7 +237,7 @@ class RecurrentNetwork(NeuralMixin):
             n_future_covariates=n_future_covariates,
             skip=self.skip,
             season_length=season_length_for(getattr(self, "freq_", None)),
-            loss=getattr(self, "loss", "mse"),
+            loss=getattr(self, "loss_", "mse"),
         )
 
     def _segment_length(self, lookback):

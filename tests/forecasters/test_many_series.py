@@ -177,6 +177,7 @@ def test_a_global_network_pads_series_too_short_for_a_window_and_forecasts_them(
     with pytest.warns(UserWarning, match=r"padding 1 series shorter than 11 rows .*'b'"):
         estimator = RNNForecaster(lookback=8, horizon=3, **QUICK).fit(frame)
     assert estimator.series_ids_ == ["a", "b", "c"]
+    assert estimator.loss_ == estimator.module_.init_args["loss"] == "scaled"  # many series weigh alike
     forecasts = estimator.predict()
     assert forecasts.index.get_level_values(0).unique().tolist() == ["a", "b", "c"]
     assert np.isfinite(forecasts.to_numpy()).all()

@@ -283,5 +283,6 @@ def test_a_network_trained_on_the_scaled_loss_saves_and_loads_with_it(tmp_path):
     model = RNNForecaster(lookback=8, horizon=3, loss="scaled", max_epochs=2, hidden_size=8, random_state=0)
     model.fit(series).save(tmp_path / "model.npz")
     loaded = forecast.load(tmp_path / "model.npz")
-    assert loaded.loss == "scaled" and loaded.module_.init_args["loss"] == "scaled"
+    assert loaded.loss == loaded.loss_ == loaded.module_.init_args["loss"] == "scaled"
+    assert RNNForecaster(lookback=8, horizon=3, max_epochs=1, hidden_size=8).fit(series).loss_ == "mse"  # one series
     pd.testing.assert_frame_equal(loaded.predict(), model.predict())
