@@ -240,9 +240,10 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         a ridge regression of its inputs, or a windowed workhorse of
         `forecast.neural.starts` (the last season's level with the seasonal
         profile of every season in the window, or that plus half the trend,
-        as the Theta method). "auto" takes the one whose forecasts of the
-        validation windows have the lowest geometric mean MAE, so that each
-        series counts alike; ``start_`` says which. See ``docs/recurrent.md``.
+        as the Theta method). "auto" takes the one that forecasts the
+        validation windows best by the error the network trains on: the
+        geometric mean of their MAE with the scaled loss (each series counts
+        alike), else their MSE; ``start_`` says which. See ``docs/recurrent.md``.
     loss : {{"auto", "scaled", "mse"}}, default="auto"
         What training minimises: "scaled" divides each window's absolute
         errors by the mean absolute change between its input rows (the naive

@@ -32,6 +32,7 @@ from .training import (
     WindowData,
     evenly_spaced,
     forward_multiply_adds,
+    loss_on_windows,
     predict_last_step,
     train,
 )
@@ -87,8 +88,11 @@ def _start_linear_path(module, data, config, start="auto"):
     on evenly spaced training windows: at most `RIDGE_WINDOWS`, and at most
     `RIDGE_VALUES` input values in all) of its inputs, the same inputs as
     `forecast.LinearForecaster` reads, and the windowed workhorses of
-    `forecast.neural.starts` (``"profile"``, ``"theta"``). Without validation
-    windows, the ridge regression. Ties keep the earlier candidate.
+    `forecast.neural.starts` (``"profile"``, ``"theta"``), compared on the
+    validation windows as the network is trained: with ``loss="scaled"`` by
+    the geometric mean of their MAE (every series alike), else by their MSE.
+    Without validation windows, the ridge regression. Ties keep the earlier
+    candidate.
     ``start`` names one candidate to take without a choice, or is "auto".
     """
     if start in STARTS:
@@ -110,10 +114,11 @@ def _start_linear_path(module, data, config, start="auto"):
     for kind in start_candidates(module.lookback, module.horizon, season_length):
         module.start_from_map(start_matrix(kind, module.lookback, module.horizon, season_length))
         starts[kind] = copy.deepcopy(module.skip.state_dict())
+    score = _log_absolute_error if module.loss_kind == "scaled" else loss_on_windows
     scores = {}
     for kind, state in starts.items():
         module.skip.load_state_dict(state)
-        scores[kind] = _log_absolute_error(module, data, validation_starts, config.batch_size)
+        scores[kind] = score(module, data, validation_starts, config.batch_size)
     best = min(scores, key=scores.get)
     module.skip.load_state_dict(starts[best])
     return best
