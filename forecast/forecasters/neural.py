@@ -136,8 +136,10 @@ class NeuralForecaster(BaseForecaster):
         """
         needed = self._min_rows()
         short = [str(series_id) for series_id, piece in pieces if len(piece) < needed]
+        self.padded_series_ = []
         if pieces[0][0] is None or len(short) == len(pieces):
             return super()._drop_short_series(pieces)
+        self.padded_series_ = [series_id for series_id, piece in pieces if len(piece) < needed]
         if short:
             shown = ", ".join(map(repr, short[:5])) + (f" and {len(short) - 5} more" if len(short) > 5 else "")
             warnings.warn(
@@ -162,6 +164,13 @@ class NeuralForecaster(BaseForecaster):
             else np.concatenate([np.repeat(series[:1], needed - len(series), axis=0), series])
             for series in values
         ]
+
+    def _last_rows(self, history, series_id, rows):
+        """A history of a series padded at fit, when shorter than the window, is padded the same way."""
+        needed = self._min_context_rows()
+        if len(history) < needed and series_id in getattr(self, "padded_series_", ()):
+            history = np.concatenate([np.repeat(history[:1], needed - len(history), axis=0), history])
+        return super()._last_rows(history, series_id, rows)
 
     def _split(self, n_rows, lookback, horizon):
         """The series' own chronological split; one too short for a validation tail trains on every row."""
@@ -266,6 +275,9 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         The linear path's start (with ``skip="linear"``).
     loss_ : str
         The loss trained on: "scaled" or "mse".
+    padded_series_ : list
+        The ids of the series shorter than ``lookback + horizon`` that were
+        padded at fit; `predict` pads a short history of theirs the same way.
     history_ : list of dict
         One dict per epoch: epoch, train_loss, validation_loss, learning_rate, seconds.
     columns_ : list

@@ -182,5 +182,7 @@ def test_a_global_network_pads_series_too_short_for_a_window_and_forecasts_them(
     assert forecasts.index.get_level_values(0).unique().tolist() == ["a", "b", "c"]
     assert np.isfinite(forecasts.to_numpy()).all()
     assert len(estimator.context_frame("b")) == 5  # the history as given, without the padding
+    assert estimator.padded_series_ == ["b"]
+    pd.testing.assert_frame_equal(estimator.predict(frame), forecasts)  # a short history is padded again
     with pytest.raises(DataError, match="every series is shorter"):
         MLPForecaster(lookback=8, horizon=3, **QUICK).fit(long_frame([5, 6]))
