@@ -157,19 +157,13 @@ class NeuralForecaster(BaseForecaster):
         last ``lookback`` rows, padding included; the recurrent network pads
         its segments the same way. Scaling is fitted on the padded rows.
         """
-        needed = self._min_rows()
-        return [
-            series
-            if len(series) >= needed
-            else np.concatenate([np.repeat(series[:1], needed - len(series), axis=0), series])
-            for series in values
-        ]
+        return [_front_padded(series, self._min_rows()) for series in values]
 
     def _last_rows(self, history, series_id, rows):
         """A history of a series padded at fit, when shorter than the window, is padded the same way."""
         needed = self._min_context_rows()
-        if len(history) < needed and series_id in getattr(self, "padded_series_", ()):
-            history = np.concatenate([np.repeat(history[:1], needed - len(history), axis=0), history])
+        if series_id in getattr(self, "padded_series_", ()):
+            history = _front_padded(history, needed)
         return super()._last_rows(history, series_id, rows)
 
     def _split(self, n_rows, lookback, horizon):
@@ -198,6 +192,13 @@ class NeuralForecaster(BaseForecaster):
             len(values) - self._split(len(values), self.lookback, self.horizon).train_rows for values in series_list
         ]
         return self, limit_calibration_rows(tails)
+
+
+def _front_padded(series, rows):
+    """``series`` (T, K), or with fewer than ``rows`` rows its first row repeated before it up to ``rows``."""
+    if len(series) >= rows:
+        return series
+    return np.concatenate([np.repeat(series[:1], rows - len(series), axis=0), series])
 
 
 class RNNForecaster(RecurrentNetwork, NeuralForecaster):

@@ -47,8 +47,8 @@ PREDICTION_BATCH_SIZE = 256  # windows per forward pass when predicting
 # of `forecast.LinearForecaster`, on at most this many training windows.
 RIDGE_ALPHA = 1.0
 RIDGE_WINDOWS = 20_000
-LOG_ERROR_FLOOR = 1e-6  # scaled units: a window forecast exactly does not rule the choice of start
 RIDGE_VALUES = 20_000_000  # 160 MB of float64 features: bounds the memory of long windows with many covariates
+LOG_ERROR_FLOOR = 1e-6  # scaled units: a window forecast exactly does not rule the choice of start
 
 TRAINING_RULES = {
     "max_epochs": POSITIVE,
