@@ -20,10 +20,11 @@ by more than 10%, and the seconds of its fit and forecasts.
 
 A model is named as on the command line, with options after ``@``: ``gru@lookback=78``,
 ``gru@lookback=auto`` (the default window of `forecast.evaluation.comparison.default_window`, the
-default without ``@``), ``gru@start=seasonal`` (the skip path's start: ``all``, the default, or one
-candidate).
+default without ``@``), ``gru@start=theta`` or ``gru@loss=mse`` (any other parameter of the model).
+``docs/recurrent.md`` has the tables and the commands that made them.
 
-    python benchmarks/recurrent.py --panels weekly --models seasonal-naive,theta,gru,gru@lookback=26
+    .venv-peers/bin/python benchmarks/recurrent.py [--panels weekly,monthly,quarterly]
+        [--models seasonal-naive,theta,gru,gru@lookback=26] [--seeds 0,1] [--weeks 169] [--series 40]
 """
 
 import argparse
