@@ -107,7 +107,8 @@ def read_data(
     _check_covariates_read(data, frame, named)
     series_freq = frequency_of(frame)
     _drop_calendar_without_periods(data, covariates, series_freq)
-    return (frame, series_freq, *default_window(series_freq, lookback, horizon))
+    rows = frame.groupby(level=0).size().median() if frame.index.nlevels > 1 else len(frame)  # a typical series
+    return (frame, series_freq, *default_window(series_freq, lookback, horizon, rows))
 
 
 def _covariate_columns(covariates):

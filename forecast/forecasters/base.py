@@ -104,6 +104,7 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
         values = [layout.values(piece) for _, piece in pieces]  # each (T_i, C+P+F), float64 or float32
         self._record_data_style(frame, values)
         self.scaling_ = Scaling.identity((len(values), values[0].shape[1]))
+        recorded, values = values, self._pad_short_series(values)  # as recorded, and as the model reads them
         self._fit_series(values, **fit_options)
         self._calibrate_intervals(values)
         self.series_ids_ = None if pieces[0][0] is None else [series_id for series_id, _ in pieces]
@@ -114,7 +115,7 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
         # More rows to draw a forecast after, where the rows forecasts read are fewer; the local models keep
         # whole histories (``histories_``) instead.
         if not self._reads_whole_history and self._recent_rows() > rows:
-            self.recent_ = _recent(values, self._recent_rows(), self._recent_columns())  # (n_series, rows, C+F)
+            self.recent_ = _recent(recorded, self._recent_rows(), self._recent_columns())  # (n_series, rows, C+F)
         self.last_index_ = [piece.index[-1] for _, piece in pieces]
         return self
 
@@ -369,6 +370,10 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
     def _min_rows(self):
         """Rows a series needs to give one training window."""
         return self._context_rows() + self.horizon
+
+    def _pad_short_series(self, values):
+        """The series (each (T_i, C+P+F)) as the model fits on them: as they are, unless a model pads short ones."""
+        return values
 
     def _fit_series(self, series_list, **fit_options):
         """Fit on the series, each (T_i, C); may set ``scaling_`` to per-series statistics."""

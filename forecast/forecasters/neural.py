@@ -10,7 +10,9 @@ from ..errors import DataError
 from ..inputs.scaling import Scaling
 from ..inputs.windows import chronological_split
 from ..neural.fitting import MLPNetwork, RecurrentNetwork
-from ..params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE
+from ..neural.networks import LOSSES
+from ..neural.starts import STARTS
+from ..params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE, OneOf
 from .base import BaseForecaster
 from .intervals import limit_calibration_rows
 
@@ -115,6 +117,8 @@ class NeuralForecaster(BaseForecaster):
         scaled = np.empty((sum(lengths), series_list[0].shape[1]), dtype=np.float32)  # (sum T_i, C)
         for values, scaling, offset in zip(series_list, scalings, offsets):
             scaled[offset : offset + len(values)] = scaling.transform(values)
+        if hasattr(self, "loss"):  # the recurrent forecaster: see its ``loss``
+            self.loss_ = ("scaled" if len(series_list) > 1 else "mse") if self.loss == "auto" else self.loss
         return self._fit_network(
             scaled,
             np.concatenate([split.train + offset for split, offset in zip(splits, offsets)]),
@@ -124,6 +128,43 @@ class NeuralForecaster(BaseForecaster):
             on_epoch_end,
             covariates=(len(self.past_covariates_), self._layout().n_future),
         )
+
+    def _drop_short_series(self, pieces):
+        """Keep every one of many series: those shorter than one window are padded (`_pad_short_series`).
+
+        One series too short for a window, or many that all are, raise as for every forecaster.
+        """
+        needed = self._min_rows()
+        short = [str(series_id) for series_id, piece in pieces if len(piece) < needed]
+        self.padded_series_ = []
+        if pieces[0][0] is None or len(short) == len(pieces):
+            return super()._drop_short_series(pieces)
+        self.padded_series_ = [series_id for series_id, piece in pieces if len(piece) < needed]
+        if short:
+            shown = ", ".join(map(repr, short[:5])) + (f" and {len(short) - 5} more" if len(short) > 5 else "")
+            warnings.warn(
+                f"padding {len(short)} series shorter than {needed} rows (lookback + horizon) at the front with "
+                f"their first row, so that the model forecasts them too: {shown}; a shorter lookback pads less",
+                stacklevel=5,
+            )
+        return pieces
+
+    def _pad_short_series(self, values):
+        """Each series (T_i, C+P+F) shorter than ``lookback + horizon`` rows with its first row repeated before it.
+
+        Its one training window then forecasts its last ``horizon`` rows (its
+        own where it has that many) from the rest, and its forecast reads its
+        last ``lookback`` rows, padding included; the recurrent network pads
+        its segments the same way. Scaling is fitted on the padded rows.
+        """
+        return [_front_padded(series, self._min_rows()) for series in values]
+
+    def _last_rows(self, history, series_id, rows):
+        """A history of a series padded at fit, when shorter than the window, is padded the same way."""
+        needed = self._min_context_rows()
+        if series_id in getattr(self, "padded_series_", ()):
+            history = _front_padded(history, needed)
+        return super()._last_rows(history, series_id, rows)
 
     def _split(self, n_rows, lookback, horizon):
         """The series' own chronological split; one too short for a validation tail trains on every row."""
@@ -153,6 +194,13 @@ class NeuralForecaster(BaseForecaster):
         return self, limit_calibration_rows(tails)
 
 
+def _front_padded(series, rows):
+    """``series`` (T, K), or with fewer than ``rows`` rows its first row repeated before it up to ``rows``."""
+    if len(series) >= rows:
+        return series
+    return np.concatenate([np.repeat(series[:1], rows - len(series), axis=0), series])
+
+
 class RNNForecaster(RecurrentNetwork, NeuralForecaster):
     __doc__ = f"""Recurrent forecaster (Elman RNN, LSTM or GRU): ``lookback`` rows in, ``horizon`` rows out.
 
@@ -160,10 +208,12 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
     the next ``horizon`` rows, and the forecast from the last step is the
     prediction. By default a linear path from the window carries the forecast
     and the recurrent head corrects it (``skip="linear"``): the path starts as
-    the seasonal naive forecast of the data's frequency or as a ridge
-    regression of the same inputs, whichever forecasts the validation tail
-    better, the head starts silent, training minimises the MSE of the final
-    forecast (``supervision="last"``), and early stopping keeps the starting
+    the seasonal naive forecast of the data's frequency, a ridge regression of
+    the same inputs or a windowed workhorse (``start``), whichever forecasts the
+    validation tail best, the head starts silent, training minimises the
+    final forecast's absolute error scaled by each window's naive error
+    (``loss="scaled"``, the default for many series; one series trains on
+    the MSE), and early stopping keeps the starting
     network unless training beats it on the validation tail. See
     `forecast.neural.networks.RecurrentNet`.
 
@@ -195,6 +245,25 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         to seasonal naive went from 0.876 (None, dense) to 0.722 with both
         defaults (the MLP: 0.750, the linear model: 0.789); see
         ``benchmarks/README.md`` for each step and for ETTh1.
+    start : {{"auto", "seasonal", "ridge", "profile", "theta"}}, default="auto"
+        Where the linear path starts (with ``skip="linear"``): seasonal naive,
+        a ridge regression of its inputs, or a windowed workhorse of
+        `forecast.neural.starts` (the last season's level with the seasonal
+        profile of every season in the window, or that plus half the trend,
+        as the Theta method). "auto" takes the one that forecasts the
+        validation windows best by the error the network trains on: the
+        geometric mean of their MAE with the scaled loss (each series counts
+        alike), else their MSE; ``start_`` says which. See ``docs/recurrent.md``.
+    loss : {{"auto", "scaled", "mse"}}, default="auto"
+        What training minimises: "scaled" divides each window's absolute
+        errors by the mean absolute change between its input rows (the naive
+        forecast's error, MASE's scale), so that calm and noisy series weigh
+        alike; "mse" is the mean squared error in scaled units (what earlier
+        releases trained, and their model files keep). "auto" takes "scaled"
+        for many series and "mse" for one (``loss_`` says which): on public
+        monthly and quarterly panels "scaled" forecast better, on twenty
+        single series it did not (``docs/recurrent.md``). Early stopping
+        watches the MSE either way.
     dropout : float, default=0.5
         Dropout on the hidden states before the head (and between stacked
         layers). A wide, heavily regularised state forecast best on the
@@ -203,6 +272,13 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
     Attributes
     ----------
     module_ : RecurrentNet
+    start_ : str
+        The linear path's start (with ``skip="linear"``).
+    loss_ : str
+        The loss trained on: "scaled" or "mse".
+    padded_series_ : list
+        The ids of the series shorter than ``lookback + horizon`` that were
+        padded at fit; `predict` pads a short history of theirs the same way.
     history_ : list of dict
         One dict per epoch: epoch, train_loss, validation_loss, learning_rate, seconds.
     columns_ : list
@@ -217,7 +293,12 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
     (12, 1)
     """
 
-    _parameter_rules = {**WINDOW_RULES, **RecurrentNetwork._network_rules}
+    _parameter_rules = {
+        **WINDOW_RULES,
+        **RecurrentNetwork._network_rules,
+        "start": OneOf(("auto", "ridge", *STARTS)),
+        "loss": OneOf(("auto", *LOSSES)),
+    }
 
     def __init__(
         self,
@@ -232,6 +313,8 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         channel_independent=True,
         supervision="last",
         skip="linear",
+        start="auto",
+        loss="auto",
         max_epochs=100,
         batch_size="auto",
         learning_rate=1e-3,
@@ -258,6 +341,8 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         self.channel_independent = channel_independent
         self.supervision = supervision
         self.skip = skip
+        self.start = start
+        self.loss = loss
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate

@@ -70,7 +70,7 @@ _NETWORK_PARAMS = (
     "supervision",
     "skip",
 )
-_LATER_PARAMS = {"RNNForecaster": {"skip": None}, "RNNRegressor": {"skip": None}}
+_LATER_PARAMS = {"RNNForecaster": {"skip": None, "loss": "mse"}, "RNNRegressor": {"skip": None}}
 
 
 def write(estimator, path):

@@ -24,6 +24,7 @@ from ..errors import ParameterError
 from ..params import FLAG, POSITIVE, RANDOM_STATE, Device, Number, OneOf
 from ..reading.frequency import season_length_for
 from .networks import CELLS, INSTANCE_NORMS, SKIPS, SUPERVISION, MLPNet, RecurrentNet
+from .starts import STARTS, start_candidates, start_matrix
 from .threads import torch_default_threads, torch_threads
 from .training import (
     LR_SCHEDULES,
@@ -47,6 +48,7 @@ PREDICTION_BATCH_SIZE = 256  # windows per forward pass when predicting
 RIDGE_ALPHA = 1.0
 RIDGE_WINDOWS = 20_000
 RIDGE_VALUES = 20_000_000  # 160 MB of float64 features: bounds the memory of long windows with many covariates
+LOG_ERROR_FLOOR = 1e-6  # scaled units: a window forecast exactly does not rule the choice of start
 
 TRAINING_RULES = {
     "max_epochs": POSITIVE,
@@ -78,29 +80,67 @@ def resolve_device(device):
     return device
 
 
-def _start_linear_path(module, data, config):
-    """Start a `RecurrentNet`'s skip path from whichever forecasts its validation windows better.
+def _start_linear_path(module, data, config, start="auto"):
+    """Start a `RecurrentNet`'s skip path from whichever forecasts its validation windows best; return its name.
 
-    The candidates: the seasonal naive forecast it is built with, and a ridge
-    regression (``alpha=RIDGE_ALPHA``, on evenly spaced training windows:
-    at most `RIDGE_WINDOWS`, and at most `RIDGE_VALUES` input values in all)
-    of its inputs, the same inputs as `forecast.LinearForecaster` reads.
-    Without validation windows, the ridge regression.
+    The candidates: the seasonal naive forecast it is built with
+    (``"seasonal"``), a ridge regression (``"ridge"``; ``alpha=RIDGE_ALPHA``,
+    on evenly spaced training windows: at most `RIDGE_WINDOWS`, and at most
+    `RIDGE_VALUES` input values in all) of its inputs, the same inputs as
+    `forecast.LinearForecaster` reads, and the windowed workhorses of
+    `forecast.neural.starts` (``"profile"``, ``"theta"``), compared on the
+    validation windows as the network is trained: with ``loss="scaled"`` by
+    the geometric mean of their MAE (every series alike), else by their MSE.
+    Without validation windows, the ridge regression. Ties keep the earlier
+    candidate.
+    ``start`` names one candidate to take without a choice, or is "auto".
     """
+    if start in STARTS:
+        module.start_from_map(start_matrix(start, module.lookback, module.horizon, module.init_args["season_length"]))
+        return start
     values_per_window = module.skip.in_features * module.n_channels
     most = max(1, min(RIDGE_WINDOWS, RIDGE_VALUES // values_per_window))
     windows = data.gather(evenly_spaced(data.train_starts, most)).double()
     features, targets = copy.deepcopy(module).double().linear_path_problem(windows)  # float64 features
     ridge = Ridge(alpha=RIDGE_ALPHA).fit(features.numpy(), targets.numpy())
     validation_starts = evenly_spaced(data.validation_starts, config.validation_windows)  # as `train` scores
-    if len(validation_starts) == 0:
+    if len(validation_starts) == 0 or start == "ridge":
         module.start_linear_path(ridge.coef_, ridge.intercept_)
-        return
-    seasonal = copy.deepcopy(module.skip.state_dict())
-    seasonal_loss = loss_on_windows(module, data, validation_starts, config.batch_size)
+        return "ridge"
+    starts = {"seasonal": copy.deepcopy(module.skip.state_dict())}
     module.start_linear_path(ridge.coef_, ridge.intercept_)
-    if loss_on_windows(module, data, validation_starts, config.batch_size) > seasonal_loss:
-        module.skip.load_state_dict(seasonal)
+    starts["ridge"] = copy.deepcopy(module.skip.state_dict())
+    season_length = module.init_args["season_length"]
+    for kind in start_candidates(module.lookback, module.horizon, season_length):
+        module.start_from_map(start_matrix(kind, module.lookback, module.horizon, season_length))
+        starts[kind] = copy.deepcopy(module.skip.state_dict())
+    score = _log_absolute_error if module.loss_kind == "scaled" else loss_on_windows
+    scores = {}
+    for kind, state in starts.items():
+        module.skip.load_state_dict(state)
+        scores[kind] = score(module, data, validation_starts, config.batch_size)
+    best = min(scores, key=scores.get)
+    module.skip.load_state_dict(starts[best])
+    return best
+
+
+@torch.no_grad()
+def _log_absolute_error(module, data, starts, batch_size):
+    """Mean over the windows at ``starts`` and the channels of the log of the final forecast's MAE (scaled units).
+
+    The log of a geometric mean: every window counts alike, whatever its series' scale and level
+    shifts, so that a start is chosen by how it forecasts most series, as the relative MASE of
+    `forecast.evaluate` ranks models, not by the few whose validation tail lies far from the
+    training rows (which rule a mean squared error).
+    """
+    module.eval()
+    total = 0.0
+    for batch in starts.split(batch_size * 4):
+        windows = data.gather(batch)  # (B, L+H, C+P+F)
+        forecasts = module(*module.inputs(windows))[:, -1]  # (B, H, C)
+        errors = (forecasts - windows[:, data.lookback :, : module.n_channels]).abs().mean(dim=1)  # (B, C)
+        total += torch.log(errors.double() + LOG_ERROR_FLOOR).sum().item()
+    return total / (len(starts) * module.n_channels)
 
 
 class NeuralMixin:
@@ -130,7 +170,7 @@ class NeuralMixin:
             module = self._build_module(n_channels, lookback, horizon, n_past, n_future)
             with torch_threads(forward_multiply_adds(module, config.batch_size)):
                 if getattr(module, "skip", None) is not None:
-                    _start_linear_path(module, data, config)
+                    self.start_ = _start_linear_path(module, data, config, getattr(self, "start", "auto"))
                 self.history_ = train(module, data, config, on_epoch_end)
         self.module_ = module.to("cpu")
         self.device_ = config.device
@@ -202,6 +242,7 @@ class RecurrentNetwork(NeuralMixin):
             n_future_covariates=n_future_covariates,
             skip=self.skip,
             season_length=season_length_for(getattr(self, "freq_", None)),
+            loss=getattr(self, "loss_", "mse"),
         )
 
     def _segment_length(self, lookback):

@@ -46,6 +46,8 @@ CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 INSTANCE_NORMS = ("last", "standardize", None)
 SUPERVISION = ("dense", "last")
 SKIPS = ("linear", None)
+LOSSES = ("mse", "scaled")
+LOSS_SCALE_FLOOR = 1e-3  # scaled units: the least naive error a window's errors are divided by
 FUTURE_WIDTH = 16  # features per forecast row that the recurrent head reads from its future-known covariates
 
 
@@ -144,6 +146,7 @@ class RecurrentNet(nn.Module):
         n_future_covariates=0,
         skip=None,
         season_length=1,
+        loss="mse",
     ):
         super().__init__()
         self.init_args = dict(
@@ -162,8 +165,10 @@ class RecurrentNet(nn.Module):
             n_future_covariates=n_future_covariates,
             skip=skip,
             season_length=season_length,
+            loss=loss,
         )
         self.supervision = supervision
+        self.loss_kind = loss
         self.covariates = Covariates(n_channels, n_past_covariates, n_future_covariates)
         self.n_channels, self.lookback, self.horizon = n_channels, lookback, horizon
         self.channel_independent = channel_independent
@@ -297,23 +302,46 @@ class RecurrentNet(nn.Module):
         self.skip.weight.copy_(torch.as_tensor(weight, dtype=self.skip.weight.dtype))
         self.skip.bias.copy_(torch.as_tensor(bias, dtype=self.skip.bias.dtype))
 
+    @torch.no_grad()
+    def start_from_map(self, matrix):
+        """Start the skip path as the forecast ``matrix @ x`` of each channel's own rows ``x`` (L,), covariates unread.
+
+        ``matrix`` (H, L) has rows that sum to 1, as the maps of `forecast.neural.starts` do: the path reads
+        the rows relative to the last and adds it back, which leaves such a map's forecast unchanged.
+        """
+        weight = torch.zeros_like(self.skip.weight)  # (H, K)
+        weight[:, : self.lookback] = torch.as_tensor(matrix, dtype=weight.dtype, device=weight.device)
+        self.start_linear_path(weight, torch.zeros_like(self.skip.bias))
+
     def inputs(self, windows):
         """The arguments of `forward` cut from training windows (B, L+H, C+P+F): ``(x,)`` or ``(x, future)``."""
         return _inputs(self, windows)
 
     def loss(self, forecasts, windows):
-        """MSE of ``forecasts`` (B, S, H, C), made by this net from ``windows[:, :lookback]``.
+        """Training loss of ``forecasts`` (B, S, H, C), made by this net from ``windows[:, :lookback]``.
 
         ``windows`` (B, L+H, C+P+F) hold each input and the ``horizon`` rows after it.
         Dense supervision averages over every step: step ``s`` has seen rows up
         to ``step_ends[s]`` and its target is the next ``horizon`` rows, which lie
         inside the window because ``step_ends[s] <= lookback - 1``.
+
+        ``loss="mse"``: the mean squared error. ``loss="scaled"``: the mean
+        absolute error of each window and channel divided by the mean absolute
+        change from row to row of its inputs (the naive forecast's in-sample
+        error, as MASE scales), at least `LOSS_SCALE_FLOOR`:
+        ``mean(|forecast - actual| / max(mean_t |x_t - x_{t-1}|, floor))``, so
+        that calm and noisy series weigh alike.
         """
         windows = windows[..., : self.n_channels]  # (B, L+H, C): the targets
         if self.supervision == "last":
-            return nn.functional.mse_loss(forecasts[:, -1], windows[:, self.lookback :])
-        targets = windows.unfold(1, self.horizon, 1)[:, self.step_ends + 1]  # (B, S, C, H)
-        return nn.functional.mse_loss(forecasts, targets.transpose(2, 3))
+            forecasts, targets = forecasts[:, -1:], windows[:, None, self.lookback :]  # (B, 1, H, C) each
+        else:
+            targets = windows.unfold(1, self.horizon, 1)[:, self.step_ends + 1].transpose(2, 3)  # (B, S, H, C)
+        if self.loss_kind == "mse":
+            return nn.functional.mse_loss(forecasts, targets)
+        inputs = windows[:, : self.lookback]  # (B, L, C)
+        scale = (inputs[:, 1:] - inputs[:, :-1]).abs().mean(dim=1).clamp_min(LOSS_SCALE_FLOOR)  # (B, C)
+        return ((forecasts - targets).abs() / scale[:, None, None, :]).mean()
 
 
 class MLPNet(nn.Module):

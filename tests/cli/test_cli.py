@@ -677,3 +677,12 @@ def test_a_warning_that_several_passes_over_the_scores_give_is_shown_once(run, t
     )
     assert result.exit_code == 0, result.output
     assert result.stderr.count("Warning: MASE is undefined") == 1
+
+
+@pytest.mark.parametrize(("weeks", "lookback"), [(130, 52), (129, 26)])
+def test_weekly_data_looks_back_a_year_where_the_series_hold_two_years_and_horizons(run, tmp_path, weeks, lookback):
+    dates = pd.date_range("2015-01-04", periods=weeks, freq="W-SUN")
+    pd.DataFrame({"date": dates, "y": np.sin(np.arange(weeks) / 8.3)}).to_csv(tmp_path / "weekly.csv", index=False)
+    fitted = run("fit", tmp_path / "weekly.csv", "--model", "naive", "--horizon", 13)
+    assert fitted.exit_code == 0, fitted.output
+    assert f"lookback {lookback}, horizon 13" in fitted.stdout

@@ -170,3 +170,19 @@ def test_timestamps_that_skip_a_step_are_refused_by_fit_predict_and_backtest():
         NaiveForecaster(horizon=2).fit(panel)
     filled = gappy.asfreq("D").interpolate()  # the fix the message gives
     np.testing.assert_allclose(NaiveForecaster(horizon=2).fit(filled).predict(), [[38.0], [38.0]])
+
+
+def test_a_global_network_pads_series_too_short_for_a_window_and_forecasts_them():
+    frame = long_frame([60, 5, 70])
+    with pytest.warns(UserWarning, match=r"padding 1 series shorter than 11 rows .*'b'"):
+        estimator = RNNForecaster(lookback=8, horizon=3, **QUICK).fit(frame)
+    assert estimator.series_ids_ == ["a", "b", "c"]
+    assert estimator.loss_ == estimator.module_.init_args["loss"] == "scaled"  # many series weigh alike
+    forecasts = estimator.predict()
+    assert forecasts.index.get_level_values(0).unique().tolist() == ["a", "b", "c"]
+    assert np.isfinite(forecasts.to_numpy()).all()
+    assert len(estimator.context_frame("b")) == 5  # the history as given, without the padding
+    assert estimator.padded_series_ == ["b"]
+    pd.testing.assert_frame_equal(estimator.predict(frame), forecasts)  # a short history is padded again
+    with pytest.raises(DataError, match="every series is shorter"):
+        MLPForecaster(lookback=8, horizon=3, **QUICK).fit(long_frame([5, 6]))

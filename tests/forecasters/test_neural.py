@@ -4,6 +4,7 @@ import pytest
 from conftest import DATASETS, QUICK, every_forecaster
 from sklearn.base import clone
 
+import forecast
 from forecast import (
     DataError,
     LinearForecaster,
@@ -265,3 +266,23 @@ def test_predict_windows_refuses_an_unfitted_model_no_windows_and_ids_that_do_no
         many.predict_windows(np.ones((3, 6, 2)), series_ids=["x"])
     with pytest.raises(DataError, match="series_ids must hold one id per window, not the string 'xyx'"):
         many.predict_windows(np.ones((3, 6, 2)), series_ids="xyx")
+
+
+def test_the_recurrent_start_can_be_named_and_says_which_it_took():
+    trend = pd.Series(np.arange(60.0), index=pd.date_range("2000-01-01", periods=60, freq="QS"))
+    options = dict(lookback=8, horizon=4, max_epochs=1, hidden_size=8, random_state=0)
+    theta = RNNForecaster(start="theta", **options).fit(trend)
+    assert theta.start_ == "theta"
+    assert RNNForecaster(**options).fit(trend).start_ in ("seasonal", "ridge", "profile", "theta")
+    with pytest.raises(ParameterError, match="start"):
+        RNNForecaster(start="ets", **options).fit(trend)
+
+
+def test_a_network_trained_on_the_scaled_loss_saves_and_loads_with_it(tmp_path):
+    series = pd.Series(np.sin(np.arange(60.0) / 2), index=pd.date_range("2000-01-01", periods=60, freq="D"))
+    model = RNNForecaster(lookback=8, horizon=3, loss="scaled", max_epochs=2, hidden_size=8, random_state=0)
+    model.fit(series).save(tmp_path / "model.npz")
+    loaded = forecast.load(tmp_path / "model.npz")
+    assert loaded.loss == loaded.loss_ == loaded.module_.init_args["loss"] == "scaled"
+    assert RNNForecaster(lookback=8, horizon=3, max_epochs=1, hidden_size=8).fit(series).loss_ == "mse"  # one series
+    pd.testing.assert_frame_equal(loaded.predict(), model.predict())

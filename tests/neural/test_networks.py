@@ -177,3 +177,14 @@ def test_linear_skip_path_starts_as_the_seasonal_naive_forecast():
     torch.testing.assert_close(net(x)[:, -1, :, 0], x[:, [4, 5, 6, 7, 4, 5], 0])
     longer_than_the_window = RecurrentNet(1, 8, 6, hidden_size=8, skip="linear", season_length=12).eval()
     torch.testing.assert_close(longer_than_the_window(x)[:, -1, :, 0], x[:, [7] * 6, 0])
+
+
+def test_the_scaled_loss_divides_each_windows_errors_by_its_naive_error():
+    net = RecurrentNet(1, 3, 2, hidden_size=4, supervision="last", loss="scaled")
+    windows = torch.tensor([[0.0, 1.0, 3.0, 4.0, 6.0]])[..., None]  # (1, L+H, 1): naive error (1 + 2) / 2
+    forecasts = torch.tensor([[[5.0], [6.0]]])[:, None]  # (1, S=1, H, 1)
+    torch.testing.assert_close(net.loss(forecasts, windows), torch.tensor(0.5 / 1.5))
+    # Calm and noisy windows weigh alike: the loss does not change with a window's scale.
+    both = torch.cat([windows, 10 * windows])
+    torch.testing.assert_close(net.loss(torch.cat([forecasts, 10 * forecasts]), both), torch.tensor(0.5 / 1.5))
+    assert RecurrentNet(1, 3, 2, hidden_size=4).init_args["loss"] == "mse"
