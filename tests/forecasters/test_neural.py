@@ -154,12 +154,13 @@ def test_segment_length_defaults_to_four_steps_of_at_most_48_rows(lookback, segm
     [
         (RNNForecaster(), 100, 8),  # a short series still gets 12 steps per epoch
         (RNNForecaster(), 16 * 100, 100),
-        (RNNForecaster(), 10**6, 128),
-        (MLPForecaster(), 10**6, 128),
+        (RNNForecaster(), 524_288, 128),  # every window every epoch: as small data
+        (MLPForecaster(), 524_288, 128),
+        (RNNForecaster(), 524_289, 1024),  # epochs sample the windows: large steps, worth two threads
         (RNNForecaster(batch_size=32), 10**6, 32),
     ],
 )
-def test_auto_batch_size_gives_16_steps_per_epoch_of_8_to_128_windows(estimator, n_train_windows, expected):
+def test_auto_batch_is_16_steps_of_8_to_128_windows_then_1024_on_sampled_epochs(estimator, n_train_windows, expected):
     assert estimator._batch_size(n_train_windows) == expected
 
 

@@ -97,3 +97,51 @@ def test_early_stopping_scores_an_evenly_spaced_sample_of_many_validation_window
     sample = data.validation_starts[[0, 9, 19, 29]]  # window i * 39 // 4
     assert loss_on_windows(net, data, sample, 64) == pytest.approx(best, rel=1e-5)
     assert loss_on_windows(net, data, data.validation_starts, 64) != pytest.approx(best, rel=1e-3)
+
+
+@pytest.fixture
+def gathered(monkeypatch):
+    """The start rows of every batch of windows gathered, in order."""
+    batches, gather = [], WindowData.gather
+
+    def recording_gather(self, starts):
+        batches.append(starts.clone())
+        return gather(self, starts)
+
+    monkeypatch.setattr(WindowData, "gather", recording_gather)
+    return batches
+
+
+def _no_validation_data():
+    data = _sine_data()
+    return WindowData(data.series, data.train_starts, data.validation_starts[:0], data.lookback, data.horizon)
+
+
+def test_an_epoch_visits_at_most_epoch_windows_distinct_windows_drawn_afresh_each_epoch(gathered):
+    data = _no_validation_data()  # 120 training windows
+    torch.manual_seed(0)
+    train(MLPNet(1, 8, 4, hidden_size=16), data, TrainingConfig(max_epochs=2, batch_size=8, epoch_windows=20))
+    assert [len(batch) for batch in gathered] == [8, 8, 4] * 2
+    first, second = torch.cat(gathered[:3]), torch.cat(gathered[3:])
+    assert len(set(first.tolist())) == len(set(second.tolist())) == 20
+    assert set(first.tolist()) != set(second.tolist())
+    assert set(first.tolist()) <= set(data.train_starts.tolist())
+
+
+def test_max_steps_bounds_the_optimiser_steps_of_the_whole_fit(gathered):
+    data = _no_validation_data()  # 120 training windows: 15 steps of 8 an epoch
+    torch.manual_seed(0)
+    history = train(MLPNet(1, 8, 4, hidden_size=16), data, TrainingConfig(max_epochs=10, batch_size=8, max_steps=20))
+    assert len(gathered) == 20 and len(history) == 2
+
+
+@pytest.mark.parametrize(("n_windows", "world_size"), [(10, 1), (10, 3), (2, 4)])
+def test_epoch_shards_are_the_distributed_samplers_so_a_small_fit_trains_as_before(n_windows, world_size):
+    from torch.utils.data import DistributedSampler
+
+    from forecast.neural.training import epoch_shard
+
+    for rank in range(world_size):
+        sampler = DistributedSampler(range(n_windows), num_replicas=world_size, rank=rank, shuffle=True, seed=7)
+        sampler.set_epoch(3)
+        assert epoch_shard(n_windows, 7 + 3, rank, world_size).tolist() == list(sampler)
