@@ -20,7 +20,6 @@ Extra arguments after ``--`` go to ``forecast fit`` (``-- --epochs 3``, say).
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import time

@@ -23,6 +23,7 @@ from sklearn.utils import check_random_state
 from ..errors import ParameterError
 from ..params import FLAG, POSITIVE, RANDOM_STATE, Device, Number, OneOf
 from ..reading.frequency import season_length_for
+from .distributed import world
 from .networks import CELLS, INSTANCE_NORMS, SKIPS, SUPERVISION, MLPNet, RecurrentNet
 from .threads import torch_default_threads, torch_threads
 from .training import (
@@ -133,7 +134,8 @@ class NeuralMixin:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(config.seed)
             module = self._build_module(n_channels, lookback, horizon, n_past, n_future)
-            with torch_threads(forward_multiply_adds(module, config.batch_size)):
+            per_process_batch = max(1, config.batch_size // world()[1])  # as `train` splits it under torchrun
+            with torch_threads(forward_multiply_adds(module, per_process_batch)):
                 if getattr(module, "skip", None) is not None:
                     _start_linear_path(module, data, config)
                 self.history_ = train(module, data, config, on_epoch_end)

@@ -46,11 +46,15 @@ USER_THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def available_cores():
-    """The number of cores this process may run on: its CPU affinity where the system tells it, else all."""
+    """The cores this process may run on: its CPU affinity where the system tells it, else all.
+
+    Under ``torchrun`` the processes on one machine (``LOCAL_WORLD_SIZE``) share them out evenly.
+    """
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # macOS and Windows have no affinity call
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return max(1, cores // int(os.environ.get("LOCAL_WORLD_SIZE", "1")))
 
 
 def busy_cores():

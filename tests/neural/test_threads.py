@@ -32,8 +32,14 @@ def test_small_work_gets_one_thread_and_large_work_one_per_share_up_to_the_cores
     assert threads_for(1000 * MULTIPLY_ADDS_PER_THREAD, cores=1) == 1
 
 
-def test_available_cores_follow_the_affinity():
+def test_available_cores_follow_the_affinity_shared_among_torchruns_processes_on_the_machine(monkeypatch):
+    monkeypatch.delenv("LOCAL_WORLD_SIZE", raising=False)
     assert available_cores() == len(os.sched_getaffinity(0))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)))
+    monkeypatch.setenv("LOCAL_WORLD_SIZE", "2")
+    assert available_cores() == 4
+    monkeypatch.setenv("LOCAL_WORLD_SIZE", "16")
+    assert available_cores() == 1
 
 
 def test_the_count_is_set_inside_and_restored_after(default_threads):
