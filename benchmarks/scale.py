@@ -8,7 +8,7 @@
 2. Runs ``forecast fit train.csv --id-col item_id --horizon H`` with every
    other option at its default, then ``forecast predict`` for every series,
    each in a fresh process; wall time and the process's peak resident memory
-   (``ru_maxrss``) of each.
+   (``ru_maxrss``) of each; the fit's epochs go to ``fit.log`` in the cache folder as they end.
 3. Scores the forecasts of the held-out days against the seasonal naive
    forecast (season 7: the last week repeated): MASE per series, scaled by
    the in-sample seasonal naive error, then the mean over series.
@@ -61,8 +61,11 @@ def write_long(path, values, first_day, header="item_id,ds,y\n"):
             frame.to_csv(handle, header=False, index=False)
 
 
-def run(command):
-    """Run ``command``; its wall seconds and peak resident memory in MB (Linux ``ru_maxrss``)."""
+def run(command, log):
+    """Run ``command``, its stderr (the epochs of a fit) to ``log``; its wall seconds and peak memory in MB.
+
+    The peak is the process's resident memory high-water mark (Linux ``ru_maxrss``).
+    """
     started = time.perf_counter()
     code = (
         "import resource, runpy, sys; sys.argv = sys.argv[1:]; "
@@ -70,11 +73,15 @@ def run(command):
         "except SystemExit as stop: exit_code = stop.code or 0\n"
         "print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(exit_code)"
     )
-    result = subprocess.run([sys.executable, "-c", code, *command], capture_output=True, text=True)
+    with open(log, "w") as errors:
+        result = subprocess.run(
+            [sys.executable, "-c", code, *command], stdout=subprocess.PIPE, stderr=errors, text=True
+        )
     seconds = time.perf_counter() - started
+    stderr = Path(log).read_text()
     if result.returncode:
-        sys.exit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
-    peak_kb = int(next(line for line in result.stderr.splitlines() if line.startswith("PEAK_KB")).split()[1])
+        sys.exit(f"{' '.join(command)} failed:\n{result.stdout}\n{stderr}")
+    peak_kb = int(next(line for line in stderr.splitlines() if line.startswith("PEAK_KB")).split()[1])
     return seconds, peak_kb / 1024, result.stdout
 
 
@@ -103,8 +110,8 @@ def main():
     cli = str(ROOT / "cli.py")
     load = os.getloadavg()[0]
     fit = run([cli, "fit", str(train_path), "--id-col", "item_id", "--horizon", str(args.horizon), "-o",
-               str(model_path), "--quiet", *args.fit_options])  # fmt: skip
-    predict = run([cli, "predict", "--model", str(model_path), "-o", str(forecast_path)])
+               str(model_path), *args.fit_options], folder / "fit.log")  # fmt: skip
+    predict = run([cli, "predict", "--model", str(model_path), "-o", str(forecast_path)], folder / "predict.log")
     load = max(load, os.getloadavg()[0])
 
     forecasts = pd.read_csv(forecast_path)
