@@ -27,7 +27,6 @@ from .distributed import world
 from .networks import CELLS, INSTANCE_NORMS, SKIPS, SUPERVISION, MLPNet, RecurrentNet
 from .threads import torch_default_threads, torch_threads
 from .training import (
-    EPOCH_WINDOWS,
     LR_SCHEDULES,
     TrainingConfig,
     WindowData,
@@ -56,6 +55,8 @@ LARGE_DATA_BATCH_SIZE = 1024
 
 TRAINING_RULES = {
     "max_epochs": POSITIVE,
+    "max_steps": (OneOf((None,)), POSITIVE),
+    "epoch_windows": POSITIVE,
     "batch_size": (OneOf(("auto",)), POSITIVE),
     "learning_rate": Number(0, closed="neither"),
     "weight_decay": Number(0),
@@ -163,6 +164,8 @@ class NeuralMixin:
     def _training_config(self, n_train_windows):
         return TrainingConfig(
             max_epochs=self.max_epochs,
+            max_steps=self.max_steps,
+            epoch_windows=self.epoch_windows,
             batch_size=self._batch_size(n_train_windows),
             learning_rate=self.learning_rate,
             weight_decay=self.weight_decay,
@@ -176,12 +179,12 @@ class NeuralMixin:
     def _batch_size(self, n_train_windows):
         """``batch_size``, or with "auto" about 16 steps per epoch: ``n_train_windows // 16`` clipped to [8, 128].
 
-        Data with more training windows than an epoch visits (`EPOCH_WINDOWS`)
-        take `LARGE_DATA_BATCH_SIZE` windows a step instead: 512 steps an epoch.
+        Data with more training windows than an epoch visits (``epoch_windows``)
+        take `LARGE_DATA_BATCH_SIZE` windows a step instead: 512 steps an epoch by default.
         """
         if self.batch_size != "auto":
             return int(self.batch_size)
-        if n_train_windows > EPOCH_WINDOWS:
+        if n_train_windows > self.epoch_windows:
             return LARGE_DATA_BATCH_SIZE
         return int(np.clip(n_train_windows // 16, 8, 128))
 

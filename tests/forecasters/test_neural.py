@@ -266,3 +266,11 @@ def test_predict_windows_refuses_an_unfitted_model_no_windows_and_ids_that_do_no
         many.predict_windows(np.ones((3, 6, 2)), series_ids=["x"])
     with pytest.raises(DataError, match="series_ids must hold one id per window, not the string 'xyx'"):
         many.predict_windows(np.ones((3, 6, 2)), series_ids="xyx")
+
+
+def test_max_steps_and_epoch_windows_reach_training_from_the_estimator():
+    series = np.sin(np.arange(300.0) / 5)  # 178 training windows of 8 + 2 rows
+    short = MLPForecaster(lookback=8, horizon=2, batch_size=8, max_epochs=50, max_steps=30, random_state=0)
+    assert len(short.fit(series).history_) == 2  # 23 steps an epoch: the 30th step is in the second epoch
+    sampled = MLPForecaster(lookback=8, horizon=2, batch_size=8, epoch_windows=16, max_steps=6, random_state=0)
+    assert len(sampled.fit(series).history_) == 3  # 2 steps an epoch
