@@ -13,9 +13,10 @@
    forecast (season 7: the last week repeated): MASE per series, scaled by
    the in-sample seasonal naive error, then the mean over series.
 
-Extra arguments after ``--`` go to ``forecast fit`` (``-- --epochs 3``, say).
+Extra arguments after ``--`` go to ``forecast fit`` (``-- --epochs 3``, say);
+``--processes 2`` fits under ``torchrun`` with two processes.
 
-    python benchmarks/scale.py [--series 10000] [--days 1000] [--horizon 28] [-- FIT OPTIONS]
+    python benchmarks/scale.py [--series 10000] [--days 1000] [--horizon 28] [--processes 1] [-- FIT OPTIONS]
 """
 
 import argparse
@@ -67,11 +68,14 @@ def run(command, log):
     The peak is the process's resident memory high-water mark (Linux ``ru_maxrss``).
     """
     started = time.perf_counter()
-    code = (
-        "import resource, runpy, sys; sys.argv = sys.argv[1:]; "
-        "exit_code = 0\ntry: runpy.run_path(sys.argv[0], run_name='__main__')\n"
+    code = (  # runs a script, or -m a module, then reports the peak of this process and of its children
+        "import resource, runpy, sys; sys.argv = sys.argv[1:]; exit_code = 0\n"
+        "try:\n"
+        "    if sys.argv[0] == '-m': sys.argv = sys.argv[1:]; runpy.run_module(sys.argv[0], run_name='__main__')\n"
+        "    else: runpy.run_path(sys.argv[0], run_name='__main__')\n"
         "except SystemExit as stop: exit_code = stop.code or 0\n"
-        "print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(exit_code)"
+        "peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
+        "print('PEAK_KB', peak, file=sys.stderr); sys.exit(exit_code)"
     )
     with open(log, "w") as errors:
         result = subprocess.run(
@@ -96,6 +100,9 @@ def main():
     parser.add_argument("--series", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=1_000, help="rows per series, the held-out days included")
     parser.add_argument("--horizon", type=int, default=28)
+    parser.add_argument(
+        "--processes", type=int, default=1, help="fit under torchrun with this many processes (peak: the largest one)"
+    )
     parser.add_argument("--cache", default=str(ROOT / "benchmarks" / ".cache"), help="folder for the generated files")
     parser.add_argument("fit_options", nargs="*", help="after --: options for forecast fit")
     args = parser.parse_args()
@@ -109,7 +116,9 @@ def main():
         write_long(train_path, history, "2021-01-01")
     cli = str(ROOT / "cli.py")
     load = os.getloadavg()[0]
-    fit = run([cli, "fit", str(train_path), "--id-col", "item_id", "--horizon", str(args.horizon), "-o",
+    launcher = [] if args.processes == 1 else ["-m", "torch.distributed.run", "--standalone",
+                                               f"--nproc-per-node={args.processes}"]  # fmt: skip
+    fit = run([*launcher, cli, "fit", str(train_path), "--id-col", "item_id", "--horizon", str(args.horizon), "-o",
                str(model_path), *args.fit_options], folder / "fit.log")  # fmt: skip
     predict = run([cli, "predict", "--model", str(model_path), "-o", str(forecast_path)], folder / "predict.log")
     load = max(load, os.getloadavg()[0])
@@ -126,7 +135,10 @@ def main():
 
     size_mb = train_path.stat().st_size / 2**20
     print(f"\n### {args.series:,} daily series × {args.days:,} rows ({size_mb:,.0f} MB of CSV for the fit)\n")
-    print(f"`forecast fit train.csv --id-col item_id --horizon {args.horizon} {' '.join(args.fit_options)}`".strip())
+    launch = (
+        "forecast" if args.processes == 1 else f"torchrun --standalone --nproc-per-node {args.processes} -m forecast"
+    )
+    print(f"`{launch} fit train.csv --id-col item_id --horizon {args.horizon} {' '.join(args.fit_options)}`".strip())
     print(f"({epochs}); highest one-minute load average seen {load:.1f} on {os.cpu_count()} cores.\n")
     print("| measure | value |\n| --- | ---: |")
     print(f"| fit: wall seconds | {fit[0]:,.0f} |")
