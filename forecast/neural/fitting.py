@@ -52,6 +52,10 @@ RIDGE_VALUES = 20_000_000  # 160 MB of float64 features: bounds the memory of lo
 # cores a step of 1,024 windows is worth the second thread (`forecast.neural.threads`): the default GRU
 # (lookback 56, horizon 28) trained 2.2 times as many windows per second as with 128 windows on one.
 LARGE_DATA_BATCH_SIZE = 1024
+# On sampled epochs, early stopping counts only an improvement of the validation loss by at least this fraction.
+# A fit of 10,000 daily series gained 0.04% at most epochs after its fourth, each resetting the patience: after
+# 25 epochs (13 minutes) the validation MSE was 0.3% below the fourth epoch's and training went on.
+SAMPLED_MIN_IMPROVEMENT = 1e-3
 
 TRAINING_RULES = {
     "max_epochs": POSITIVE,
@@ -166,6 +170,7 @@ class NeuralMixin:
             max_epochs=self.max_epochs,
             max_steps=self.max_steps,
             epoch_windows=self.epoch_windows,
+            min_improvement=SAMPLED_MIN_IMPROVEMENT if n_train_windows > self.epoch_windows else 0.0,
             batch_size=self._batch_size(n_train_windows),
             learning_rate=self.learning_rate,
             weight_decay=self.weight_decay,

@@ -11,7 +11,9 @@ windows, each epoch draws that many afresh, uniformly over all windows
 without replacement, so the cost of an epoch stops growing with the data
 (a retail panel of 10,000 series × 1,000 days has about 7 million windows;
 at ~20,000 windows per second a full pass would take six minutes).
-``max_steps`` optionally bounds the optimiser steps of the whole fit.
+``max_steps`` optionally bounds the optimiser steps of the whole fit, and
+``min_improvement`` lets early stopping ignore epochs that improve the
+validation loss by a negligible fraction.
 
 Under ``torchrun`` the same loop trains with `DistributedDataParallel`: each
 process takes its own shard of the epoch's shuffled window index (as
@@ -55,6 +57,9 @@ class TrainingConfig:
     validation_windows: int = 8_192  # early stopping scores at most this many validation windows, evenly spaced
     epoch_windows: int = EPOCH_WINDOWS  # an epoch draws at most this many training windows, afresh each epoch
     max_steps: int | None = None  # most optimiser steps in all (None: max_epochs alone bounds training)
+    # Early stopping counts an epoch as progress when it lowers the monitored loss by at least this fraction of
+    # the last progress; any lower loss still becomes the best weights restored at the end.
+    min_improvement: float = 0.0
 
 
 @dataclass
@@ -111,12 +116,13 @@ def train(module, data, config, on_epoch_end=None):
     validation_starts = evenly_spaced(data.validation_starts, config.validation_windows)
     batch_size = max(1, config.batch_size // world_size)
     has_validation = len(validation_starts) > 0
-    best_loss, best_state, epochs_since_best = math.inf, None, 0
+    best_loss, best_state, epochs_since_progress = math.inf, None, 0
     if has_validation:  # training must beat the network it starts from (a seasonal naive one, say)
         best_loss = distributed.from_primary(
             loss_on_windows(module, data, validation_starts, config.batch_size), device
         )
         best_state = copy.deepcopy(module.state_dict())
+    progress_loss = best_loss  # the loss of the last epoch that counted as progress for early stopping
     history, steps_left = [], math.inf if config.max_steps is None else config.max_steps
     for epoch in range(1, config.max_epochs + 1):
         if steps_left <= 0:
@@ -149,10 +155,12 @@ def train(module, data, config, on_epoch_end=None):
             on_epoch_end(record)
         monitored = validation_loss if has_validation else train_loss
         if monitored < best_loss:
-            best_loss, best_state, epochs_since_best = monitored, copy.deepcopy(module.state_dict()), 0
+            best_loss, best_state = monitored, copy.deepcopy(module.state_dict())
+        if monitored < progress_loss * (1 - config.min_improvement):
+            progress_loss, epochs_since_progress = monitored, 0
         else:
-            epochs_since_best += 1
-            if epochs_since_best >= config.patience:
+            epochs_since_progress += 1
+            if epochs_since_progress >= config.patience:
                 break
         _step_scheduler(scheduler, monitored)
     module.load_state_dict(best_state)

@@ -274,3 +274,9 @@ def test_max_steps_and_epoch_windows_reach_training_from_the_estimator():
     assert len(short.fit(series).history_) == 2  # 23 steps an epoch: the 30th step is in the second epoch
     sampled = MLPForecaster(lookback=8, horizon=2, batch_size=8, epoch_windows=16, max_steps=6, random_state=0)
     assert len(sampled.fit(series).history_) == 3  # 2 steps an epoch
+
+
+def test_only_sampled_epochs_need_a_clear_improvement_to_keep_training():
+    model = RNNForecaster(epoch_windows=1000)
+    assert model._training_config(1000).min_improvement == 0.0  # every window every epoch: as before
+    assert model._training_config(1001).min_improvement == 1e-3

@@ -145,3 +145,20 @@ def test_epoch_shards_are_the_distributed_samplers_so_a_small_fit_trains_as_befo
         sampler = DistributedSampler(range(n_windows), num_replicas=world_size, rank=rank, shuffle=True, seed=7)
         sampler.set_epoch(3)
         assert epoch_shard(n_windows, 7 + 3, rank, world_size).tolist() == list(sampler)
+
+
+def test_early_stopping_counts_only_improvements_above_min_improvement_but_keeps_the_best_weights():
+    from forecast.neural.training import loss_on_windows
+
+    def fit(min_improvement):
+        torch.manual_seed(0)
+        net = MLPNet(1, 8, 4, hidden_size=16)
+        config = TrainingConfig(max_epochs=40, patience=2, lr_schedule=None, min_improvement=min_improvement)
+        return net, train(net, _sine_data(), config)
+
+    _, steady = fit(0.0)
+    net, strict = fit(0.5)  # progress means halving the loss
+    assert len(strict) < len(steady)
+    assert [record["validation_loss"] for record in strict] == [r["validation_loss"] for r in steady[: len(strict)]]
+    best = min(record["validation_loss"] for record in strict)
+    assert loss_on_windows(net, _sine_data(), _sine_data().validation_starts, 64) == pytest.approx(best, rel=1e-5)
