@@ -1,26 +1,26 @@
-"""Many series at scale: loading a 10-million-row long-format CSV, and training memory and throughput.
+"""Many series at scale, through the command line: fit time, peak memory, predict time, accuracy.
 
-1. Writes (once, to ``--cache``) a long-format CSV of ``--series`` series ×
-   ``--steps`` hourly steps: columns ``unique_id, ds, y``.
-2. In a fresh process: ``read_csv(path, id_col="unique_id", dtype="float32")``;
-   rows per second and the process's peak memory above its memory before.
-3. In a fresh process: the same loading, then (after a warm-up fit on a
-   little data, so that torch's one-time allocations are not counted)
-   training the default GRU on all series. The series
-   are stored once (float32) and batches are gathered by window start row,
-   so memory should not grow with the number of windows: the peak memory
-   above the process's memory before fitting is compared with the size of
-   the float32 data. A full epoch is ``series × (steps - 191)`` windows (10
-   million at the default size, about half an hour on 2 CPU cores), so the
-   throughput is measured over one epoch of ``--windows`` windows drawn at
-   random from all series, beside the same count drawn from one series.
+1. Writes (once, to ``--cache``) a retail-like panel of ``--series`` daily
+   series × ``--days`` rows in long format (``item_id, ds, y``): counts
+   (Poisson) around a level between 3 and 300, a weekly profile, a yearly
+   wave, a linear trend and day-to-day noise; the seed fixes it. The last
+   ``--horizon`` days of every series go to a separate file, held out.
+2. Runs ``forecast fit train.csv --id-col item_id --horizon H`` with every
+   other option at its default, then ``forecast predict`` for every series,
+   each in a fresh process; wall time and the process's peak resident memory
+   (``ru_maxrss``) of each; the fit's epochs go to ``fit.log`` in the cache folder as they end.
+3. Scores the forecasts of the held-out days against the seasonal naive
+   forecast (season 7: the last week repeated): MASE per series, scaled by
+   the in-sample seasonal naive error, then the mean over series.
 
-    python benchmarks/scale.py [--series 1000] [--steps 10000] [--windows 40000]
+Extra arguments after ``--`` go to ``forecast fit`` (``-- --epochs 3``, say);
+``--processes 2`` fits under ``torchrun`` with two processes.
+
+    python benchmarks/scale.py [--series 10000] [--days 1000] [--horizon 28] [--processes 1] [-- FIT OPTIONS]
 """
 
 import argparse
-import json
-import resource
+import os
 import subprocess
 import sys
 import time
@@ -30,165 +30,125 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-LOOKBACK = HORIZON = 96
-BATCH = 128
+SEASON = 7
 
 
-def write_csv(path, n_series, n_steps):
-    rng = np.random.default_rng(0)
-    stamps = pd.date_range("2020-01-01", periods=n_steps, freq="h").strftime("%Y-%m-%d %H:%M:%S")
+def daily_panel(n_series, n_days, seed=0):
+    """Retail-like daily counts, an array (n_series, n_days)."""
+    rng = np.random.default_rng(seed)
+    day = np.arange(n_days)
+
+    def per_series(low, high):
+        return rng.uniform(low, high, (n_series, 1))
+
+    level = 10 ** per_series(0.5, 2.5)
+    weekly = 1 + per_series(0.1, 0.5) * np.sin(2 * np.pi * day / 7 + per_series(0, 2 * np.pi))
+    yearly = 1 + per_series(0, 0.3) * np.sin(2 * np.pi * day / 365.25 + per_series(0, 2 * np.pi))
+    trend = 1 + per_series(-0.3, 0.3) * day / n_days
+    noise = np.exp(rng.normal(0, 0.1, (n_series, n_days)))
+    return rng.poisson(level * weekly * yearly * trend * noise).astype(np.int64)
+
+
+def write_long(path, values, first_day, header="item_id,ds,y\n"):
+    """Write ``values`` (n_series, n_days) as a long CSV, 500 series at a time."""
+    n_series, n_days = values.shape
+    stamps = pd.date_range(first_day, periods=n_days, freq="D").strftime("%Y-%m-%d").to_numpy()
     with open(path, "w") as handle:
-        handle.write("unique_id,ds,y\n")
-        for series in range(n_series):
-            level, phase = rng.uniform(5, 50), rng.uniform(0, 2 * np.pi)
-            values = level + np.sin(np.arange(n_steps) * 2 * np.pi / 24 + phase) + rng.normal(0, 0.3, n_steps)
-            pd.DataFrame({"unique_id": f"s{series:04d}", "ds": stamps, "y": values.round(4)}).to_csv(
-                handle, header=False, index=False
-            )
+        handle.write(header)
+        for first in range(0, n_series, 500):
+            block = values[first : first + 500]
+            ids = np.repeat([f"item_{number:05d}" for number in range(first, first + len(block))], n_days)
+            frame = pd.DataFrame({"item_id": ids, "ds": np.tile(stamps, len(block)), "y": block.ravel()})
+            frame.to_csv(handle, header=False, index=False)
 
 
-def rss_mb():
-    """Current resident memory of this process, in MB (from /proc; Linux)."""
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * resource.getpagesize() / 2**20
+def run(command, log):
+    """Run ``command``, its stderr (the epochs of a fit) to ``log``; its wall seconds and peak memory in MB.
 
-
-def reset_peak():
-    """Start the kernel's peak-memory count (VmHWM) afresh from the current memory (Linux)."""
-    with open("/proc/self/clear_refs", "w") as handle:
-        handle.write("5")
-
-
-def peak_mb():
-    """Peak resident memory since the last `reset_peak`, in MB."""
-    with open("/proc/self/status") as handle:
-        line = next(line for line in handle if line.startswith("VmHWM:"))
-    return int(line.split()[1]) / 1024
-
-
-def measure_loading(path):
-    from forecast import read_csv
-
-    before = rss_mb()
-    reset_peak()
+    The peak is the process's resident memory high-water mark (Linux ``ru_maxrss``).
+    """
     started = time.perf_counter()
-    frame = read_csv(path, id_col="unique_id", dtype="float32")
-    seconds = time.perf_counter() - started
-    return {
-        "rows": len(frame),
-        "seconds": seconds,
-        "peak_above_start_mb": peak_mb() - before,
-        "data_mb": frame.to_numpy().nbytes / 2**20,
-    }
-
-
-def measure_training(path, n_windows):
-    import torch
-
-    from forecast import RNNForecaster, read_csv
-    from forecast.neural.training import TrainingConfig, WindowData, train
-
-    frame = read_csv(path, id_col="unique_id", dtype="float32")
-    data_mb = frame.to_numpy().nbytes / 2**20
-    # Warm-up on a little data, so that torch's one-time allocations are not counted as the data's.
-    RNNForecaster(LOOKBACK, HORIZON, max_epochs=1, validation_fraction=0.0).fit(frame.iloc[:1000].droplevel(0))
-    before = rss_mb()
-    reset_peak()
-    # Memory: the real fitting path on every series, one epoch over a subset of windows.
-    model = RNNForecaster(LOOKBACK, HORIZON, max_epochs=1, batch_size=BATCH, validation_fraction=0.0, random_state=0)
-    model._fit_network = _subset_fit(model._fit_network, n_windows)
-    started = time.perf_counter()
-    model.fit(frame)
-    fit_seconds = time.perf_counter() - started
-    peak_above = peak_mb() - before
-    many = n_windows / model.history_[0]["seconds"]
-
-    # Throughput from one series, same module, batch and window count.
-    single = frame.loc["s0000"].to_numpy()
-    series = torch.as_tensor((single - single.mean()) / single.std(), dtype=torch.float32)
-    starts = torch.as_tensor(np.random.default_rng(1).integers(0, len(single) - LOOKBACK - HORIZON + 1, n_windows))
-    module = model._build_module(1, LOOKBACK, HORIZON)
-    history = train(
-        module,
-        WindowData(series, starts, torch.empty(0, dtype=torch.int64), LOOKBACK, HORIZON),
-        TrainingConfig(max_epochs=1, batch_size=BATCH, lr_schedule=None),
+    code = (  # runs a script, or -m a module, then reports the peak of this process and of its children
+        "import resource, runpy, sys; sys.argv = sys.argv[1:]; exit_code = 0\n"
+        "try:\n"
+        "    if sys.argv[0] == '-m': sys.argv = sys.argv[1:]; runpy.run_module(sys.argv[0], run_name='__main__')\n"
+        "    else: runpy.run_path(sys.argv[0], run_name='__main__')\n"
+        "except SystemExit as stop: exit_code = stop.code or 0\n"
+        "peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
+        "print('PEAK_KB', peak, file=sys.stderr); sys.exit(exit_code)"
     )
-    return {
-        "data_mb": data_mb,
-        "peak_above_start_mb": peak_above,
-        "fit_seconds": fit_seconds,
-        "windows": n_windows,
-        "many_windows_per_s": many,
-        "single_windows_per_s": n_windows / history[0]["seconds"],
-    }
+    with open(log, "w") as errors:
+        result = subprocess.run(
+            [sys.executable, "-c", code, *command], stdout=subprocess.PIPE, stderr=errors, text=True
+        )
+    seconds = time.perf_counter() - started
+    stderr = Path(log).read_text()
+    if result.returncode:
+        sys.exit(f"{' '.join(command)} failed:\n{result.stdout}\n{stderr}")
+    peak_kb = int(next(line for line in stderr.splitlines() if line.startswith("PEAK_KB")).split()[1])
+    return seconds, peak_kb / 1024, result.stdout
 
 
-def _subset_fit(fit_network, n_windows):
-    """Train on ``n_windows`` start rows drawn from all training windows (the stored series stay whole)."""
-
-    def fit_subset(series, train_starts, validation_starts, *args, **kwargs):
-        chosen = np.random.default_rng(0).choice(train_starts, size=min(n_windows, len(train_starts)), replace=False)
-        return fit_network(series, np.sort(chosen), validation_starts, *args, **kwargs)
-
-    return fit_subset
+def mase_per_series(actual, forecast, history):
+    """MASE of each series' forecast: mean absolute error over the in-sample seasonal naive one."""
+    scale = np.abs(history[:, SEASON:] - history[:, :-SEASON]).mean(axis=1)
+    return np.abs(actual - forecast).mean(axis=1) / np.where(scale > 0, scale, 1.0)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--series", type=int, default=1000)
-    parser.add_argument("--steps", type=int, default=10000)
-    parser.add_argument("--windows", type=int, default=40000, help="windows in the timed epoch")
-    parser.add_argument("--cache", default=str(ROOT / "benchmarks" / ".cache"), help="folder for the generated CSV")
-    parser.add_argument("--worker", choices=["load", "train"], help=argparse.SUPPRESS)
-    parser.add_argument("--path", help=argparse.SUPPRESS)
+    parser.add_argument("--series", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=1_000, help="rows per series, the held-out days included")
+    parser.add_argument("--horizon", type=int, default=28)
+    parser.add_argument(
+        "--processes", type=int, default=1, help="fit under torchrun with this many processes (peak: the largest one)"
+    )
+    parser.add_argument("--cache", default=str(ROOT / "benchmarks" / ".cache"), help="folder for the generated files")
+    parser.add_argument("fit_options", nargs="*", help="after --: options for forecast fit")
     args = parser.parse_args()
-    if args.worker == "load":
-        print(json.dumps(measure_loading(args.path)))
-        return
-    if args.worker == "train":
-        print(json.dumps(measure_training(args.path, args.windows)))
-        return
 
-    path = Path(args.cache) / f"long_{args.series}x{args.steps}.csv"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        started = time.perf_counter()
-        write_csv(path, args.series, args.steps)
-        print(f"wrote {path} ({path.stat().st_size / 2**20:,.0f} MB) in {time.perf_counter() - started:.0f} s")
+    folder = Path(args.cache) / f"daily_{args.series}x{args.days}"
+    train_path, model_path, forecast_path = folder / "train.csv", folder / "model.npz", folder / "forecasts.csv"
+    values = daily_panel(args.series, args.days)
+    history, held_out = values[:, : -args.horizon], values[:, -args.horizon :]
+    if not train_path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        write_long(train_path, history, "2021-01-01")
+    cli = str(ROOT / "cli.py")
+    load = os.getloadavg()[0]
+    launcher = [] if args.processes == 1 else ["-m", "torch.distributed.run", "--standalone",
+                                               f"--nproc-per-node={args.processes}"]  # fmt: skip
+    fit = run([*launcher, cli, "fit", str(train_path), "--id-col", "item_id", "--horizon", str(args.horizon), "-o",
+               str(model_path), *args.fit_options], folder / "fit.log")  # fmt: skip
+    predict = run([cli, "predict", "--model", str(model_path), "-o", str(forecast_path)], folder / "predict.log")
+    load = max(load, os.getloadavg()[0])
 
-    def worker(*extra):
-        command = [
-            sys.executable,
-            __file__,
-            "--series",
-            str(args.series),
-            "--steps",
-            str(args.steps),
-            "--windows",
-            str(args.windows),
-            *extra,
-        ]
-        return json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()[-1])
+    forecasts = pd.read_csv(forecast_path)
+    order = forecasts["item_id"].str.slice(5).astype(int).to_numpy()  # item_00042 is row 42
+    predicted = np.empty(held_out.shape)
+    predicted[order.reshape(-1, args.horizon)[:, 0]] = forecasts["y"].to_numpy().reshape(-1, args.horizon)
+    last_week = history[:, -SEASON:]
+    naive = np.tile(last_week, -(-args.horizon // SEASON))[:, : args.horizon]
+    model_mase = mase_per_series(held_out, predicted, history)
+    naive_mase = mase_per_series(held_out, naive, history)
+    epochs = next((line for line in fit[2].splitlines() if line.startswith("trained in")), "")
 
-    loading = worker("--worker", "load", "--path", str(path))
-    training = worker("--worker", "train", "--path", str(path))
-    print(f"\n### {args.series:,} series × {args.steps:,} steps ({loading['rows']:,} rows)\n")
+    size_mb = train_path.stat().st_size / 2**20
+    print(f"\n### {args.series:,} daily series × {args.days:,} rows ({size_mb:,.0f} MB of CSV for the fit)\n")
+    launch = (
+        "forecast" if args.processes == 1 else f"torchrun --standalone --nproc-per-node {args.processes} -m forecast"
+    )
+    print(f"`{launch} fit train.csv --id-col item_id --horizon {args.horizon} {' '.join(args.fit_options)}`".strip())
+    print(f"({epochs}); highest one-minute load average seen {load:.1f} on {os.cpu_count()} cores.\n")
     print("| measure | value |\n| --- | ---: |")
-    print(f"| read_csv(id_col=..., dtype='float32'): rows per second | {loading['rows'] / loading['seconds']:,.0f} |")
-    print(f"| read_csv: seconds | {loading['seconds']:.1f} |")
-    print(f"| read_csv: peak memory above start, MB | {loading['peak_above_start_mb']:,.0f} |")
-    print(f"| float32 data, MB | {training['data_mb']:,.0f} |")
-    print(f"| fit (GRU, all series stored): peak memory above start, MB | {training['peak_above_start_mb']:,.0f} |")
-    print(f"| fit: peak memory / float32 data | {training['peak_above_start_mb'] / training['data_mb']:.2f} |")
-    print(
-        f"| epoch of {training['windows']:,} windows from all series: windows per second "
-        f"| {training['many_windows_per_s']:,.0f} |"
-    )
-    print(f"| the same from one series: windows per second | {training['single_windows_per_s']:,.0f} |")
-    print(
-        f"| many-series / one-series throughput | "
-        f"{training['many_windows_per_s'] / training['single_windows_per_s']:.2f} |"
-    )
+    print(f"| fit: wall seconds | {fit[0]:,.0f} |")
+    print(f"| fit: peak memory, MB | {fit[1]:,.0f} |")
+    print(f"| fit: peak memory per MB of CSV | {fit[1] / size_mb:.1f} |")
+    print(f"| predict (every series): wall seconds | {predict[0]:,.0f} |")
+    print(f"| predict: peak memory, MB | {predict[1]:,.0f} |")
+    print(f"| mean MASE, the model | {model_mase.mean():.3f} |")
+    print(f"| mean MASE, seasonal naive | {naive_mase.mean():.3f} |")
+    print(f"| model / seasonal naive | {model_mase.mean() / naive_mase.mean():.3f} |")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ BAD_VALUES = [
     ("instance_norm", "batch", "one of 'last', 'standardize', None"),
     ("channel_independent", "yes", "True or False"),
     ("max_epochs", 0, "whole number >= 1"),
+    ("max_steps", 0, "None or a whole number >= 1"),
+    ("epoch_windows", 2.5, "whole number >= 1"),
     ("batch_size", "big", "'auto' or a whole number >= 1"),
     ("learning_rate", 0.0, "number > 0"),
     ("weight_decay", -1e-3, "number >= 0"),

@@ -20,11 +20,22 @@ WINDOW_RULES = {"lookback": POSITIVE, "horizon": POSITIVE, **COVARIATE_RULES, **
 
 TRAINING_PARAMETERS = """
     max_epochs : int, default=100
-        Upper bound on passes over the training windows.
+        Upper bound on epochs.
+    max_steps : int or None, default=None
+        Upper bound on optimiser steps in all, whatever the epochs; None
+        leaves ``max_epochs`` and early stopping alone to end training.
+    epoch_windows : int, default=524_288
+        The most training windows an epoch visits: with more, each epoch
+        draws this many afresh, uniformly over all windows, so that an
+        epoch's cost stops growing with the data (see docs/many-series.md).
+        The default is 2.8 times the windows of a 400-series hourly panel:
+        small and medium data see every window every epoch.
     batch_size : int or "auto", default="auto"
         Windows per optimiser step; "auto" gives about 16 steps per epoch,
         ``n_train_windows // 16`` clipped to [8, 128], so that short series
-        are not stopped after a handful of steps and long ones train fast.
+        are not stopped after a handful of steps and long ones train fast;
+        with more windows than ``epoch_windows``, 1,024 (worth a second
+        thread on an idle machine).
     learning_rate : float, default=1e-3
         Adam's initial step size.
     weight_decay : float, default=0.0
@@ -316,6 +327,8 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         start="auto",
         loss="auto",
         max_epochs=100,
+        max_steps=None,
+        epoch_windows=524_288,
         batch_size="auto",
         learning_rate=1e-3,
         weight_decay=0.0,
@@ -344,6 +357,8 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         self.start = start
         self.loss = loss
         self.max_epochs = max_epochs
+        self.max_steps = max_steps
+        self.epoch_windows = epoch_windows
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
@@ -397,6 +412,8 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         instance_norm="last",
         channel_independent=True,
         max_epochs=100,
+        max_steps=None,
+        epoch_windows=524_288,
         batch_size="auto",
         learning_rate=1e-3,
         weight_decay=0.0,
@@ -419,6 +436,8 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         self.instance_norm = instance_norm
         self.channel_independent = channel_independent
         self.max_epochs = max_epochs
+        self.max_steps = max_steps
+        self.epoch_windows = epoch_windows
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay

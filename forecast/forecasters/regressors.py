@@ -166,6 +166,8 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
         supervision="last",
         skip=None,
         max_epochs=100,
+        max_steps=None,
+        epoch_windows=524_288,
         batch_size="auto",
         learning_rate=1e-3,
         weight_decay=0.0,
@@ -186,6 +188,8 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
         self.supervision = supervision
         self.skip = skip
         self.max_epochs = max_epochs
+        self.max_steps = max_steps
+        self.epoch_windows = epoch_windows
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
@@ -217,6 +221,8 @@ class MLPRegressor(MLPNetwork, NeuralRegressor):
         instance_norm="last",
         channel_independent=True,
         max_epochs=100,
+        max_steps=None,
+        epoch_windows=524_288,
         batch_size="auto",
         learning_rate=1e-3,
         weight_decay=0.0,
@@ -233,6 +239,8 @@ class MLPRegressor(MLPNetwork, NeuralRegressor):
         self.instance_norm = instance_norm
         self.channel_independent = channel_independent
         self.max_epochs = max_epochs
+        self.max_steps = max_steps
+        self.epoch_windows = epoch_windows
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay

@@ -23,9 +23,10 @@ from sklearn.utils import check_random_state
 from ..errors import ParameterError
 from ..params import FLAG, POSITIVE, RANDOM_STATE, Device, Number, OneOf
 from ..reading.frequency import season_length_for
+from .distributed import world
 from .networks import CELLS, INSTANCE_NORMS, SKIPS, SUPERVISION, MLPNet, RecurrentNet
 from .starts import STARTS, start_candidates, start_matrix
-from .threads import torch_default_threads, torch_threads
+from .threads import torch_default_threads, torch_threads, user_chose_threads
 from .training import (
     LR_SCHEDULES,
     TrainingConfig,
@@ -49,9 +50,19 @@ RIDGE_ALPHA = 1.0
 RIDGE_WINDOWS = 20_000
 RIDGE_VALUES = 20_000_000  # 160 MB of float64 features: bounds the memory of long windows with many covariates
 LOG_ERROR_FLOOR = 1e-6  # scaled units: a window forecast exactly does not rule the choice of start
+# batch_size="auto" when an epoch is a sample of the windows (more than EPOCH_WINDOWS of them). On two
+# cores a step of 1,024 windows is worth the second thread (`forecast.neural.threads`): the default GRU
+# (lookback 56, horizon 28) trained 2.2 times as many windows per second as with 128 windows on one.
+LARGE_DATA_BATCH_SIZE = 1024
+# On sampled epochs, early stopping counts only an improvement of the validation loss by at least this fraction.
+# A fit of 10,000 daily series gained 0.04% at most epochs after its fourth, each resetting the patience: after
+# 25 epochs (13 minutes) the validation MSE was 0.3% below the fourth epoch's and training went on.
+SAMPLED_MIN_IMPROVEMENT = 1e-3
 
 TRAINING_RULES = {
     "max_epochs": POSITIVE,
+    "max_steps": (OneOf((None,)), POSITIVE),
+    "epoch_windows": POSITIVE,
     "batch_size": (OneOf(("auto",)), POSITIVE),
     "learning_rate": Number(0, closed="neither"),
     "weight_decay": Number(0),
@@ -168,7 +179,8 @@ class NeuralMixin:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(config.seed)
             module = self._build_module(n_channels, lookback, horizon, n_past, n_future)
-            with torch_threads(forward_multiply_adds(module, config.batch_size)):
+            per_process_batch = max(1, config.batch_size // world()[1])  # as `train` splits it under torchrun
+            with torch_threads(forward_multiply_adds(module, per_process_batch)):
                 if getattr(module, "skip", None) is not None:
                     self.start_ = _start_linear_path(module, data, config, getattr(self, "start", "auto"))
                 self.history_ = train(module, data, config, on_epoch_end)
@@ -194,8 +206,12 @@ class NeuralMixin:
         return forecasts.numpy().astype(np.float64)
 
     def _training_config(self, n_train_windows):
+        device = resolve_device(self.device)
         return TrainingConfig(
             max_epochs=self.max_epochs,
+            max_steps=self.max_steps,
+            epoch_windows=self.epoch_windows,
+            min_improvement=SAMPLED_MIN_IMPROVEMENT if n_train_windows > self.epoch_windows else 0.0,
             batch_size=self._batch_size(n_train_windows),
             learning_rate=self.learning_rate,
             weight_decay=self.weight_decay,
@@ -203,14 +219,21 @@ class NeuralMixin:
             gradient_clip=self.gradient_clip,
             lr_schedule=self.lr_schedule,
             seed=int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max)),
-            device=resolve_device(self.device),
+            device=device,
+            probe_threads=device == "cpu" and not user_chose_threads(),  # the count is the rule's to change
         )
 
     def _batch_size(self, n_train_windows):
-        """``batch_size``, or with "auto" about 16 steps per epoch: ``n_train_windows // 16`` clipped to [8, 128]."""
-        if self.batch_size == "auto":
-            return int(np.clip(n_train_windows // 16, 8, 128))
-        return int(self.batch_size)
+        """``batch_size``, or with "auto" about 16 steps per epoch: ``n_train_windows // 16`` clipped to [8, 128].
+
+        Data with more training windows than an epoch visits (``epoch_windows``)
+        take `LARGE_DATA_BATCH_SIZE` windows a step instead: 512 steps an epoch by default.
+        """
+        if self.batch_size != "auto":
+            return int(self.batch_size)
+        if n_train_windows > self.epoch_windows:
+            return LARGE_DATA_BATCH_SIZE
+        return int(np.clip(n_train_windows // 16, 8, 128))
 
 
 class RecurrentNetwork(NeuralMixin):

@@ -6,11 +6,21 @@ Training windows are never materialised: the series is stored once as a
 windows. Several series are concatenated into one tensor; their start rows
 simply never cross a boundary.
 
-Under ``torchrun`` the same loop trains with `DistributedDataParallel`: a
-`DistributedSampler` gives each process its own shard of the window index,
-each takes ``batch_size / world_size`` windows per step (so the effective
-batch is unchanged), gradients are averaged, and every process follows
-rank 0's validation loss, so all stop at the same epoch.
+An epoch is at most ``epoch_windows`` windows: when there are more training
+windows, each epoch draws that many afresh, uniformly over all windows
+without replacement, so the cost of an epoch stops growing with the data
+(a retail panel of 10,000 series × 1,000 days has about 7 million windows;
+at ~20,000 windows per second a full pass would take six minutes).
+``max_steps`` optionally bounds the optimiser steps of the whole fit, and
+``min_improvement`` lets early stopping ignore epochs that improve the
+validation loss by a negligible fraction.
+
+Under ``torchrun`` the same loop trains with `DistributedDataParallel`: each
+process takes its own shard of the epoch's shuffled window index (as
+`torch.utils.data.DistributedSampler` shards it), each takes
+``batch_size / world_size`` windows per step (so the effective batch is
+unchanged), gradients are averaged, and every process follows rank 0's
+validation loss, so all stop at the same epoch.
 """
 
 from __future__ import annotations
@@ -23,12 +33,17 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
-from torch.utils.data import DistributedSampler
 
 from ..errors import TrainingError
 from . import distributed
 
 LR_SCHEDULES = ("plateau", "cosine", None)
+# Windows an epoch visits at most: 2.8 times the 189,890 training windows of the 400-series hourly panel
+# (benchmarks/global_hourly.py), so that small and medium data still see every window every epoch.
+EPOCH_WINDOWS = 524_288
+# Steps timed on each thread count at the start of an epoch with `TrainingConfig.probe_threads`: 6% of the
+# 512 steps of a sampled epoch.
+PROBE_STEPS = 16
 
 
 @dataclass
@@ -43,6 +58,12 @@ class TrainingConfig:
     seed: int = 0  # shuffling order
     device: str = "cpu"  # a torch device string
     validation_windows: int = 8_192  # early stopping scores at most this many validation windows, evenly spaced
+    epoch_windows: int = EPOCH_WINDOWS  # an epoch draws at most this many training windows, afresh each epoch
+    max_steps: int | None = None  # most optimiser steps in all (None: max_epochs alone bounds training)
+    # Early stopping counts an epoch as progress when it lowers the monitored loss by at least this fraction of
+    # the last progress; any lower loss still becomes the best weights restored at the end.
+    min_improvement: float = 0.0
+    probe_threads: bool = False  # each epoch, time steps on the thread count in force and on one; keep the faster
 
 
 @dataclass
@@ -96,23 +117,25 @@ def train(module, data, config, on_epoch_end=None):
     trained = DistributedDataParallel(module) if world_size > 1 else module
     optimizer = torch.optim.Adam(module.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     scheduler = _make_scheduler(optimizer, config)
-    sampler = DistributedSampler(
-        range(len(data.train_starts)), num_replicas=world_size, rank=rank, shuffle=True, seed=config.seed
-    )
     validation_starts = evenly_spaced(data.validation_starts, config.validation_windows)
     batch_size = max(1, config.batch_size // world_size)
     has_validation = len(validation_starts) > 0
-    best_loss, best_state, epochs_since_best = math.inf, None, 0
+    best_loss, best_state, epochs_since_progress = math.inf, None, 0
     if has_validation:  # training must beat the network it starts from (a seasonal naive one, say)
         best_loss = distributed.from_primary(
             loss_on_windows(module, data, validation_starts, config.batch_size), device
         )
         best_state = copy.deepcopy(module.state_dict())
-    history = []
+    progress_loss = best_loss  # the loss of the last epoch that counted as progress for early stopping
+    history, steps_left = [], math.inf if config.max_steps is None else config.max_steps
     for epoch in range(1, config.max_epochs + 1):
+        if steps_left <= 0:
+            break
         started = time.perf_counter()
-        sampler.set_epoch(epoch)
-        order = data.train_starts[torch.tensor(list(sampler))].to(device)  # this process's shard, shuffled
+        shard = epoch_shard(len(data.train_starts), config.seed + epoch, rank, world_size)
+        shard = shard[: min(-(-config.epoch_windows // world_size), steps_left * batch_size)]
+        steps_left -= -(-len(shard) // batch_size)
+        order = data.train_starts[shard].to(device)  # this process's windows for the epoch, shuffled
         train_loss = _train_epoch(module, trained, optimizer, data, order, batch_size, config)
         if not math.isfinite(train_loss):
             raise TrainingError(
@@ -136,10 +159,12 @@ def train(module, data, config, on_epoch_end=None):
             on_epoch_end(record)
         monitored = validation_loss if has_validation else train_loss
         if monitored < best_loss:
-            best_loss, best_state, epochs_since_best = monitored, copy.deepcopy(module.state_dict()), 0
+            best_loss, best_state = monitored, copy.deepcopy(module.state_dict())
+        if monitored < progress_loss * (1 - config.min_improvement):
+            progress_loss, epochs_since_progress = monitored, 0
         else:
-            epochs_since_best += 1
-            if epochs_since_best >= config.patience:
+            epochs_since_progress += 1
+            if epochs_since_progress >= config.patience:
                 break
         _step_scheduler(scheduler, monitored)
     module.load_state_dict(best_state)
@@ -182,10 +207,24 @@ def predict_last_step(module, windows, batch_size, future=None):
 
 
 def _train_epoch(module, trained, optimizer, data, order, batch_size, config):
-    """One pass over ``order``; ``trained`` is ``module`` or its `DistributedDataParallel` wrapper."""
+    """One pass over ``order``; ``trained`` is ``module`` or its `DistributedDataParallel` wrapper.
+
+    With ``config.probe_threads`` and more than one torch thread, the epoch's
+    first `PROBE_STEPS` steps run on those threads and the next ones on one
+    thread, each timed, and the rest of the epoch on the faster count (see
+    `forecast.neural.threads`: threads that wait for busy cores are slower than one).
+    """
     trained.train()
     total = torch.zeros((), device=data.series.device)  # summed on device: no sync per batch
-    for batch in order.split(batch_size):
+    threads = torch.get_num_threads()
+    probing = config.probe_threads and threads > 1
+    timings = {}  # thread count -> seconds of PROBE_STEPS steps
+    started = time.perf_counter()
+    for number, batch in enumerate(order.split(batch_size)):
+        if probing and number in (PROBE_STEPS, 2 * PROBE_STEPS):
+            timings[torch.get_num_threads()] = time.perf_counter() - started
+            torch.set_num_threads(1 if number == PROBE_STEPS else min(timings, key=timings.get))
+            started = time.perf_counter()
         windows = data.gather(batch)  # (B, L+H, C+P+F)
         loss = module.loss(trained(*module.inputs(windows)), windows)
         optimizer.zero_grad(set_to_none=True)
@@ -194,8 +233,31 @@ def _train_epoch(module, trained, optimizer, data, order, batch_size, config):
             nn.utils.clip_grad_norm_(module.parameters(), config.gradient_clip)
         optimizer.step()
         total += loss.detach() * len(batch)
+    if probing:
+        torch.set_num_threads(threads)  # the next epoch probes again from the same count
     total, count = distributed.sum_across(total.item(), len(order), device=data.series.device)
     return total / count
+
+
+def epoch_shard(n_windows, seed, rank, world_size):
+    """Positions (into the training windows) that process ``rank`` visits in an epoch, shuffled.
+
+    The same as `torch.utils.data.DistributedSampler` with ``shuffle=True``
+    and ``seed + epoch`` given as ``seed``: one permutation of all windows,
+    padded by its own start to a multiple of ``world_size``, every
+    ``world_size``-th position from ``rank``. Any prefix of a shard is a
+    uniform sample without replacement, disjoint from the other shards'.
+
+    >>> epoch_shard(5, seed=0, rank=0, world_size=1).sort().values.tolist()
+    [0, 1, 2, 3, 4]
+    """
+    generator = torch.Generator()
+    generator.manual_seed(seed)
+    order = torch.randperm(n_windows, generator=generator)
+    padding = -n_windows % world_size
+    if padding:
+        order = torch.cat([order, order.repeat(-(-padding // max(n_windows, 1)))[:padding]])
+    return order[rank::world_size]
 
 
 def evenly_spaced(starts, most):

@@ -359,12 +359,17 @@ def _read_fast(path, options, id_col):
     """The table as pyarrow parses it, or None where pyarrow refuses it (trailing separators, say).
 
     pyarrow turns series ids such as 007 into numbers and UTC offsets into UTC;
-    such columns are read again, as text.
+    such columns are read again, as text. Columns pyarrow reads as dates or
+    timestamps without a zone become datetime64 at once, never ten million
+    Python date objects (which took 43 s to turn back into text on a file of
+    10 million rows, against 5 s for the whole read).
     """
     try:
-        raw = pd.read_csv(path, engine="pyarrow", **options)  # given dtype=, pandas mistypes columns with gaps
+        # Arrow-backed columns, so that dates stay dates; given dtype=, pandas mistypes columns with gaps.
+        arrow = pd.read_csv(path, engine="pyarrow", dtype_backend="pyarrow", **options)
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
+    raw = pd.DataFrame({name: _from_arrow(arrow[name]) for name in arrow.columns}, columns=arrow.columns)
     again = [
         name
         for name in raw.columns
@@ -376,12 +381,31 @@ def _read_fast(path, options, id_col):
     return raw
 
 
+def _from_arrow(column):
+    """An arrow-backed column as pandas' pyarrow engine returns it, but dates as datetime64, not objects."""
+    import pyarrow as pa
+
+    values = column.array.__arrow_array__()  # a pyarrow (Chunked)Array
+    if pa.types.is_date(values.type) or (pa.types.is_timestamp(values.type) and values.type.tz is None):
+        return pd.Series(values.to_pandas(date_as_object=False))
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return column.astype(pd.StringDtype(na_value=np.nan))
+    return pd.Series(values.to_pandas())
+
+
 def _without_empty_rows(raw):
-    """``raw`` without the rows whose every cell is empty or blank."""
+    """``raw`` without the rows whose every cell is empty or blank.
+
+    Text is checked once per distinct value (a long file repeats its ids and dates).
+    """
     empty = raw.isna().to_numpy().copy()
     for position, name in enumerate(raw.columns):
         if pd.api.types.is_string_dtype(raw[name]) or pd.api.types.is_object_dtype(raw[name]):
-            empty[:, position] |= raw[name].astype(str).str.strip().eq("").to_numpy()
+            codes, distinct = pd.factorize(raw[name])  # codes -1 where missing, already counted as empty
+            blank = pd.Series(distinct).astype(str).str.strip().eq("").to_numpy()
+            empty[:, position] |= np.append(blank, True)[codes]
+    if not empty.all(axis=1).any():
+        return raw
     return raw[~empty.all(axis=1)].reset_index(drop=True)
 
 
@@ -509,15 +533,18 @@ def _series_column_hint(raw, used):
 
 
 def _series_ids(column, path, name):
-    ids = column.astype(str).str.strip()
-    missing = column.isna().to_numpy() | (ids == "").to_numpy()
+    """The ids as stripped text, an object array; each distinct id is stripped once."""
+    codes, distinct = pd.factorize(column)  # -1 where missing
+    stripped = pd.Series(distinct).astype(str).str.strip().to_numpy(dtype=object)
+    ids = np.append(stripped, "")[codes]
+    missing = ids == ""
     if missing.any():
         row = int(np.flatnonzero(missing)[0]) + 1
         raise DataError(
             f"{path}: column {name!r} has no series id in data row {row}; fill it in or remove the row "
             "(every row must say which series it belongs to)"
         )
-    return ids.to_numpy()
+    return ids
 
 
 def _select_targets(raw, path, excluded, targets):

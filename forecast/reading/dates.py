@@ -178,7 +178,11 @@ def looks_like_dates(column):
 
 def is_time_of_day(column):
     """Whether every value of ``column`` is a time of day without a date (``13:45``, ``1:45 PM``)."""
-    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+    if (
+        pd.api.types.is_numeric_dtype(column)
+        or pd.api.types.is_bool_dtype(column)
+        or pd.api.types.is_datetime64_any_dtype(column)
+    ):
         return False
     text = column.dropna().astype(str).str.strip()
     # The first values decide cheaply for most columns; the whole column must agree.

@@ -333,3 +333,28 @@ def test_every_level_gets_columns_of_its_own_that_evaluate_reads_back():
     scores = evaluate(results, AIRLINE, season_length=12)
     assert list(scores["model"]) == ["NaiveForecaster"]  # no bound read as a model
     assert {"coverage-0.00001", "coverage-80", "coverage-80.0000001"} <= set(scores.columns)
+
+
+def test_calibration_forecasts_many_series_in_one_call_with_the_scores_of_one_call_each(monkeypatch):
+    from forecast.forecasters import intervals
+
+    index = pd.date_range("2000-01-01", periods=120)
+    frame = pd.concat(
+        {f"s{number}": pd.DataFrame({"y": noisy_sine(120, 0.5, seed=number)}, index=index) for number in range(5)},
+        names=["unique_id", "ds"],
+    )
+    calls = []
+    forecast_windows = LinearForecaster._forecast
+
+    def counted(self, windows, scaling, future):
+        calls.append(len(windows))
+        return forecast_windows(self, windows, scaling, future)
+
+    monkeypatch.setattr(LinearForecaster, "_forecast", counted)
+    together = LinearForecaster(lookback=12, horizon=4).fit(frame)
+    assert len(calls) == 1  # one call calibrates all five series
+    calls.clear()
+    monkeypatch.setattr(intervals, "CALIBRATION_BATCH", 1)
+    alone = LinearForecaster(lookback=12, horizon=4).fit(frame)
+    assert len(calls) == 5  # one group per series
+    np.testing.assert_allclose(together.interval_quantiles_, alone.interval_quantiles_, rtol=1e-12)

@@ -155,12 +155,13 @@ def test_segment_length_defaults_to_four_steps_of_at_most_48_rows(lookback, segm
     [
         (RNNForecaster(), 100, 8),  # a short series still gets 12 steps per epoch
         (RNNForecaster(), 16 * 100, 100),
-        (RNNForecaster(), 10**6, 128),
-        (MLPForecaster(), 10**6, 128),
+        (RNNForecaster(), 524_288, 128),  # every window every epoch: as small data
+        (MLPForecaster(), 524_288, 128),
+        (RNNForecaster(), 524_289, 1024),  # epochs sample the windows: large steps, worth two threads
         (RNNForecaster(batch_size=32), 10**6, 32),
     ],
 )
-def test_auto_batch_size_gives_16_steps_per_epoch_of_8_to_128_windows(estimator, n_train_windows, expected):
+def test_auto_batch_is_16_steps_of_8_to_128_windows_then_1024_on_sampled_epochs(estimator, n_train_windows, expected):
     assert estimator._batch_size(n_train_windows) == expected
 
 
@@ -286,3 +287,17 @@ def test_a_network_trained_on_the_scaled_loss_saves_and_loads_with_it(tmp_path):
     assert loaded.loss == loaded.loss_ == loaded.module_.init_args["loss"] == "scaled"
     assert RNNForecaster(lookback=8, horizon=3, max_epochs=1, hidden_size=8).fit(series).loss_ == "mse"  # one series
     pd.testing.assert_frame_equal(loaded.predict(), model.predict())
+
+
+def test_max_steps_and_epoch_windows_reach_training_from_the_estimator():
+    series = np.sin(np.arange(300.0) / 5)  # 178 training windows of 8 + 2 rows
+    short = MLPForecaster(lookback=8, horizon=2, batch_size=8, max_epochs=50, max_steps=30, random_state=0)
+    assert len(short.fit(series).history_) == 2  # 23 steps an epoch: the 30th step is in the second epoch
+    sampled = MLPForecaster(lookback=8, horizon=2, batch_size=8, epoch_windows=16, max_steps=6, random_state=0)
+    assert len(sampled.fit(series).history_) == 3  # 2 steps an epoch
+
+
+def test_only_sampled_epochs_need_a_clear_improvement_to_keep_training():
+    model = RNNForecaster(epoch_windows=1000)
+    assert model._training_config(1000).min_improvement == 0.0  # every window every epoch: as before
+    assert model._training_config(1001).min_improvement == 1e-3

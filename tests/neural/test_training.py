@@ -1,4 +1,5 @@
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -97,3 +98,97 @@ def test_early_stopping_scores_an_evenly_spaced_sample_of_many_validation_window
     sample = data.validation_starts[[0, 9, 19, 29]]  # window i * 39 // 4
     assert loss_on_windows(net, data, sample, 64) == pytest.approx(best, rel=1e-5)
     assert loss_on_windows(net, data, data.validation_starts, 64) != pytest.approx(best, rel=1e-3)
+
+
+@pytest.fixture
+def gathered(monkeypatch):
+    """The start rows of every batch of windows gathered, in order."""
+    batches, gather = [], WindowData.gather
+
+    def recording_gather(self, starts):
+        batches.append(starts.clone())
+        return gather(self, starts)
+
+    monkeypatch.setattr(WindowData, "gather", recording_gather)
+    return batches
+
+
+def _no_validation_data():
+    data = _sine_data()
+    return WindowData(data.series, data.train_starts, data.validation_starts[:0], data.lookback, data.horizon)
+
+
+def test_an_epoch_visits_at_most_epoch_windows_distinct_windows_drawn_afresh_each_epoch(gathered):
+    data = _no_validation_data()  # 120 training windows
+    torch.manual_seed(0)
+    train(MLPNet(1, 8, 4, hidden_size=16), data, TrainingConfig(max_epochs=2, batch_size=8, epoch_windows=20))
+    assert [len(batch) for batch in gathered] == [8, 8, 4] * 2
+    first, second = torch.cat(gathered[:3]), torch.cat(gathered[3:])
+    assert len(set(first.tolist())) == len(set(second.tolist())) == 20
+    assert set(first.tolist()) != set(second.tolist())
+    assert set(first.tolist()) <= set(data.train_starts.tolist())
+
+
+def test_max_steps_bounds_the_optimiser_steps_of_the_whole_fit(gathered):
+    data = _no_validation_data()  # 120 training windows: 15 steps of 8 an epoch
+    torch.manual_seed(0)
+    history = train(MLPNet(1, 8, 4, hidden_size=16), data, TrainingConfig(max_epochs=10, batch_size=8, max_steps=20))
+    assert len(gathered) == 20 and len(history) == 2
+
+
+@pytest.mark.parametrize(("n_windows", "world_size"), [(10, 1), (10, 3), (2, 4)])
+def test_epoch_shards_are_the_distributed_samplers_so_a_small_fit_trains_as_before(n_windows, world_size):
+    from torch.utils.data import DistributedSampler
+
+    from forecast.neural.training import epoch_shard
+
+    for rank in range(world_size):
+        sampler = DistributedSampler(range(n_windows), num_replicas=world_size, rank=rank, shuffle=True, seed=7)
+        sampler.set_epoch(3)
+        assert epoch_shard(n_windows, 7 + 3, rank, world_size).tolist() == list(sampler)
+
+
+def test_early_stopping_counts_only_improvements_above_min_improvement_but_keeps_the_best_weights():
+    from forecast.neural.training import loss_on_windows
+
+    def fit(min_improvement):
+        torch.manual_seed(0)
+        net = MLPNet(1, 8, 4, hidden_size=16)
+        config = TrainingConfig(max_epochs=40, patience=2, lr_schedule=None, min_improvement=min_improvement)
+        return net, train(net, _sine_data(), config)
+
+    _, steady = fit(0.0)
+    net, strict = fit(0.5)  # progress means halving the loss
+    assert len(strict) < len(steady)
+    assert [record["validation_loss"] for record in strict] == [r["validation_loss"] for r in steady[: len(strict)]]
+    best = min(record["validation_loss"] for record in strict)
+    assert loss_on_windows(net, _sine_data(), _sine_data().validation_starts, 64) == pytest.approx(best, rel=1e-5)
+
+
+def test_an_epoch_on_several_threads_finishes_on_one_when_one_thread_steps_faster(monkeypatch):
+    from forecast.neural import training
+
+    seen, now, step = [], [0.0], torch.optim.Adam.step
+
+    def counting_step(self, *args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return step(self, *args, **kwargs)
+
+    def clock():  # a reading on two threads comes 10 s after the last, on one thread 1 s
+        now[0] += 10.0 if torch.get_num_threads() > 1 else 1.0
+        return now[0]
+
+    monkeypatch.setattr(training, "PROBE_STEPS", 2)
+    monkeypatch.setattr(torch.optim.Adam, "step", counting_step)
+    monkeypatch.setattr(training.time, "perf_counter", clock)
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        config = TrainingConfig(max_epochs=1, batch_size=8, epoch_windows=56, probe_threads=True)
+        train(MLPNet(1, 8, 4, hidden_size=16), _no_validation_data(), config)
+        assert seen == [2, 2, 1, 1, 1, 1, 1] and torch.get_num_threads() == 2  # restored after the epoch
+        seen.clear()
+        train(MLPNet(1, 8, 4, hidden_size=16), _no_validation_data(), replace(config, probe_threads=False))
+        assert seen == [2] * 7
+    finally:
+        torch.set_num_threads(previous)

@@ -1,5 +1,6 @@
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -81,3 +82,44 @@ def test_a_frequency_of_no_step_or_a_negative_one_is_refused(write_csv, freq):
     path = write_csv("date,value\n" + "\n".join(days([1, 2, 3])) + "\n")
     with pytest.raises(DataError, match=f"freq='{freq}' is not a pandas frequency of a positive step"):
         read_csv(path, freq=freq)
+
+
+@pytest.mark.parametrize("step", ["D", "h"])
+def test_a_panel_of_plain_runs_of_steps_is_put_in_order_at_once_as_the_series_loop_would(tmp_path, monkeypatch, step):
+    from forecast.reading import regular
+
+    rng = np.random.default_rng(0)
+    pieces = [
+        pd.DataFrame(
+            {"unique_id": name, "ds": pd.date_range(start, periods=rows, freq=step), "y": rng.normal(size=rows)}
+        )
+        for name, start, rows in [("s0", "2021-01-03", 200), ("007", "2021-01-01", 250), ("s2", "2021-01-08", 190)]
+    ]
+    path = tmp_path / "panel.csv"
+    pd.concat(pieces).sample(frac=1, random_state=0).to_csv(path, index=False)  # rows in any order
+    taken, at_once = [], regular._consecutive_panel_or_none
+
+    def recorded(*args):
+        taken.append(at_once(*args) is not None)
+        return at_once(*args)
+
+    monkeypatch.setattr(regular, "_consecutive_panel_or_none", recorded)
+    fast = read_csv(path, id_col="unique_id")
+    monkeypatch.setattr(regular, "_consecutive_panel_or_none", lambda *args: None)
+    looped = read_csv(path, id_col="unique_id")
+    assert taken == [True]
+    pd.testing.assert_frame_equal(fast, looped)
+    assert fast.attrs == looped.attrs and sorted(fast.index.unique(0)) == ["007", "s0", "s2"]
+
+
+def test_a_panel_with_a_gap_or_a_missing_value_is_checked_series_by_series():
+    from forecast.reading.regular import _consecutive_panel_or_none
+
+    index = pd.DatetimeIndex(list(pd.date_range("2021-01-01", periods=20)) * 2, name="ds")
+    ids = np.repeat(["a", "b"], 20)
+    frame = pd.DataFrame({"y": np.arange(40.0)}, index=index)
+    assert _consecutive_panel_or_none(frame, ids, "unique_id", "x.csv", None) is not None
+    kept = np.arange(40) != 5  # series a lacks its sixth day
+    assert _consecutive_panel_or_none(frame[kept], ids[kept], "unique_id", "x.csv", None) is None
+    missing = frame.assign(y=np.where(np.arange(40) == 3, np.nan, frame.y))
+    assert _consecutive_panel_or_none(missing, ids, "unique_id", "x.csv", None) is None
