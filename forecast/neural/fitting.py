@@ -26,7 +26,7 @@ from ..reading.frequency import season_length_for
 from .distributed import world
 from .networks import CELLS, INSTANCE_NORMS, SKIPS, SUPERVISION, MLPNet, RecurrentNet
 from .starts import STARTS, start_candidates, start_matrix
-from .threads import torch_default_threads, torch_threads, user_chose_threads
+from .threads import torch_default_threads, torch_threads
 from .training import (
     LR_SCHEDULES,
     TrainingConfig,
@@ -206,7 +206,6 @@ class NeuralMixin:
         return forecasts.numpy().astype(np.float64)
 
     def _training_config(self, n_train_windows):
-        device = resolve_device(self.device)
         return TrainingConfig(
             max_epochs=self.max_epochs,
             max_steps=self.max_steps,
@@ -219,8 +218,7 @@ class NeuralMixin:
             gradient_clip=self.gradient_clip,
             lr_schedule=self.lr_schedule,
             seed=int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max)),
-            device=device,
-            probe_threads=device == "cpu" and not user_chose_threads(),  # the count is the rule's to change
+            device=resolve_device(self.device),
         )
 
     def _batch_size(self, n_train_windows):

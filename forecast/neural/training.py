@@ -41,9 +41,6 @@ LR_SCHEDULES = ("plateau", "cosine", None)
 # Windows an epoch visits at most: 2.8 times the 189,890 training windows of the 400-series hourly panel
 # (benchmarks/global_hourly.py), so that small and medium data still see every window every epoch.
 EPOCH_WINDOWS = 524_288
-# Steps timed on each thread count at the start of an epoch with `TrainingConfig.probe_threads`: 6% of the
-# 512 steps of a sampled epoch.
-PROBE_STEPS = 16
 
 
 @dataclass
@@ -63,7 +60,6 @@ class TrainingConfig:
     # Early stopping counts an epoch as progress when it lowers the monitored loss by at least this fraction of
     # the last progress; any lower loss still becomes the best weights restored at the end.
     min_improvement: float = 0.0
-    probe_threads: bool = False  # each epoch, time steps on the thread count in force and on one; keep the faster
 
 
 @dataclass
@@ -207,24 +203,10 @@ def predict_last_step(module, windows, batch_size, future=None):
 
 
 def _train_epoch(module, trained, optimizer, data, order, batch_size, config):
-    """One pass over ``order``; ``trained`` is ``module`` or its `DistributedDataParallel` wrapper.
-
-    With ``config.probe_threads`` and more than one torch thread, the epoch's
-    first `PROBE_STEPS` steps run on those threads and the next ones on one
-    thread, each timed, and the rest of the epoch on the faster count (see
-    `forecast.neural.threads`: threads that wait for busy cores are slower than one).
-    """
+    """One pass over ``order``; ``trained`` is ``module`` or its `DistributedDataParallel` wrapper."""
     trained.train()
     total = torch.zeros((), device=data.series.device)  # summed on device: no sync per batch
-    threads = torch.get_num_threads()
-    probing = config.probe_threads and threads > 1
-    timings = {}  # thread count -> seconds of PROBE_STEPS steps
-    started = time.perf_counter()
-    for number, batch in enumerate(order.split(batch_size)):
-        if probing and number in (PROBE_STEPS, 2 * PROBE_STEPS):
-            timings[torch.get_num_threads()] = time.perf_counter() - started
-            torch.set_num_threads(1 if number == PROBE_STEPS else min(timings, key=timings.get))
-            started = time.perf_counter()
+    for batch in order.split(batch_size):
         windows = data.gather(batch)  # (B, L+H, C+P+F)
         loss = module.loss(trained(*module.inputs(windows)), windows)
         optimizer.zero_grad(set_to_none=True)
@@ -233,8 +215,6 @@ def _train_epoch(module, trained, optimizer, data, order, batch_size, config):
             nn.utils.clip_grad_norm_(module.parameters(), config.gradient_clip)
         optimizer.step()
         total += loss.detach() * len(batch)
-    if probing:
-        torch.set_num_threads(threads)  # the next epoch probes again from the same count
     total, count = distributed.sum_across(total.item(), len(order), device=data.series.device)
     return total / count
 

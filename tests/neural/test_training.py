@@ -1,5 +1,4 @@
 import math
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -163,32 +162,3 @@ def test_early_stopping_counts_only_improvements_above_min_improvement_but_keeps
     assert [record["validation_loss"] for record in strict] == [r["validation_loss"] for r in steady[: len(strict)]]
     best = min(record["validation_loss"] for record in strict)
     assert loss_on_windows(net, _sine_data(), _sine_data().validation_starts, 64) == pytest.approx(best, rel=1e-5)
-
-
-def test_an_epoch_on_several_threads_finishes_on_one_when_one_thread_steps_faster(monkeypatch):
-    from forecast.neural import training
-
-    seen, now, step = [], [0.0], torch.optim.Adam.step
-
-    def counting_step(self, *args, **kwargs):
-        seen.append(torch.get_num_threads())
-        return step(self, *args, **kwargs)
-
-    def clock():  # a reading on two threads comes 10 s after the last, on one thread 1 s
-        now[0] += 10.0 if torch.get_num_threads() > 1 else 1.0
-        return now[0]
-
-    monkeypatch.setattr(training, "PROBE_STEPS", 2)
-    monkeypatch.setattr(torch.optim.Adam, "step", counting_step)
-    monkeypatch.setattr(training.time, "perf_counter", clock)
-    previous = torch.get_num_threads()
-    torch.set_num_threads(2)
-    try:
-        config = TrainingConfig(max_epochs=1, batch_size=8, epoch_windows=56, probe_threads=True)
-        train(MLPNet(1, 8, 4, hidden_size=16), _no_validation_data(), config)
-        assert seen == [2, 2, 1, 1, 1, 1, 1] and torch.get_num_threads() == 2  # restored after the epoch
-        seen.clear()
-        train(MLPNet(1, 8, 4, hidden_size=16), _no_validation_data(), replace(config, probe_threads=False))
-        assert seen == [2] * 7
-    finally:
-        torch.set_num_threads(previous)
