@@ -12,8 +12,7 @@ follows the work:
   of one batch (the network's parameters times the rows it runs them on), at
   least one, and never more than the cores this process may run on
   (``os.sched_getaffinity``, so ``taskset`` and container CPU sets are
-  respected) less those other processes keep busy (`busy_cores`: the
-  one-minute load average beyond this process's own core);
+  respected);
 - a choice made by the user wins and is left alone: ``OMP_NUM_THREADS`` or
   ``MKL_NUM_THREADS`` in the environment, or a ``torch.set_num_threads``
   call that left a count other than torch's default (the count found when
@@ -24,11 +23,8 @@ follows the work:
   its own setting.
 
 Where other processes keep the cores busy, a second thread is a loss at any
-size (one waits for the other at every operator: the default GRU on batches
-of 1,024 windows trained 16,200 windows a second on one thread and 1,600 on
-two, with the two cores' load average at 5.7), hence `busy_cores`; a load
-that starts after the fit is not seen, and ``OMP_NUM_THREADS=1`` keeps every
-network on one thread.
+size (one waits for the other at every operator); ``OMP_NUM_THREADS=1``
+keeps every network on one.
 """
 
 from __future__ import annotations
@@ -55,18 +51,6 @@ def available_cores():
     except AttributeError:  # macOS and Windows have no affinity call
         cores = os.cpu_count() or 1
     return max(1, cores // int(os.environ.get("LOCAL_WORLD_SIZE", "1")))
-
-
-def busy_cores():
-    """Cores kept busy by other processes: the one-minute load average less this process's one, rounded; 0 if unknown.
-
-    This process counts as one running task (it reads and prepares the data before it trains).
-    """
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # Windows has no load average
-        return 0
-    return max(0, round(load - 1))
 
 
 def threads_for(multiply_adds, cores):
@@ -115,7 +99,7 @@ def torch_threads(multiply_adds):
     if user_chose_threads():
         yield previous
         return
-    torch.set_num_threads(threads_for(multiply_adds, max(1, available_cores() - busy_cores())))
+    torch.set_num_threads(threads_for(multiply_adds, available_cores()))
     try:
         yield torch.get_num_threads()
     finally:

@@ -15,7 +15,6 @@ def default_threads(monkeypatch):
     for name in threads.USER_THREAD_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(threads, "available_cores", lambda: 4)
-    monkeypatch.setattr(threads, "busy_cores", lambda: 0)
     monkeypatch.setattr(threads, "torch_default_threads", lambda: 4)
     previous = torch.get_num_threads()
     torch.set_num_threads(4)
@@ -88,18 +87,3 @@ def test_a_count_other_than_torchs_own_default_is_the_users_choice(monkeypatch):
         assert threads.user_chose_threads()
     finally:
         torch.set_num_threads(previous)
-
-
-@pytest.mark.parametrize(("load", "busy"), [(0.3, 0), (1.4, 0), (2.0, 1), (5.7, 5)])
-def test_cores_busy_with_other_work_are_the_load_beyond_this_process(monkeypatch, load, busy):
-    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
-    assert threads.busy_cores() == busy
-
-
-def test_large_work_on_cores_busy_with_other_work_gets_one_thread(default_threads, monkeypatch):
-    monkeypatch.setattr(threads, "busy_cores", lambda: 3)
-    with torch_threads(1000 * MULTIPLY_ADDS_PER_THREAD) as inside:
-        assert inside == 1
-    monkeypatch.setattr(threads, "busy_cores", lambda: 1)
-    with torch_threads(1000 * MULTIPLY_ADDS_PER_THREAD) as inside:
-        assert inside == 3
