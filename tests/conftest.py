@@ -14,8 +14,12 @@ DATASETS = ROOT / "datasets"
 # Neural models in tests: a few epochs of a narrow network. The stacked LSTM also covers num_layers > 1.
 QUICK = dict(max_epochs=3, hidden_size=8, random_state=0)
 QUICK_BY_MODEL = {"lstm": dict(QUICK, num_layers=2)}
-# Statistical models in tests: ARIMA's seasonal search is its slow part (seconds a series); its own tests keep it.
-QUICK_STATISTICAL = {"arima": dict(season_length=1), "auto": dict(models=["theta", "naive", "linear"], n_windows=7)}
+# Statistical models in tests: ARIMA's seasonal search is its slow part (seconds a series), and its conformal
+# calibration a second search; its own tests keep both (ETS and Theta calibrate conformal intervals here).
+QUICK_STATISTICAL = {
+    "arima": dict(season_length=1, intervals="model"),
+    "auto": dict(models=["theta", "naive", "linear"], n_windows=7),
+}
 
 
 def every_forecaster(lookback, horizon, season_length=None):
@@ -32,6 +36,12 @@ def every_forecaster(lookback, horizon, season_length=None):
         return make
 
     return [pytest.param(maker(name), id=name) for name in MODELS]
+
+
+def pytest_collection_modifyitems(items):
+    """Tests marked ``long`` first: started last, one would keep a pytest-xdist worker busy for seconds after the
+    other has finished every other test."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture(autouse=True)

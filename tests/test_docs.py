@@ -73,6 +73,7 @@ def run_command(command, folder):
     return done.returncode, done.stdout, done.stdout + done.stderr
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_every_example_runs(page, tmp_path, monkeypatch):
     (tmp_path / "datasets").symlink_to(ROOT / "datasets")

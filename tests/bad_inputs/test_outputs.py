@@ -301,6 +301,7 @@ def forecast_process(*args, cwd):
     )
 
 
+@pytest.mark.long
 def test_sigterm_while_writing_removes_every_temporary_file(folder):
     os.mkfifo(folder / "pipe")  # nobody reads it: the command waits there, its plot staged beside plot.png
     process = forecast_process(

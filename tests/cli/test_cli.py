@@ -228,6 +228,7 @@ def test_help_is_instant_and_imports_neither_torch_nor_pandas():
     assert as_module.returncode == 0 and "forecast fit data.csv" in as_module.stdout
 
 
+@pytest.mark.long
 def test_installed_console_script_and_checkout_entry_point(tmp_path):
     script = Path(sys.executable).with_name("forecast")
     fitted = subprocess.run(

@@ -112,11 +112,12 @@ def test_arima_regresses_on_future_known_covariates():
         model.predict()
 
 
+@pytest.mark.long
 def test_many_series_get_one_model_each_in_parallel_processes_as_in_one():
     frames = {f"s{i}": quarterly(24, seed=i, level=50 + 10 * i, slope=i % 3) for i in range(16)}
     panel = pd.concat(frames, names=["store", "quarter"])
-    serial = ThetaForecaster(horizon=4, n_jobs=1).fit(panel)
-    parallel = ThetaForecaster(horizon=4, n_jobs=2).fit(panel)
+    serial = ThetaForecaster(horizon=4, n_jobs=1, intervals="model").fit(panel)
+    parallel = ThetaForecaster(horizon=4, n_jobs=2, intervals="model").fit(panel)
     assert len(serial.fits_) == 16
     pd.testing.assert_frame_equal(serial.predict(), parallel.predict())
     assert serial.predict().index.get_level_values(0).unique().tolist() == list(frames)
@@ -144,7 +145,7 @@ def test_the_naive_fallback_errs_by_the_whole_step_and_short_histories_are_refus
 
 def test_arima_fits_a_history_too_short_for_its_seasonal_lags_instead_of_filtering_it():
     series = quarterly(48)
-    model = ARIMAForecaster(horizon=4).fit(series)
+    model = ARIMAForecaster(horizon=4, intervals="model").fit(series)
     forecast_of_short = model.predict(series.iloc[:6])["sales"].to_numpy()
     assert np.all(np.abs(forecast_of_short - series["sales"].iloc[:6].mean()) < 30)
     with pytest.raises(DataError, match="NaN"):

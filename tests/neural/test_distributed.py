@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +30,7 @@ def _fit(tmp_path, output, processes):
         "--horizon",
         "6",
         "--epochs",
-        "6",
+        "3",
         "--seed",
         "0",
         "-o",
@@ -53,10 +54,11 @@ def _fit(tmp_path, output, processes):
     return result.stdout
 
 
+@pytest.mark.long
 def test_two_processes_under_torchrun_match_one_and_only_rank_0_writes(tmp_path):
-    steps = np.arange(800)
-    values = np.sin(steps / 6) + 0.5 * np.sin(steps / 20) + 0.1 * np.random.default_rng(0).normal(size=800)
-    frame = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=800, freq="h"), "load": values})
+    steps = np.arange(480)
+    values = np.sin(steps / 6) + 0.5 * np.sin(steps / 20) + 0.1 * np.random.default_rng(0).normal(size=480)
+    frame = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=480, freq="h"), "load": values})
     frame.to_csv(tmp_path / "data.csv", index=False)
 
     single = _fit(tmp_path, "single.npz", processes=1)
