@@ -146,8 +146,8 @@ class RNNRegressor(RecurrentNetwork, NeuralRegressor):
     >>> from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
     >>> from forecast import RNNRegressor, make_windows
     >>> X, Y = make_windows(np.sin(np.arange(300) / 5), lookback=12, horizon=3)
-    >>> search = GridSearchCV(RNNRegressor(max_epochs=5, random_state=0), {{"cell": ["gru", "lstm"]}},
-    ...                       cv=TimeSeriesSplit(3)).fit(X[:, :, 0], Y[:, :, 0])
+    >>> search = GridSearchCV(RNNRegressor(max_epochs=3, random_state=0), {{"cell": ["gru", "lstm"]}},
+    ...                       cv=TimeSeriesSplit(2)).fit(X[:, :, 0], Y[:, :, 0])
     >>> search.predict(X[:2, :, 0]).shape
     (2, 3)
     """

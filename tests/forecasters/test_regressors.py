@@ -55,8 +55,8 @@ def test_validation_tail_is_the_last_samples_in_order(windows):
 def test_pipeline_grid_search_and_time_series_cross_validation(windows):
     X, Y = windows
     flat_X, flat_Y = X[:, :, 0], Y[:, :, 0]
-    pipeline = make_pipeline(FunctionTransformer(), RNNRegressor(max_epochs=15, hidden_size=16, random_state=0))
-    search = GridSearchCV(pipeline, {"rnnregressor__cell": ["gru", "lstm"]}, cv=TimeSeriesSplit(n_splits=3))
+    pipeline = make_pipeline(FunctionTransformer(), RNNRegressor(max_epochs=5, hidden_size=8, random_state=0))
+    search = GridSearchCV(pipeline, {"rnnregressor__cell": ["gru", "lstm"]}, cv=TimeSeriesSplit(n_splits=2))
     search.fit(flat_X, flat_Y)
     assert search.best_params_["rnnregressor__cell"] in {"gru", "lstm"}
     assert search.predict(flat_X[:5]).shape == (5, 4)
