@@ -39,10 +39,10 @@ class ForecastGroup(click.Group):
             except click.ClickException as error:
                 _fail(error, error.format_message(), error.exit_code, debug)
             except (click.Abort, KeyboardInterrupt) as error:
-                _ignore_interrupts()  # a second Ctrl-C or SIGTERM must not cut the cleanup short
-                _remove_temporary_files()
-                _fail(error, "interrupted; no file was written", 130, debug)
+                _stop_interrupted(error, debug)
             except Exception as error:  # noqa: BLE001 - the one place that turns failures into messages
+                if _caused_by_interrupt(error):
+                    _stop_interrupted(error, debug)
                 _fail(error, _describe(error), 1, debug)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -73,6 +73,21 @@ def _interrupting_signals():
 
 def _interrupt(signal_number, frame):
     raise KeyboardInterrupt
+
+
+def _caused_by_interrupt(error):
+    """Whether ``error`` was raised while handling an interrupt: a library that turns one into its own error."""
+    while error is not None:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _stop_interrupted(error, debug):
+    _ignore_interrupts()  # a second Ctrl-C or SIGTERM must not cut the cleanup short
+    _remove_temporary_files()
+    _fail(error, "interrupted; no file was written", 130, debug)
 
 
 def _ignore_interrupts():

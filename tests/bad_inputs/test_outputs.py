@@ -207,6 +207,20 @@ def test_a_signal_just_before_the_rename_leaves_no_temporary_file(folder, monkey
     assert snapshot(folder) == before
 
 
+def test_an_interrupt_a_library_turns_into_its_own_error_is_still_an_interrupt(folder, monkeypatch):
+    def interrupt_inside_a_library(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt  # as the SIGTERM, SIGHUP or Ctrl-C handler raises it
+        except BaseException as error:
+            raise RuntimeError("drawing failed") from error
+
+    before = snapshot(folder)
+    monkeypatch.setattr("matplotlib.figure.Figure.savefig", interrupt_inside_a_library)
+    result = run("predict", "--model", "model.npz", "-o", "forecast.csv", "--plot", "plot.png")
+    assert_refused(result, 130, "interrupted; no file was written")
+    assert snapshot(folder) == before
+
+
 def test_a_second_signal_during_the_cleanup_leaves_no_temporary_file(folder, monkeypatch):
     from forecast.modelfile import outputs
 
