@@ -10,7 +10,7 @@ from ..errors import DataError
 from ..inputs.scaling import Scaling
 from ..inputs.windows import chronological_split
 from ..neural.fitting import MLPNetwork, RecurrentNetwork
-from ..neural.networks import LOSSES
+from ..neural.networks import LOSSES, SKIPS
 from ..neural.starts import STARTS
 from ..params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE, OneOf
 from .base import BaseForecaster
@@ -128,7 +128,7 @@ class NeuralForecaster(BaseForecaster):
         scaled = np.empty((sum(lengths), series_list[0].shape[1]), dtype=np.float32)  # (sum T_i, C)
         for values, scaling, offset in zip(series_list, scalings, offsets):
             scaled[offset : offset + len(values)] = scaling.transform(values)
-        if hasattr(self, "loss"):  # the recurrent forecaster: see its ``loss``
+        if hasattr(self, "loss"):  # see the forecasters' ``loss``
             self.loss_ = ("scaled" if len(series_list) > 1 else "mse") if self.loss == "auto" else self.loss
         return self._fit_network(
             scaled,
@@ -378,8 +378,10 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
     __doc__ = f"""Plain MLP forecaster on the flattened window: ``lookback`` rows in, ``horizon`` rows out.
 
     The baseline that shows what recurrence adds: same windows, scaling,
-    instance normalisation and training loop as `RNNForecaster`, but a
-    feed-forward network. See `forecast.neural.networks.MLPNet`.
+    instance normalisation, linear path, start, loss and training loop as
+    `RNNForecaster`, but a feed-forward network corrects the linear path
+    where the recurrent net has its recurrent head. See
+    `forecast.neural.networks.MLPNet`.
 
     Parameters
     ----------
@@ -391,7 +393,23 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         Hidden layers.
     dropout : float, default=0.0
         Dropout after each hidden layer.
+    skip : {{"linear", None}}, default="linear"
+        "linear" adds the linear path of `RNNForecaster` that the MLP
+        corrects; None leaves the MLP alone (what earlier releases fitted, and
+        their model files keep).
+    start : {{"auto", "seasonal", "ridge", "profile", "theta"}}, default="auto"
+        Where the linear path starts, as in `RNNForecaster`.
+    loss : {{"auto", "scaled", "mse"}}, default="auto"
+        What training minimises, as in `RNNForecaster`.
 {NETWORK_PARAMETERS}{training_parameters(10)}{COVARIATE_PARAMETERS}
+    Attributes
+    ----------
+    module_ : MLPNet
+    start_ : str
+        The linear path's start (with ``skip="linear"``).
+    loss_ : str
+        The loss trained on: "scaled" or "mse".
+
     Examples
     --------
     >>> from forecast import MLPForecaster, read_csv
@@ -400,7 +418,13 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
     Timestamp('1961-01-01 00:00:00')
     """
 
-    _parameter_rules = {**WINDOW_RULES, **MLPNetwork._network_rules}
+    _parameter_rules = {
+        **WINDOW_RULES,
+        **MLPNetwork._network_rules,
+        "skip": OneOf(SKIPS),
+        "start": OneOf(("auto", "ridge", *STARTS)),
+        "loss": OneOf(("auto", *LOSSES)),
+    }
 
     def __init__(
         self,
@@ -409,6 +433,9 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         hidden_size=128,
         num_layers=2,
         dropout=0.0,
+        skip="linear",
+        start="auto",
+        loss="auto",
         instance_norm="last",
         channel_independent=True,
         max_epochs=100,
@@ -433,6 +460,9 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.dropout = dropout
+        self.skip = skip
+        self.start = start
+        self.loss = loss
         self.instance_norm = instance_norm
         self.channel_independent = channel_independent
         self.max_epochs = max_epochs

@@ -70,7 +70,11 @@ _NETWORK_PARAMS = (
     "supervision",
     "skip",
 )
-_LATER_PARAMS = {"RNNForecaster": {"skip": None, "loss": "mse"}, "RNNRegressor": {"skip": None}}
+_LATER_PARAMS = {
+    "RNNForecaster": {"skip": None, "loss": "mse"},
+    "MLPForecaster": {"skip": None, "loss": "mse"},
+    "RNNRegressor": {"skip": None},
+}
 
 
 def write(estimator, path):

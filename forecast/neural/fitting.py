@@ -44,7 +44,7 @@ torch_default_threads()  # noted before any fit changes the count
 # validation split, lookback 336 scored 0.678 MSE with 84-row segments and 0.645 with 48-row ones.
 MAX_AUTO_SEGMENT_LENGTH = 48
 PREDICTION_BATCH_SIZE = 256  # windows per forward pass when predicting
-# The recurrent net's skip path may start as a ridge regression (`_start_linear_path`), with the penalty
+# A network's skip path may start as a ridge regression (`_start_linear_path`), with the penalty
 # of `forecast.LinearForecaster`, on at most this many training windows.
 RIDGE_ALPHA = 1.0
 RIDGE_WINDOWS = 20_000
@@ -92,7 +92,7 @@ def resolve_device(device):
 
 
 def _start_linear_path(module, data, config, start="auto"):
-    """Start a `RecurrentNet`'s skip path from whichever forecasts its validation windows best; return its name.
+    """Start a network's skip path from whichever forecasts its validation windows best; return its name.
 
     The candidates: the seasonal naive forecast it is built with
     (``"seasonal"``), a ridge regression (``"ridge"``; ``alpha=RIDGE_ALPHA``,
@@ -290,4 +290,7 @@ class MLPNetwork(NeuralMixin):
             channel_independent=self.channel_independent,
             n_past_covariates=n_past_covariates,
             n_future_covariates=n_future_covariates,
+            skip=getattr(self, "skip", None),  # the window regressor has no linear path
+            season_length=season_length_for(getattr(self, "freq_", None)),
+            loss=getattr(self, "loss_", "mse"),
         )

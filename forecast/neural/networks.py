@@ -42,12 +42,12 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .window_net import LOSSES, WindowNet, window_loss
+
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 INSTANCE_NORMS = ("last", "standardize", None)
 SUPERVISION = ("dense", "last")
 SKIPS = ("linear", None)
-LOSSES = ("mse", "scaled")
-LOSS_SCALE_FLOOR = 1e-3  # scaled units: the least naive error a window's errors are divided by
 FUTURE_WIDTH = 16  # features per forecast row that the recurrent head reads from its future-known covariates
 
 
@@ -102,7 +102,7 @@ class Covariates:
         return values.repeat_interleave(n_channels, dim=0)
 
 
-class RecurrentNet(nn.Module):
+class RecurrentNet(WindowNet):
     """A many-to-many recurrent forecaster: every recurrent step forecasts the next ``horizon`` rows.
 
     The window is cut into segments of ``segment_length`` rows (SegRNN's
@@ -195,29 +195,12 @@ class RecurrentNet(nn.Module):
             self.future_encoder = nn.Sequential(nn.Linear(n_future_covariates, FUTURE_WIDTH), nn.ReLU())
             future_width = horizon * FUTURE_WIDTH
         self.head = nn.Linear(hidden_size + future_width, horizon * per_step_channels)
-        self.skip = None
-        if skip == "linear":
-            self.skip = nn.Linear(lookback * (1 + self.covariates.count) + horizon * n_future_covariates, horizon)
-            self._start_at_seasonal_naive(season_length if season_length <= lookback else 1)
         ends = torch.arange(1, self.n_segments + 1) * segment_length - 1 - self.padding
         self.register_buffer("step_ends", ends, persistent=False)  # (S,) last input row seen by each step
+        self._add_linear_path(skip, season_length)
 
-    def _prepared(self, x, future):
-        """``(x', ahead, stats)``: normalised inputs (B', L, c+P+F), each step's future-known values (B', S, F*H)
-        or None, and the statistics that undo the normalisation; B' = B*C and c = 1 when channel independent.
-        """
-        targets, covariates = self.covariates.split(x)  # (B, L, C), (B, L, P+F)
-        B, L, C = targets.shape
-        targets, stats = self.norm(targets)  # (B, L, C)
-        ahead = self.covariates.future_rows(x, future) if self.covariates.n_future else None  # (B, L+H, F)
-        if self.channel_independent:
-            targets = targets.transpose(1, 2).reshape(B * C, L, 1)  # (B*C, L, 1)
-            covariates = Covariates.per_channel(covariates, C)  # (B*C, L, P+F)
-            ahead = None if ahead is None else Covariates.per_channel(ahead, C)  # (B*C, L+H, F)
-        if ahead is not None:
-            # Step s forecasts rows step_ends[s]+1 ... step_ends[s]+H and reads their future-known covariates.
-            ahead = ahead.unfold(1, self.horizon, 1)[:, self.step_ends + 1].flatten(2)  # (B', S, F*H)
-        return torch.cat([targets, covariates], dim=2), ahead, stats
+    def output_layer(self):
+        return self.head
 
     def forward(self, x, future=None):
         B, C = x.shape[0], self.n_channels
@@ -242,110 +225,30 @@ class RecurrentNet(nn.Module):
             out = out.reshape(B, self.n_segments, self.horizon, C)  # (B, S, H, C)
         return self.norm.inverse(out, stats)  # (B, S, H, C)
 
-    @torch.no_grad()
-    def _start_at_seasonal_naive(self, season_length):
-        """Skip weights that repeat the last ``season_length`` rows, and a silent head."""
-        self.skip.weight.zero_()
-        self.skip.bias.zero_()
-        steps = torch.arange(self.horizon)
-        self.skip.weight[steps, self.lookback - season_length + steps % season_length] = 1.0
-        self.head.weight.zero_()
-        self.head.bias.zero_()
-
-    def _path_inputs(self, x, ahead, n_steps):
-        """``(features, last)`` of the skip path at the last ``n_steps`` steps: (B', n, c, K) and (B', n, c, 1).
-
-        ``x`` (B', L, c+P+F) holds the normalised targets and the covariates,
-        ``ahead`` (B', S, F*H) each step's future-known covariates, or None.
-        Each target channel reads its own rows, relative to its last value
-        (``last``), then every covariate's rows and future values.
-        """
-        n_targets = x.shape[2] - self.covariates.count
-        padded = torch.cat([x[:, :1].expand(-1, self.lookback - 1, -1), x], dim=1)  # (B', 2L-1, c+P+F)
-        ends = self.step_ends[-n_steps:]
-        windows = padded.unfold(1, self.lookback, 1)[:, ends]  # (B', n, c+P+F, L): the rows up to each step
-        own = windows[:, :, :n_targets]  # (B', n, c, L)
-        last = own[..., -1:]  # (B', n, c, 1)
-        shared = [windows[:, :, n_targets:].flatten(2)]  # (B', n, (P+F)*L)
-        if ahead is not None:
-            shared.append(ahead[:, -n_steps:])  # (B', n, F*H)
-        shared = torch.cat(shared, dim=2)[:, :, None].expand(-1, -1, n_targets, -1)  # (B', n, c, ...)
-        return torch.cat([own - last, shared], dim=3), last
-
-    def _linear_path(self, path_inputs):
-        """The skip path's forecasts (B', n, c, H) from `_path_inputs`."""
-        features, last = path_inputs
-        return self.skip(features) + last
-
-    @torch.no_grad()
-    def linear_path_problem(self, windows):
-        """The skip path's regression at the final step: features (n, K) and targets (n, H), n = B*C.
-
-        ``windows`` (B, L+H, C+P+F) hold inputs and the rows after them; the
-        targets are the forecast rows normalised as the inputs, less each
-        channel's last value, so that ``skip(features) + last`` forecasts them.
-        """
-        x, *future = self.inputs(windows)  # future: [] or [(B, H, F)]
-        prepared, ahead, (shift, scale) = self._prepared(x, future[0] if future else None)
-        features, last = self._path_inputs(prepared, ahead, 1)  # (B', 1, c, K), (B', 1, c, 1)
-        actual = (windows[:, self.lookback :, : self.n_channels] - shift) / scale  # (B, H, C), normalised
-        if self.channel_independent:
-            actual = actual.transpose(1, 2).reshape(-1, 1, self.horizon)  # (B*C, 1, H)
-        else:
-            actual = actual.transpose(1, 2)  # (B, C, H)
-        targets = actual - last[:, -1]  # (B', c, H)
-        return features[:, -1].reshape(-1, features.shape[-1]), targets.reshape(-1, self.horizon)
-
-    @torch.no_grad()
-    def start_linear_path(self, weight, bias):
-        """Set the skip path's weights (H, K) and bias (H,), e.g. from a ridge regression on `linear_path_problem`."""
-        self.skip.weight.copy_(torch.as_tensor(weight, dtype=self.skip.weight.dtype))
-        self.skip.bias.copy_(torch.as_tensor(bias, dtype=self.skip.bias.dtype))
-
-    @torch.no_grad()
-    def start_from_map(self, matrix):
-        """Start the skip path as the forecast ``matrix @ x`` of each channel's own rows ``x`` (L,), covariates unread.
-
-        ``matrix`` (H, L) has rows that sum to 1, as the maps of `forecast.neural.starts` do: the path reads
-        the rows relative to the last and adds it back, which leaves such a map's forecast unchanged.
-        """
-        weight = torch.zeros_like(self.skip.weight)  # (H, K)
-        weight[:, : self.lookback] = torch.as_tensor(matrix, dtype=weight.dtype, device=weight.device)
-        self.start_linear_path(weight, torch.zeros_like(self.skip.bias))
-
-    def inputs(self, windows):
-        """The arguments of `forward` cut from training windows (B, L+H, C+P+F): ``(x,)`` or ``(x, future)``."""
-        return _inputs(self, windows)
-
     def loss(self, forecasts, windows):
-        """Training loss of ``forecasts`` (B, S, H, C), made by this net from ``windows[:, :lookback]``.
+        """Training loss (`forecast.neural.window_net.window_loss`) of ``forecasts`` (B, S, H, C), made by this net
+        from ``windows[:, :lookback]``.
 
         ``windows`` (B, L+H, C+P+F) hold each input and the ``horizon`` rows after it.
         Dense supervision averages over every step: step ``s`` has seen rows up
         to ``step_ends[s]`` and its target is the next ``horizon`` rows, which lie
         inside the window because ``step_ends[s] <= lookback - 1``.
-
-        ``loss="mse"``: the mean squared error. ``loss="scaled"``: the mean
-        absolute error of each window and channel divided by the mean absolute
-        change from row to row of its inputs (the naive forecast's in-sample
-        error, as MASE scales), at least `LOSS_SCALE_FLOOR`:
-        ``mean(|forecast - actual| / max(mean_t |x_t - x_{t-1}|, floor))``, so
-        that calm and noisy series weigh alike.
         """
         windows = windows[..., : self.n_channels]  # (B, L+H, C): the targets
         if self.supervision == "last":
             forecasts, targets = forecasts[:, -1:], windows[:, None, self.lookback :]  # (B, 1, H, C) each
         else:
             targets = windows.unfold(1, self.horizon, 1)[:, self.step_ends + 1].transpose(2, 3)  # (B, S, H, C)
-        if self.loss_kind == "mse":
-            return nn.functional.mse_loss(forecasts, targets)
-        inputs = windows[:, : self.lookback]  # (B, L, C)
-        scale = (inputs[:, 1:] - inputs[:, :-1]).abs().mean(dim=1).clamp_min(LOSS_SCALE_FLOOR)  # (B, C)
-        return ((forecasts - targets).abs() / scale[:, None, None, :]).mean()
+        return window_loss(self.loss_kind, forecasts, targets, windows[:, : self.lookback])
 
 
-class MLPNet(nn.Module):
-    """A plain MLP on the flattened window: ``num_layers`` hidden ReLU layers, then ``horizon × C`` outputs."""
+class MLPNet(WindowNet):
+    """A plain MLP on the flattened window: ``num_layers`` hidden ReLU layers, then ``horizon × C`` outputs.
+
+    ``skip="linear"`` adds the same linear path, started the same way, as
+    `RecurrentNet` has (`forecast.neural.window_net`): the MLP then corrects it
+    as the recurrent head does, so that the two differ only in that head.
+    """
 
     def __init__(
         self,
@@ -360,6 +263,9 @@ class MLPNet(nn.Module):
         channel_independent=True,
         n_past_covariates=0,
         n_future_covariates=0,
+        skip=None,
+        season_length=1,
+        loss="mse",
     ):
         super().__init__()
         self.init_args = dict(
@@ -373,7 +279,11 @@ class MLPNet(nn.Module):
             channel_independent=channel_independent,
             n_past_covariates=n_past_covariates,
             n_future_covariates=n_future_covariates,
+            skip=skip,
+            season_length=season_length,
+            loss=loss,
         )
+        self.loss_kind = loss
         self.covariates = Covariates(n_channels, n_past_covariates, n_future_covariates)
         self.n_channels, self.lookback, self.horizon = n_channels, lookback, horizon
         self.channel_independent = channel_independent
@@ -387,41 +297,37 @@ class MLPNet(nn.Module):
         layers.append(nn.Linear(width, horizon * per_window_channels))
         self.mlp = nn.Sequential(*layers)
         self.register_buffer("step_ends", torch.tensor([lookback - 1]), persistent=False)  # (1,)
+        self._add_linear_path(skip, season_length)
+
+    def output_layer(self):
+        return self.mlp[-1]
 
     def forward(self, x, future=None):
-        targets, covariates = self.covariates.split(x)  # (B, L, C), (B, L, P+F)
-        B, L, C = targets.shape
-        targets, stats = self.norm(targets)  # (B, L, C)
-        known = covariates.flatten(1)  # (B, L*(P+F))
+        B, C = x.shape[0], self.n_channels
+        x, ahead, stats = self._prepared(x, future)  # (B', L, c+P+F), (B', 1, F*H) or None
+        c = x.shape[2] - self.covariates.count
+        flat = [x[:, :, :c].flatten(1), x[:, :, c:].flatten(1)]  # (B', L*c), (B', L*(P+F))
         if self.covariates.n_future:
-            known = torch.cat([known, future.flatten(1)], dim=1)  # (B, L*(P+F) + H*F)
+            known = future.flatten(1)  # (B, H*F)
+            flat.append(self.covariates.per_channel(known, C) if self.channel_independent else known)
+        out = self.mlp(torch.cat(flat, dim=1))  # (B', H*c)
+        if self.skip is not None:
+            skipped = self._linear_path(self._path_inputs(x, ahead, 1))  # (B', 1, c, H)
+            out = out + skipped[:, 0].transpose(1, 2).flatten(1)  # (B', H*c)
         if self.channel_independent:
-            flat = targets.transpose(1, 2).reshape(B * C, L)  # (B*C, L)
-            flat = torch.cat([flat, Covariates.per_channel(known, C)], dim=1)  # (B*C, L + covariates)
-            out = self.mlp(flat).reshape(B, C, self.horizon).transpose(1, 2)  # (B, H, C)
+            out = out.reshape(B, C, self.horizon).transpose(1, 2)  # (B, H, C)
         else:
-            flat = torch.cat([targets.reshape(B, L * C), known], dim=1)  # (B, L*C + covariates)
-            out = self.mlp(flat).reshape(B, self.horizon, C)  # (B, H, C)
+            out = out.reshape(B, self.horizon, C)  # (B, H, C)
         return self.norm.inverse(out[:, None], stats)  # (B, 1, H, C)
 
-    def inputs(self, windows):
-        """The arguments of `forward` cut from training windows (B, L+H, C+P+F): ``(x,)`` or ``(x, future)``."""
-        return _inputs(self, windows)
-
     def loss(self, forecasts, windows):
-        """MSE of ``forecasts`` (B, 1, H, C) against the last ``horizon`` target rows of ``windows`` (B, L+H, C+P+F)."""
-        return nn.functional.mse_loss(forecasts[:, -1], windows[:, self.lookback :, : self.n_channels])
+        """Training loss (`forecast.neural.window_net.window_loss`) of ``forecasts`` (B, 1, H, C) against the last
+        ``horizon`` target rows of ``windows`` (B, L+H, C+P+F)."""
+        windows = windows[..., : self.n_channels]  # (B, L+H, C)
+        return window_loss(self.loss_kind, forecasts, windows[:, None, self.lookback :], windows[:, : self.lookback])
 
 
 NETWORKS = {"RecurrentNet": RecurrentNet, "MLPNet": MLPNet}
-
-
-def _inputs(net, windows):
-    """``(x,)``, or ``(x, future)`` with the future-known covariates of the forecast rows, from (B, L+H, C+P+F)."""
-    x = windows[:, : net.lookback]  # (B, L, C+P+F)
-    if not net.covariates.n_future:
-        return (x,)
-    return x, windows[:, net.lookback :, -net.covariates.n_future :]  # (B, H, F)
 
 
 def count_parameters(module):

@@ -51,6 +51,9 @@ def test_files_record_the_network_class_and_its_own_arguments(mlp_file):
         channel_independent=True,
         n_past_covariates=0,
         n_future_covariates=0,
+        skip="linear",
+        season_length=12,
+        loss="mse",
     )
 
 

@@ -170,17 +170,47 @@ def test_linear_skip_path_reads_no_row_after_its_step():
     torch.testing.assert_close(before[:, :3], after[:, :3])
 
 
-def test_linear_skip_path_starts_as_the_seasonal_naive_forecast():
+BOTH_NETWORKS = pytest.mark.parametrize(
+    "make",
+    [
+        lambda *args, **kw: RecurrentNet(*args, hidden_size=8, segment_length=4, **kw),
+        lambda *args, **kw: MLPNet(*args, hidden_size=8, **kw),
+    ],
+    ids=["recurrent", "mlp"],
+)
+
+
+@BOTH_NETWORKS
+@pytest.mark.parametrize("channel_independent", [True, False])
+def test_linear_skip_path_starts_as_the_seasonal_naive_forecast(make, channel_independent):
     torch.manual_seed(0)
-    net = RecurrentNet(1, 8, 6, hidden_size=8, segment_length=4, skip="linear", season_length=4).eval()
-    x = torch.randn(3, 8, 1)
-    torch.testing.assert_close(net(x)[:, -1, :, 0], x[:, [4, 5, 6, 7, 4, 5], 0])
-    longer_than_the_window = RecurrentNet(1, 8, 6, hidden_size=8, skip="linear", season_length=12).eval()
-    torch.testing.assert_close(longer_than_the_window(x)[:, -1, :, 0], x[:, [7] * 6, 0])
+    net = make(2, 8, 6, skip="linear", season_length=4, channel_independent=channel_independent).eval()
+    x = torch.randn(3, 8, 2)
+    torch.testing.assert_close(net(x)[:, -1], x[:, [4, 5, 6, 7, 4, 5]])
+    longer_than_the_window = make(1, 8, 6, skip="linear", season_length=12).eval()
+    torch.testing.assert_close(longer_than_the_window(x[..., :1])[:, -1, :, 0], x[:, [7] * 6, 0])
 
 
-def test_the_scaled_loss_divides_each_windows_errors_by_its_naive_error():
-    net = RecurrentNet(1, 3, 2, hidden_size=4, supervision="last", loss="scaled")
+def test_the_mlp_corrects_its_linear_path_and_reads_its_drivers_there_too():
+    torch.manual_seed(0)
+    net = MLPNet(1, 8, 3, hidden_size=8, skip="linear", n_past_covariates=1, n_future_covariates=1).eval()
+    x, future = torch.randn(4, 8, 3), torch.randn(4, 3, 1)
+    torch.testing.assert_close(net(x, future)[:, -1, :, 0], x[:, [-1] * 3, 0])  # the last value: season 1
+    torch.nn.init.normal_(net.output_layer().weight)
+    corrected = net(x, future)
+    assert not torch.allclose(corrected[:, -1, :, 0], x[:, [-1] * 3, 0])
+    with torch.no_grad():
+        net.output_layer().weight.zero_()
+        net.skip.weight[:, -1] = 1.0  # the path reads the last forecast row's future-known value
+    torch.testing.assert_close(net(x, future)[:, -1, :, 0], x[:, [-1] * 3, 0] + future[:, -1:, 0])
+
+
+@pytest.mark.parametrize(
+    "net",
+    [RecurrentNet(1, 3, 2, hidden_size=4, supervision="last", loss="scaled"), MLPNet(1, 3, 2, loss="scaled")],
+    ids=["recurrent", "mlp"],
+)
+def test_the_scaled_loss_divides_each_windows_errors_by_its_naive_error(net):
     windows = torch.tensor([[0.0, 1.0, 3.0, 4.0, 6.0]])[..., None]  # (1, L+H, 1): naive error (1 + 2) / 2
     forecasts = torch.tensor([[[5.0], [6.0]]])[:, None]  # (1, S=1, H, 1)
     torch.testing.assert_close(net.loss(forecasts, windows), torch.tensor(0.5 / 1.5))

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from forecast.neural.networks import RecurrentNet
+from forecast.neural.networks import MLPNet, RecurrentNet
 from forecast.neural.starts import STARTS, start_candidates, start_matrix
 
 
@@ -40,9 +40,10 @@ def test_candidates_are_the_starts_that_differ_from_seasonal_naive():
     assert start_candidates(1, 1, 1) == []
 
 
-def test_a_network_started_from_a_map_forecasts_that_map_with_covariates_unread():
+@pytest.mark.parametrize("network", [RecurrentNet, MLPNet])
+def test_a_network_started_from_a_map_forecasts_that_map_with_covariates_unread(network):
     torch.manual_seed(0)
-    net = RecurrentNet(1, 12, 6, hidden_size=8, skip="linear", season_length=4, n_past_covariates=1).eval()
+    net = network(1, 12, 6, hidden_size=8, skip="linear", season_length=4, n_past_covariates=1).eval()
     matrix = start_matrix("theta", 12, 6, 4)
     net.start_from_map(matrix)
     x = torch.randn(3, 12, 2, dtype=torch.float64)
