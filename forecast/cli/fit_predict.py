@@ -41,6 +41,12 @@ from .options import (
 )
 @click.option("--epochs", type=click.IntRange(min=1), help="Most training epochs (default: 100, with early stopping).")
 @click.option(
+    "--max-steps",
+    type=click.IntRange(min=1),
+    help="Most optimiser steps of a neural model's whole fit (default: no bound beyond --epochs); "
+    "bounds the time a fit on a large panel takes.",
+)
+@click.option(
     "--seed",
     type=SEED_RANGE,
     default=0,
@@ -74,6 +80,7 @@ def fit(
     season_length,
     model_name,
     epochs,
+    max_steps,
     seed,
     output,
     id_col,
@@ -102,6 +109,7 @@ def fit(
         horizon=horizon,
         season_length=season_length,
         max_epochs=epochs,
+        max_steps=max_steps,
         random_state=seed,
         **covariates,
     )

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from forecast import load
 from forecast.cli.main import cli
 from forecast.registry import MODEL_NAMES, MODELS
 
@@ -77,6 +78,14 @@ def test_progress_is_one_line_per_epoch_off_a_terminal(run):
     result = run("fit", AIRLINE, "--epochs", "2")
     assert result.exit_code == 0
     assert [line.split()[:2] for line in result.stderr.splitlines()] == [["epoch", "1"], ["epoch", "2"]]
+
+
+def test_max_steps_bounds_the_optimiser_steps_of_the_fit(run):
+    result = run("fit", AIRLINE, "--lookback", "12", "--horizon", "6", "--max-steps", "3", "--quiet", "-o", "m.npz")
+    assert result.exit_code == 0, result.output
+    model = load("m.npz")
+    assert model.max_steps == 3 and len(model.history_) == 1  # 3 steps: fewer than one epoch's
+    assert run("fit", AIRLINE, "--max-steps", "0").exit_code == 2
 
 
 # Every kind of model, without the slowest searches (arima, auto): the README's example compares them all.
