@@ -97,7 +97,9 @@ def make_model(spec, freq, season, horizon, seed):
     options = dict(option.split("=") for option in options)
     lookback = options.pop("lookback", "auto")
     lookback = default_window(freq, None, horizon)[0] if lookback == "auto" else int(lookback)
-    extra = {key: int(value) if value.isdigit() else None if value == "None" else value for key, value in options.items()}
+    extra = {
+        key: int(value) if value.isdigit() else None if value == "None" else value for key, value in options.items()
+    }
     model = make_forecaster(name, lookback=lookback, horizon=horizon, season_length=season, random_state=seed)
     return model.set_params(**extra)
 

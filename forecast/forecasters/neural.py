@@ -10,8 +10,9 @@ from ..errors import DataError
 from ..inputs.scaling import Scaling
 from ..inputs.windows import chronological_split
 from ..neural.fitting import MLPNetwork, RecurrentNetwork
-from ..neural.networks import LOSSES, SKIPS
+from ..neural.networks import SKIPS
 from ..neural.starts import STARTS
+from ..neural.window_net import LOSSES
 from ..params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE, OneOf
 from .base import BaseForecaster
 from .intervals import limit_calibration_rows

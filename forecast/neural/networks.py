@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .window_net import LOSSES, WindowNet, window_loss
+from .window_net import WindowNet, window_loss
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 INSTANCE_NORMS = ("last", "standardize", None)

@@ -44,7 +44,6 @@ class WindowNet(nn.Module):
             ahead = ahead.unfold(1, self.horizon, 1)[:, self.step_ends + 1].flatten(2)  # (B', S, F*H)
         return torch.cat([targets, covariates], dim=2), ahead, stats
 
-
     @torch.no_grad()
     def _start_at_seasonal_naive(self, season_length):
         """Skip weights that repeat the last ``season_length`` rows, and a silent output layer."""
@@ -115,7 +114,6 @@ class WindowNet(nn.Module):
         weight = torch.zeros_like(self.skip.weight)  # (H, K)
         weight[:, : self.lookback] = torch.as_tensor(matrix, dtype=weight.dtype, device=weight.device)
         self.start_linear_path(weight, torch.zeros_like(self.skip.bias))
-
 
     def _add_linear_path(self, skip, season_length):
         """Add the skip path (``skip="linear"``) starting at seasonal naive, or none (``skip=None``)."""
