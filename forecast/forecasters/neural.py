@@ -12,7 +12,7 @@ from ..inputs.windows import chronological_split
 from ..neural.fitting import MLPNetwork, RecurrentNetwork
 from ..neural.networks import LOSSES, SKIPS
 from ..neural.starts import STARTS
-from ..params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE, OneOf
+from ..params import COVARIATE_RULES, FLAG, NONNEGATIVE_RULES, POSITIVE, OneOf
 from .base import BaseForecaster
 from .intervals import limit_calibration_rows
 
@@ -79,6 +79,15 @@ COVARIATE_PARAMETERS = """
     calendar : {None, "auto"}, default=None
         "auto" adds smooth encodings of the calendar periods of the data's
         frequency (hour of day, day of week, ...) as future-known inputs.
+    drop_covariates : bool, default=True
+        Once trained, with a validation tail, drop the covariates the network
+        does not need: each (a calendar period counts as one) is set to zero
+        in the validation windows, and backward elimination drops, one at a
+        time, the covariate whose removal lowers the network's validation
+        error most, while one does not raise it. A dropped covariate is still
+        given, but read as zero (its training mean) in every forecast;
+        ``dropped_covariates_`` names them (see ``docs/recurrent.md``).
+        False reads every covariate.
     nonnegative : {"auto", True, False}, default="auto"
         "auto" keeps the forecasts and interval bounds of a target at 0 or
         above when all its fit values are (counts, sales); True does so for
@@ -138,6 +147,7 @@ class NeuralForecaster(BaseForecaster):
             horizon,
             on_epoch_end,
             covariates=(len(self.past_covariates_), self._layout().n_future),
+            drivers=self._layout().covariate_positions() if self.drop_covariates else {},
         )
 
     def _drop_short_series(self, pieces):
@@ -187,8 +197,18 @@ class NeuralForecaster(BaseForecaster):
     def _forecast(self, windows, scaling, future):
         if future is not None:
             future = scaling.channels(slice(-future.shape[2], None)).transform(future)  # (n, H, F), scaled
-        scaled = self._predict_scaled(scaling.transform(windows), future)  # (n, H, C)
+        windows = scaling.transform(windows)  # (n, L, C+P+F), scaled
+        for position in self._dropped_positions():  # read as at fit: zero, each series' training mean
+            windows[..., self.n_channels_ + position] = 0.0
+            if position >= len(self.past_covariates_):
+                future[..., position - len(self.past_covariates_)] = 0.0
+        scaled = self._predict_scaled(windows, future)  # (n, H, C)
         return scaling.channels(slice(0, self.n_channels_)).inverse(scaled)
+
+    def _dropped_positions(self):
+        """The positions among the P+F covariate columns of the drivers dropped at fit (``dropped_covariates_``)."""
+        positions = self._layout().covariate_positions()
+        return [position for name in self.dropped_covariates_ for position in positions[name]]
 
     _calibration_hint = "fit it with validation_fraction > 0 on series long enough for a validation tail"
 
@@ -287,6 +307,9 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         The linear path's start (with ``skip="linear"``).
     loss_ : str
         The loss trained on: "scaled" or "mse".
+    dropped_covariates_ : list of str
+        The covariates dropped on validation (``drop_covariates``), a
+        calendar period by its name; empty when none.
     padded_series_ : list
         The ids of the series shorter than ``lookback + horizon`` that were
         padded at fit; `predict` pads a short history of theirs the same way.
@@ -309,6 +332,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         **RecurrentNetwork._network_rules,
         "start": OneOf(("auto", "ridge", *STARTS)),
         "loss": OneOf(("auto", *LOSSES)),
+        "drop_covariates": FLAG,
     }
 
     def __init__(
@@ -341,6 +365,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         past_covariates=None,
         future_covariates=None,
         calendar=None,
+        drop_covariates=True,
         nonnegative="auto",
     ):
         self.lookback = lookback
@@ -371,6 +396,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         self.past_covariates = past_covariates
         self.future_covariates = future_covariates
         self.calendar = calendar
+        self.drop_covariates = drop_covariates
         self.nonnegative = nonnegative
 
 
@@ -409,6 +435,9 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         The linear path's start (with ``skip="linear"``).
     loss_ : str
         The loss trained on: "scaled" or "mse".
+    dropped_covariates_ : list of str
+        The covariates dropped on validation (``drop_covariates``), a
+        calendar period by its name; empty when none.
 
     Examples
     --------
@@ -424,6 +453,7 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         "skip": OneOf(SKIPS),
         "start": OneOf(("auto", "ridge", *STARTS)),
         "loss": OneOf(("auto", *LOSSES)),
+        "drop_covariates": FLAG,
     }
 
     def __init__(
@@ -453,6 +483,7 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         past_covariates=None,
         future_covariates=None,
         calendar=None,
+        drop_covariates=True,
         nonnegative="auto",
     ):
         self.lookback = lookback
@@ -480,4 +511,5 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         self.past_covariates = past_covariates
         self.future_covariates = future_covariates
         self.calendar = calendar
+        self.drop_covariates = drop_covariates
         self.nonnegative = nonnegative
