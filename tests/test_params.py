@@ -38,6 +38,7 @@ BAD_VALUES = [
     ("dropout", float("nan"), r"number in \[0, 1\)"),
     ("instance_norm", "batch", "one of 'last', 'standardize', None"),
     ("channel_independent", "yes", "True or False"),
+    ("drop_covariates", 1, "True or False"),
     ("max_epochs", 0, "whole number >= 1"),
     ("max_steps", 0, "None or a whole number >= 1"),
     ("epoch_windows", 2.5, "whole number >= 1"),

@@ -13,7 +13,7 @@ from ..neural.fitting import MLPNetwork, RecurrentNetwork
 from ..neural.networks import SKIPS
 from ..neural.starts import STARTS
 from ..neural.window_net import LOSSES
-from ..params import COVARIATE_RULES, NONNEGATIVE_RULES, POSITIVE, OneOf
+from ..params import COVARIATE_RULES, FLAG, NONNEGATIVE_RULES, POSITIVE, OneOf
 from .base import BaseForecaster
 from .intervals import limit_calibration_rows
 
@@ -80,6 +80,15 @@ COVARIATE_PARAMETERS = """
     calendar : {None, "auto"}, default=None
         "auto" adds smooth encodings of the calendar periods of the data's
         frequency (hour of day, day of week, ...) as future-known inputs.
+    drop_covariates : bool, default=True
+        Once trained, with a validation tail, drop the covariates the network
+        does not need: each (a calendar period counts as one) is set to zero
+        in the validation windows, and backward elimination drops, one at a
+        time, the covariate whose removal lowers the network's validation
+        error most, while one does not raise it. A dropped covariate is still
+        given, but read as zero (its training mean) in every forecast;
+        ``dropped_covariates_`` names them (see ``docs/recurrent.md``).
+        False reads every covariate.
     nonnegative : {"auto", True, False}, default="auto"
         "auto" keeps the forecasts and interval bounds of a target at 0 or
         above when all its fit values are (counts, sales); True does so for
@@ -139,6 +148,7 @@ class NeuralForecaster(BaseForecaster):
             horizon,
             on_epoch_end,
             covariates=(len(self.past_covariates_), self._layout().n_future),
+            drivers=self._layout().covariate_positions() if self.drop_covariates else {},
         )
 
     def _drop_short_series(self, pieces):
@@ -188,8 +198,18 @@ class NeuralForecaster(BaseForecaster):
     def _forecast(self, windows, scaling, future):
         if future is not None:
             future = scaling.channels(slice(-future.shape[2], None)).transform(future)  # (n, H, F), scaled
-        scaled = self._predict_scaled(scaling.transform(windows), future)  # (n, H, C)
+        windows = scaling.transform(windows)  # (n, L, C+P+F), scaled
+        for position in self._dropped_positions():  # read as at fit: zero, each series' training mean
+            windows[..., self.n_channels_ + position] = 0.0
+            if position >= len(self.past_covariates_):
+                future[..., position - len(self.past_covariates_)] = 0.0
+        scaled = self._predict_scaled(windows, future)  # (n, H, C)
         return scaling.channels(slice(0, self.n_channels_)).inverse(scaled)
+
+    def _dropped_positions(self):
+        """The positions among the P+F covariate columns of the drivers dropped at fit (``dropped_covariates_``)."""
+        positions = self._layout().covariate_positions()
+        return [position for name in self.dropped_covariates_ for position in positions[name]]
 
     _calibration_hint = "fit it with validation_fraction > 0 on series long enough for a validation tail"
 
@@ -288,6 +308,9 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         The linear path's start (with ``skip="linear"``).
     loss_ : str
         The loss trained on: "scaled" or "mse".
+    dropped_covariates_ : list of str
+        The covariates dropped on validation (``drop_covariates``), a
+        calendar period by its name; empty when none.
     padded_series_ : list
         The ids of the series shorter than ``lookback + horizon`` that were
         padded at fit; `predict` pads a short history of theirs the same way.
@@ -310,6 +333,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         **RecurrentNetwork._network_rules,
         "start": OneOf(("auto", "ridge", *STARTS)),
         "loss": OneOf(("auto", *LOSSES)),
+        "drop_covariates": FLAG,
     }
 
     def __init__(
@@ -342,6 +366,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         past_covariates=None,
         future_covariates=None,
         calendar=None,
+        drop_covariates=True,
         nonnegative="auto",
     ):
         self.lookback = lookback
@@ -372,6 +397,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         self.past_covariates = past_covariates
         self.future_covariates = future_covariates
         self.calendar = calendar
+        self.drop_covariates = drop_covariates
         self.nonnegative = nonnegative
 
 
@@ -410,6 +436,9 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         The linear path's start (with ``skip="linear"``).
     loss_ : str
         The loss trained on: "scaled" or "mse".
+    dropped_covariates_ : list of str
+        The covariates dropped on validation (``drop_covariates``), a
+        calendar period by its name; empty when none.
 
     Examples
     --------
@@ -425,6 +454,7 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         "skip": OneOf(SKIPS),
         "start": OneOf(("auto", "ridge", *STARTS)),
         "loss": OneOf(("auto", *LOSSES)),
+        "drop_covariates": FLAG,
     }
 
     def __init__(
@@ -454,6 +484,7 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         past_covariates=None,
         future_covariates=None,
         calendar=None,
+        drop_covariates=True,
         nonnegative="auto",
     ):
         self.lookback = lookback
@@ -481,4 +512,5 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         self.past_covariates = past_covariates
         self.future_covariates = future_covariates
         self.calendar = calendar
+        self.drop_covariates = drop_covariates
         self.nonnegative = nonnegative

@@ -67,6 +67,20 @@ class InputLayout:
         """Future-known input columns: the named ones and two per calendar period."""
         return len(self.future) + 2 * len(self.calendar)
 
+    def covariate_positions(self):
+        """``{name: positions}`` of each covariate among the P+F covariate columns, in their order.
+
+        A past or future-known covariate is one column, named as in the data;
+        a calendar period is its two features, named by the period.
+
+        >>> InputLayout(["y"], ["footfall"], ["price"], ["day_of_week"]).covariate_positions()
+        {'footfall': [0], 'price': [1], 'day_of_week': [2, 3]}
+        """
+        named = {name: [position] for position, name in enumerate([*self.past, *self.future])}
+        first = len(self.past) + len(self.future)
+        periods = {name: [first + 2 * rank, first + 2 * rank + 1] for rank, name in enumerate(self.calendar)}
+        return {**named, **periods}
+
     def values(self, frame):
         """The frame's input columns and its calendar features, as one float array (T, C + P + F)."""
         values = frame[self.inputs].to_numpy()

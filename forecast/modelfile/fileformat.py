@@ -54,6 +54,11 @@ _FITTED_NAME = re.compile(r"[a-z][a-z0-9_]*_")
 # Fitted attributes of forecasters added after files of these formats were first written, with the
 # value that means what those files meant: no covariates, and inputs in the order of the targets.
 _LATER_FITTED = {"past_covariates_": list, "future_covariates_": list, "calendar_": list}
+# The same, of one class: no covariate was dropped on validation.
+_LATER_CLASS_FITTED = {
+    "RNNForecaster": {"dropped_covariates_": list},
+    "MLPForecaster": {"dropped_covariates_": list},
+}
 # Parameters added later whose default changed what a fit builds, per class, with the value files written
 # before them were fitted with (``supervision`` needs no entry: it was always stored).
 # Estimator parameters that a network's stored arguments repeat, under the same name.
@@ -71,8 +76,8 @@ _NETWORK_PARAMS = (
     "skip",
 )
 _LATER_PARAMS = {
-    "RNNForecaster": {"skip": None, "loss": "mse"},
-    "MLPForecaster": {"skip": None, "loss": "mse"},
+    "RNNForecaster": {"skip": None, "loss": "mse", "drop_covariates": False},
+    "MLPForecaster": {"skip": None, "loss": "mse", "drop_covariates": False},
     "RNNRegressor": {"skip": None},
 }
 
@@ -221,7 +226,7 @@ class _Decoder:
         if self.version == 1 and hasattr(estimator, "n_channels_") and not hasattr(estimator, "scaling_"):
             _upgrade_version_1_scaling(estimator)
         if hasattr(estimator, "columns_"):  # a forecaster
-            for name, empty in _LATER_FITTED.items():
+            for name, empty in {**_LATER_FITTED, **_LATER_CLASS_FITTED.get(cls.__name__, {})}.items():
                 estimator.__dict__.setdefault(name, empty())
             estimator.__dict__.setdefault("data_columns_", list(estimator.columns_))
         return estimator

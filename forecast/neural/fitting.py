@@ -24,6 +24,7 @@ from ..errors import ParameterError
 from ..params import FLAG, POSITIVE, RANDOM_STATE, Device, Number, OneOf
 from ..reading.frequency import season_length_for
 from .distributed import world
+from .drivers import unneeded_drivers
 from .networks import CELLS, INSTANCE_NORMS, SKIPS, SUPERVISION, MLPNet, RecurrentNet
 from .starts import STARTS, start_candidates, start_matrix
 from .threads import torch_default_threads, torch_threads
@@ -135,6 +136,22 @@ def _start_linear_path(module, data, config, start="auto"):
     return best
 
 
+def _drop_drivers(module, data, config, drivers):
+    """The names of the ``drivers`` (positions among the covariate columns) the trained network does not need.
+
+    Judged by `forecast.neural.drivers.unneeded_drivers` (backward
+    elimination, each driver set to zero) on the validation windows that
+    early stopping scores, by the error the start is chosen by: with
+    ``loss="scaled"`` the mean log MAE of each window and channel, else the
+    MSE. Without validation windows, none.
+    """
+    validation_starts = evenly_spaced(data.validation_starts, config.validation_windows)
+    if not drivers or len(validation_starts) == 0:
+        return []
+    score = _log_absolute_error if module.loss_kind == "scaled" else loss_on_windows
+    return unneeded_drivers(module, data, validation_starts, drivers, score, config.batch_size)
+
+
 @torch.no_grad()
 def _log_absolute_error(module, data, starts, batch_size):
     """Mean over the windows at ``starts`` and the channels of the log of the final forecast's MAE (scaled units).
@@ -158,11 +175,22 @@ class NeuralMixin:
     """Train and run the network that a subclass's `_build_module` makes. Fitted: ``module_``, ``history_``."""
 
     def _fit_network(
-        self, series, train_starts, validation_starts, lookback, horizon, on_epoch_end=None, covariates=(0, 0)
+        self,
+        series,
+        train_starts,
+        validation_starts,
+        lookback,
+        horizon,
+        on_epoch_end=None,
+        covariates=(0, 0),
+        drivers=None,
     ):
         """Train a new network on the windows at the given start rows of ``series`` (T, C+P+F), scaled.
 
         ``covariates`` is ``(P, F)``: the last P+F columns are past and future-known covariates.
+        ``drivers`` ({name: positions among those P+F columns}) are judged once the network is
+        trained, and ``dropped_covariates_`` names those it does not need (`_drop_drivers`); None
+        judges nothing and sets no ``dropped_covariates_``.
         """
         config = self._training_config(len(train_starts))
         n_past, n_future = covariates
@@ -184,6 +212,8 @@ class NeuralMixin:
                 if getattr(module, "skip", None) is not None:
                     self.start_ = _start_linear_path(module, data, config, getattr(self, "start", "auto"))
                 self.history_ = train(module, data, config, on_epoch_end)
+                if drivers is not None:
+                    self.dropped_covariates_ = _drop_drivers(module, data, config, drivers)
         self.module_ = module.to("cpu")
         self.device_ = config.device
         self.n_epochs_ = len(self.history_)

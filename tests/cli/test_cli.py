@@ -587,6 +587,17 @@ def test_calendar_on_yearly_rows_warns_that_it_adds_nothing(run, tmp_path):
     assert "calendar" not in result.stdout  # the summary does not claim features the model lacks
 
 
+def test_fit_says_which_covariates_were_dropped_on_validation(run, tmp_path):
+    frame = write_sales(tmp_path, days=400)
+    noise = np.random.default_rng(0).normal(size=400).round(3)
+    frame.iloc[:400][["units", "price"]].assign(noise=noise).to_csv(tmp_path / "noisy.csv")
+    drivers = ["--future-covariate", "price", "--past-covariate", "noise", "--lookback", "14", "--horizon", "7"]
+    fitted = run("fit", "noisy.csv", "--model", "mlp", *drivers, *QUICK)
+    assert fitted.exit_code == 0, fitted.output
+    assert "covariates dropped on validation: noise\n" in fitted.stdout
+    assert "dropped" not in run("fit", "noisy.csv", "--model", "linear", *drivers).stdout  # reads every driver
+
+
 def test_backtest_with_covariates_scores_the_target_only(run, tmp_path):
     from forecast import LinearForecaster, SeasonalNaiveForecaster, backtest, read_csv
 

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from forecast import RNNForecaster, TrainingError
-from forecast.neural.networks import MLPNet
+from forecast.neural.networks import MLPNet, RecurrentNet
 from forecast.neural.training import TrainingConfig, WindowData, train
 
 
@@ -48,6 +48,23 @@ def test_training_that_never_beats_the_starting_network_keeps_it():
     history = train(net, data, TrainingConfig(max_epochs=200, patience=3, learning_rate=0.5, lr_schedule=None))
     assert min(record["validation_loss"] for record in history) > start
     assert len(history) == 3
+    assert loss_on_windows(net, data, data.validation_starts, 64) == pytest.approx(start, rel=1e-5)
+
+
+@pytest.mark.parametrize("make", [MLPNet, RecurrentNet])
+def test_a_network_with_covariates_never_ends_worse_on_validation_than_its_linear_start(make):
+    from forecast.neural.training import loss_on_windows
+
+    torch.manual_seed(0)
+    rows = torch.arange(200, dtype=torch.float32)
+    series = torch.stack([torch.sin(rows / 4), torch.cos(rows / 4), torch.randn(200)], dim=1)  # target, past, future
+    starts = torch.arange(200 - 8 - 4 + 1)
+    data = WindowData(series, starts[:120], starts[150:], 8, 4)
+    net = make(1, 8, 4, hidden_size=16, n_past_covariates=1, n_future_covariates=1, skip="linear", season_length=4)
+    start = loss_on_windows(net, data, data.validation_starts, 64)
+    # A learning rate this large makes every epoch worse than the seasonal naive start.
+    history = train(net, data, TrainingConfig(max_epochs=4, patience=4, learning_rate=0.5, lr_schedule=None))
+    assert min(record["validation_loss"] for record in history) > start
     assert loss_on_windows(net, data, data.validation_starts, 64) == pytest.approx(start, rel=1e-5)
 
 
