@@ -1,7 +1,8 @@
 # Two entry points for a fresh machine: `make demo` and `make test`.
-# Both create .venv and install the package with the pinned, CPU-only versions (no bytecode compiled up
-# front: Python compiles what it imports). The tests run on two processes (pytest-xdist), an idle one
-# taking tests queued for the other (--dist worksteal), since a few start processes of their own.
+# Both create .venv and install the package with the pinned, CPU-only versions (bytecode compiled only
+# for what is imported, below, not for every installed file). The tests run on two processes
+# (pytest-xdist), an idle one taking tests queued for the other (--dist worksteal), since a few start
+# processes of their own.
 PYTHON ?= python3
 # Bytecode is written as modules are first imported, whatever the calling shell says: without it every test
 # process and every command the tests start compiles torch, pandas and scikit-learn again.
@@ -12,9 +13,19 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint peers clean
 
+# What the commands and the tests import, imported once after the install: its bytecode is then compiled
+# once, not again by each test process and by each command a test starts before the first has written it.
+WARM_IMPORTS := forecast.cli.main, forecast.cli.plots, forecast.forecasters.neural, forecast.forecasters.regressors, \
+	forecast.forecasters.auto, forecast.forecasters.statistical.workhorses, forecast.evaluation.backtesting, \
+	forecast.reading.csvfile, torch.distributed.run, statsmodels.tsa.arima.model, statsmodels.tsa.stattools, \
+	statsmodels.tsa.exponential_smoothing.ets, statsmodels.tsa.forecasting.theta, statsmodels.tsa.holtwinters, \
+	statsmodels.tsa.seasonal, matplotlib.pyplot, sklearn.linear_model, sklearn.model_selection, \
+	sklearn.utils.estimator_checks, pyarrow.csv, joblib, hypothesis, pytest, xdist
+
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --no-compile -c constraints.txt -e '.[dev]'
+	$(BIN)/python -c "import $(WARM_IMPORTS)"
 	touch $(STAMP)
 
 install: $(STAMP)
