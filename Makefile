@@ -13,11 +13,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint peers clean
 
-# What the commands and the tests import, imported once after the install: its bytecode is then compiled
-# once, not again by each test process and by each command a test starts before the first has written it.
-WARM_IMPORTS := forecast.cli.main, forecast.cli.plots, forecast.forecasters.neural, forecast.forecasters.regressors, \
-	forecast.forecasters.auto, forecast.forecasters.statistical.workhorses, forecast.evaluation.backtesting, \
-	forecast.reading.csvfile, torch.distributed.run, statsmodels.tsa.arima.model, statsmodels.tsa.stattools, \
+# What the commands and the tests import, imported once after the install (in two processes, one for
+# each core): its bytecode is then compiled once, not again by each test process and by each command a
+# test starts before the first has written it.
+WARM_TORCH := torch.distributed.run, forecast.cli.main, forecast.forecasters.neural, forecast.forecasters.regressors
+WARM_REST := pandas, statsmodels.tsa.arima.model, statsmodels.tsa.stattools, \
 	statsmodels.tsa.exponential_smoothing.ets, statsmodels.tsa.forecasting.theta, statsmodels.tsa.holtwinters, \
 	statsmodels.tsa.seasonal, matplotlib.pyplot, sklearn.linear_model, sklearn.model_selection, \
 	sklearn.utils.estimator_checks, pyarrow.csv, joblib, hypothesis, pytest, xdist
@@ -25,7 +25,7 @@ WARM_IMPORTS := forecast.cli.main, forecast.cli.plots, forecast.forecasters.neur
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --no-compile -c constraints.txt -e '.[dev]'
-	$(BIN)/python -c "import $(WARM_IMPORTS)"
+	$(BIN)/python -c "import $(WARM_TORCH)" & torch=$$!; $(BIN)/python -c "import $(WARM_REST)" && wait $$torch
 	touch $(STAMP)
 
 install: $(STAMP)
