@@ -77,10 +77,12 @@ def _interrupt(signal_number, frame):
 
 def _caused_by_interrupt(error):
     """Whether ``error`` was raised while handling an interrupt: a library that turns one into its own error."""
-    while error is not None:
+    seen = set()
+    while error is not None and id(error) not in seen:
         if isinstance(error, KeyboardInterrupt):
             return True
-        error = error.__cause__ or error.__context__
+        seen.add(id(error))
+        error = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
     return False
 
 

@@ -71,15 +71,19 @@ class InputLayout:
         """``{name: positions}`` of each covariate among the P+F covariate columns, in their order.
 
         A past or future-known covariate is one column, named as in the data;
-        a calendar period is its two features, named by the period.
+        a calendar period is its two features, named by the period, or
+        ``"calendar <period>"`` where a data column has the period's name.
 
         >>> InputLayout(["y"], ["footfall"], ["price"], ["day_of_week"]).covariate_positions()
         {'footfall': [0], 'price': [1], 'day_of_week': [2, 3]}
+        >>> InputLayout(["y"], [], ["day_of_week"], ["day_of_week"]).covariate_positions()
+        {'day_of_week': [0], 'calendar day_of_week': [1, 2]}
         """
         named = {name: [position] for position, name in enumerate([*self.past, *self.future])}
         first = len(self.past) + len(self.future)
-        periods = {name: [first + 2 * rank, first + 2 * rank + 1] for rank, name in enumerate(self.calendar)}
-        return {**named, **periods}
+        for rank, period in enumerate(self.calendar):
+            named[f"calendar {period}" if period in named else period] = [first + 2 * rank, first + 2 * rank + 1]
+        return named
 
     def values(self, frame):
         """The frame's input columns and its calendar features, as one float array (T, C + P + F)."""
