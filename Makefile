@@ -1,6 +1,8 @@
 # Two entry points for a fresh machine: `make demo` and `make test`.
 # Both create .venv and install the package with the pinned, CPU-only versions (bytecode compiled only
-# for what is imported, below, not for every installed file). The tests run on two processes
+# for what is imported, below, not for every installed file). The venv gets the pinned pip straight from
+# this Python's pip (ensurepip's older one as a fallback): pip 26 resolves the pinned set in a third of
+# the time pip 23 takes. The tests run on two processes
 # (pytest-xdist), an idle one taking tests queued for the other (--dist worksteal), since a few start
 # processes of their own.
 PYTHON ?= python3
@@ -23,8 +25,9 @@ WARM_REST := pandas, statsmodels.tsa.arima.model, statsmodels.tsa.stattools, \
 	sklearn.utils.estimator_checks, pyarrow.csv, joblib, hypothesis, pytest, xdist
 
 $(STAMP): pyproject.toml constraints.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c constraints.txt --upgrade pip  # a newer pip resolves in a third of the time
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet -c constraints.txt pip 2>/dev/null \
+		|| ($(BIN)/python -m ensurepip --quiet && $(BIN)/python -m pip install --quiet -c constraints.txt --upgrade pip)
 	$(BIN)/pip install --quiet --no-compile -c constraints.txt -e '.[dev]'
 	$(BIN)/python -c "import $(WARM_TORCH)" & torch=$$!; $(BIN)/python -c "import $(WARM_REST)" && wait $$torch
 	touch $(STAMP)
