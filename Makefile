@@ -27,7 +27,7 @@ WARM_REST := pandas, statsmodels.tsa.arima.model, statsmodels.tsa.stattools, \
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv --without-pip $(VENV)
 	$(PYTHON) -m pip --python $(BIN)/python install --quiet -c constraints.txt pip 2>/dev/null \
-		|| ($(BIN)/python -m ensurepip --quiet && $(BIN)/python -m pip install --quiet -c constraints.txt --upgrade pip)
+		|| ($(BIN)/python -m ensurepip >/dev/null && $(BIN)/python -m pip install --quiet -c constraints.txt --upgrade pip)
 	$(BIN)/pip install --quiet --no-compile -c constraints.txt -e '.[dev]'
 	$(BIN)/python -c "import $(WARM_TORCH)" & torch=$$!; $(BIN)/python -c "import $(WARM_REST)" && wait $$torch
 	touch $(STAMP)
