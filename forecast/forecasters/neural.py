@@ -366,8 +366,8 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
         past_covariates=None,
         future_covariates=None,
         calendar=None,
-        drop_covariates=True,
         nonnegative="auto",
+        drop_covariates=True,
     ):
         self.lookback = lookback
         self.horizon = horizon
@@ -464,9 +464,6 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         hidden_size=128,
         num_layers=2,
         dropout=0.0,
-        skip="linear",
-        start="auto",
-        loss="auto",
         instance_norm="last",
         channel_independent=True,
         max_epochs=100,
@@ -484,8 +481,11 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
         past_covariates=None,
         future_covariates=None,
         calendar=None,
-        drop_covariates=True,
         nonnegative="auto",
+        drop_covariates=True,
+        skip="linear",
+        start="auto",
+        loss="auto",
     ):
         self.lookback = lookback
         self.horizon = horizon
