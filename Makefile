@@ -17,9 +17,10 @@ STAMP := $(VENV)/.installed
 
 # What the commands and the tests import, imported once after the install (in two processes, one for
 # each core): its bytecode is then compiled once, not again by each test process and by each command a
-# test starts before the first has written it.
-WARM_TORCH := torch.distributed.run, forecast.cli.main, forecast.forecasters.neural, forecast.forecasters.regressors
-WARM_REST := pandas, statsmodels.tsa.arima.model, statsmodels.tsa.stattools, \
+# test starts before the first has written it. torch._dynamo is what torch's optimisers import when the
+# first one is made (a third of torch's bytecode); the project's own modules compile in a moment.
+WARM_TORCH := torch.distributed.run, torch._dynamo
+WARM_REST := pandas, click, statsmodels.tsa.arima.model, statsmodels.tsa.stattools, \
 	statsmodels.tsa.exponential_smoothing.ets, statsmodels.tsa.forecasting.theta, statsmodels.tsa.holtwinters, \
 	statsmodels.tsa.seasonal, matplotlib.pyplot, sklearn.linear_model, sklearn.model_selection, \
 	sklearn.utils.estimator_checks, pyarrow.csv, joblib, hypothesis, pytest, xdist
