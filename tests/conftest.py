@@ -14,10 +14,11 @@ DATASETS = ROOT / "datasets"
 # Neural models in tests: a few epochs of a narrow network. The stacked LSTM also covers num_layers > 1.
 QUICK = dict(max_epochs=3, hidden_size=8, random_state=0)
 QUICK_BY_MODEL = {"lstm": dict(QUICK, num_layers=2)}
-# Statistical models in tests: ARIMA's seasonal search is its slow part (seconds a series), and its conformal
-# calibration a second search; its own tests keep both (ETS and Theta calibrate conformal intervals here).
+# Statistical models in tests: ARIMA's search is its slow part (seconds a series with a season), and its
+# conformal calibration a second search; its own tests keep them whole (ETS and Theta calibrate conformal
+# intervals here).
 QUICK_STATISTICAL = {
-    "arima": dict(season_length=1, intervals="model"),
+    "arima": dict(season_length=1, intervals="model", max_models=4),
     "auto": dict(models=["theta", "naive", "linear"], n_windows=7),
 }
 

@@ -154,6 +154,27 @@ def test_arima_fits_a_history_too_short_for_its_seasonal_lags_instead_of_filteri
         ).predict_windows([np.ones((10, 2))], future=np.full((1, 2, 1), np.nan))
 
 
+def test_max_models_bounds_the_arima_search_wherever_it_runs(monkeypatch):
+    y = np.sin(np.arange(80) / 4) + np.random.default_rng(0).normal(0, 0.1, 80)
+    fitted = []
+    search = arima._Search._fit
+    monkeypatch.setattr(arima._Search, "_fit", lambda self, key: fitted.append(key) or search(self, key))
+    default = arima.select(y, 1)
+    assert len(fitted) > 4 and default.spec["order"] != [1, 0, 1]
+    fitted.clear()
+    assert arima.select(y, 1, max_models=4).spec == arima.select(y, 1, max_models=4).spec
+    assert len(fitted) == 8  # 4 models a search
+    # Through the forecaster: its fits, its conformal calibration's fits without the tail, a history unseen at fit.
+    long = pd.concat({"a": pd.DataFrame({"y": y}), "b": pd.DataFrame({"y": y[::-1].copy()})}, names=["id", "t"])
+    fitted.clear()
+    model = ARIMAForecaster(horizon=3, season_length=1, max_models=1, n_jobs=1).fit(long)
+    assert [fits[0]["spec"]["order"] for fits in model.fits_] == [[1, 0, 1]] * 2  # the first start, nothing else
+    assert len(fitted) == 4
+    model.predict_windows([y[:60]])  # no id: fitted on its own
+    assert len(fitted) == 5
+    assert ARIMAForecaster(max_models=4).get_params()["max_models"] == 4
+
+
 def test_conformal_intervals_rank_the_errors_of_a_fit_without_the_tail():
     from forecast.forecasters.intervals import conformal_quantiles, noise_before, noise_level
 

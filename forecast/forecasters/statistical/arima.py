@@ -9,7 +9,8 @@ and kept where its one-step errors on the rows are smaller. The orders are then 
 stepwise from four starting models (auto.arima's, except that the first
 has orders (1, 1)(1, 1) rather than (2, 2)(1, 1): a third of the search's
 time on monthly series), each move changing one order (or the constant) by
-one, keeping the first move that lowers the AICc, up to `MAX_MODELS` fits;
+one, keeping the first move that lowers the AICc, up to ``max_models`` fits
+(`MAX_MODELS` by default);
 models with a root near the unit circle are refused, as R's ``auto.arima``
 refuses them. Each model is estimated by statsmodels'
 `ARIMA` (exact likelihood, state space).
@@ -40,8 +41,11 @@ _STARTS = ((1, 1, 1, 1), (0, 0, 0, 0), (1, 0, 1, 0), (0, 1, 0, 1))
 _MOVES = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1))
 
 
-def select(y, season_length, exog=None):
-    """The ARIMA orders of ``y`` (with ``exog`` (T, F) as regressors) that the stepwise search ranks first by AICc."""
+def select(y, season_length, exog=None, max_models=MAX_MODELS):
+    """The ARIMA orders of ``y`` (with ``exog`` (T, F) as regressors) that the stepwise search ranks first by AICc.
+
+    ``max_models`` bounds the models fitted by each search (a short series may run two).
+    """
     if len(y) < MIN_ROWS + 1:
         return naive_fit(y, f"{len(y)} rows: too few for ARIMA")
     season = season_length if 1 < season_length <= MAX_SEASON and len(y) >= 2 * season_length + 3 else 1
@@ -49,10 +53,10 @@ def select(y, season_length, exog=None):
         seasonal_differences = _seasonal_differences(y, season)
         differenced = y[season:] - y[:-season] if seasonal_differences else y
         differences = _differences(differenced)
-        best = _Search(y, exog, season, differences, seasonal_differences).run()
+        best = _Search(y, exog, season, differences, seasonal_differences, max_models).run()
         if len(differenced) < KPSS_ROWS and differences < MAX_DIFFERENCES:
             # Too few rows for the test to see a trend: one more difference where it fits the rows better.
-            more = _Search(y, exog, season, differences + 1, seasonal_differences).run()
+            more = _Search(y, exog, season, differences + 1, seasonal_differences, max_models).run()
             if more is not None and (best is None or _one_step_mse(y, exog, more) < _one_step_mse(y, exog, best)):
                 best = more
     if best is None:
@@ -127,9 +131,10 @@ def _rows_needed(fit):
 class _Search:
     """The stepwise search over (p, q, P, Q, constant) with fixed differences; each model fitted once."""
 
-    def __init__(self, y, exog, season, differences, seasonal_differences):
+    def __init__(self, y, exog, season, differences, seasonal_differences, max_models):
         self.y, self.exog, self.season = y, exog, season
         self.differences, self.seasonal_differences = differences, seasonal_differences
+        self.max_models = max_models
         self.fitted = {}
 
     def run(self):
@@ -139,7 +144,7 @@ class _Search:
         tried = [(*orders, constant) for orders in starts] + ([(0, 0, 0, 0, False)] if constant else [])
         best = min(tried, key=self.score)
         improved = math.isfinite(self.score(best))
-        while improved and len(self.fitted) < MAX_MODELS:
+        while improved and len(self.fitted) < self.max_models:
             improved = False
             for move in self._moves(best, constant):
                 if self.score(move) < self.score(best):  # the first improvement wins, as auto.arima's does
@@ -152,7 +157,7 @@ class _Search:
 
     def score(self, key):
         if key not in self.fitted:
-            if len(self.fitted) >= MAX_MODELS:
+            if len(self.fitted) >= self.max_models:
                 return math.inf
             self.fitted[key] = self._fit(key)
         return self.fitted[key][0]

@@ -3,8 +3,9 @@
 A family module (`ets`, `theta`, `arima`) offers two functions on one series
 ``y`` of shape (T,):
 
-- ``select(y, season_length, exog=None)`` searches its family, estimates
-  with statsmodels and returns a `LocalFit`;
+- ``select(y, season_length, exog=None, **search)`` searches its family
+  (``search``: the forecaster's `_search_parameters`, such as ARIMA's
+  ``max_models``), estimates with statsmodels and returns a `LocalFit`;
 - ``forecast(y, fit, horizon, levels, exog=None, exog_future=None)``
   returns the mean (horizon,) and ``{level: (lower, upper)}`` of the fitted
   model continued over ``y`` with its parameters, estimating nothing;

@@ -25,6 +25,8 @@ calibrate; so they are too where no series is long enough to keep a tail
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
@@ -85,6 +87,7 @@ class StatisticalForecaster(BaseForecaster):
     """
 
     _family = None  # the name of the family in `FAMILIES` that selects and forecasts
+    _search_parameters = ()  # parameters passed on to the family's ``select`` as keywords
     _reads_whole_history = True
     _parameter_rules = {
         "horizon": POSITIVE,
@@ -250,8 +253,9 @@ class StatisticalForecaster(BaseForecaster):
             cut = len(values) - tail_rows[number]
             for channel in range(self.n_channels_):
                 origins = tail_origins(end, rows, horizon)
+                exog = self._exog(values)
                 tasks.append(
-                    (self._family, values[:, channel], self._exog(values), self.season_length_, cut, origins, horizon)
+                    (self._family, values[:, channel], exog, self.season_length_, cut, origins, horizon, self._search)
                 )
         forecasts = self._map(_tail_forecasts, tasks)  # per (series, channel): (rows + H - 1, H)
         errors = [np.zeros((0, horizon, self.n_channels_))]
@@ -270,7 +274,7 @@ class StatisticalForecaster(BaseForecaster):
             for history in self.histories_
             for channel in range(self.n_channels_)
         ]
-        fits = self._map(FAMILIES[self._family].select, tasks)
+        fits = self._map(partial(FAMILIES[self._family].select, **self._search), tasks)
         self.fits_ = [
             [fit.as_dict() for fit in fits[start : start + self.n_channels_]]
             for start in range(0, len(fits), self.n_channels_)
@@ -290,7 +294,7 @@ class StatisticalForecaster(BaseForecaster):
         fitting = any(task[3] is None for task in tasks)  # a series unseen at fit is fitted on its history
         enough = PARALLEL_FITS if fitting else PARALLEL_CONTINUATIONS
         own_levels = levels if self._own_intervals else []
-        outcomes = self._map(_continue, [(self._family, *task, own_levels) for task in tasks], enough)
+        outcomes = self._map(_continue, [(self._family, *task, own_levels, self._search) for task in tasks], enough)
         shape = (len(histories), self.n_channels_, self.horizon)
         forecasts = np.stack([mean for mean, _ in outcomes]).reshape(shape).transpose(0, 2, 1)  # (n, H, C)
         if not self._own_intervals:
@@ -306,6 +310,11 @@ class StatisticalForecaster(BaseForecaster):
             lower[row] = np.stack([bounds[level][0] for _, bounds in outcomes]).reshape(shape).transpose(0, 2, 1)
             upper[row] = np.stack([bounds[level][1] for _, bounds in outcomes]).reshape(shape).transpose(0, 2, 1)
         return tuple(self._nonnegative(self._finite(values)) for values in (forecasts, lower, upper))
+
+    @property
+    def _search(self):
+        """Keywords of the family's ``select``: the values of `_search_parameters`."""
+        return {name: getattr(self, name) for name in self._search_parameters}
 
     def _exog(self, history):
         """The future-known covariates (T, F) a history holds, for a family that regresses on them, else None."""
@@ -324,18 +333,18 @@ class StatisticalForecaster(BaseForecaster):
         return Parallel(n_jobs=min(cores, len(tasks)))(delayed(function)(*task) for task in tasks)
 
 
-def _continue(family, y, exog, season_length, fit, horizon, exog_future, levels):
+def _continue(family, y, exog, season_length, fit, horizon, exog_future, levels, search):
     """One target's mean and bounds after its history ``y``: by its fitted model, or by one fitted on ``y``."""
     family = FAMILIES[family]
     if fit is None:
-        fit = family.select(y, season_length, exog)
+        fit = family.select(y, season_length, exog, **search)
     return family.forecast(y, fit, horizon, levels, exog, exog_future)
 
 
-def _tail_forecasts(family, y, exog, season_length, cut, origins, horizon):
+def _tail_forecasts(family, y, exog, season_length, cut, origins, horizon, search):
     """Means (n_origins, H) of a model fitted on ``y[:cut]`` and continued over ``y[:origin]`` from each origin."""
     family = FAMILIES[family]
-    fit = family.select(y[:cut], season_length, None if exog is None else exog[:cut])
+    fit = family.select(y[:cut], season_length, None if exog is None else exog[:cut], **search)
     return family.forecast_origins(y, fit, horizon, origins, exog)
 
 

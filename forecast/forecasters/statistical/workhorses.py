@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ...params import POSITIVE
+from . import arima
 from .local import StatisticalForecaster
 
 
@@ -46,6 +48,32 @@ class ARIMAForecaster(StatisticalForecaster):
     as every forecaster with future-known covariates does. Past-only
     covariates are accepted and not read (a regression needs their values at
     the forecast rows). See `forecast.forecasters.statistical.arima`.
+
+    Parameters
+    ----------
+    max_models : int, default=20
+        Most models the stepwise search fits for each series and target (R's
+        ``auto.arima`` allows 94): fewer fit faster, more may find a lower
+        AICc. The other parameters are those of `StatisticalForecaster`.
     """
 
     _family = "arima"
+    _search_parameters = ("max_models",)
+    _parameter_rules = {**StatisticalForecaster._parameter_rules, "max_models": POSITIVE}
+
+    def __init__(
+        self,
+        horizon=5,
+        season_length=None,
+        past_covariates=None,
+        future_covariates=None,
+        calendar=None,
+        n_jobs=None,
+        nonnegative="auto",
+        intervals="conformal",
+        max_models=arima.MAX_MODELS,
+    ):
+        super().__init__(
+            horizon, season_length, past_covariates, future_covariates, calendar, n_jobs, nonnegative, intervals
+        )
+        self.max_models = max_models
