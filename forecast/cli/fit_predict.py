@@ -235,15 +235,16 @@ def predict(
     DATA when given; values with the data's decimals (one at least).
     """
     from ..errors import ModelFileError
-    from ..forecasters.base import BaseForecaster
     from ..modelfile.load import load
     from ..modelfile.outputs import atomic_write, check_output_paths, staged_outputs
-    from ..reading.csvfile import read_csv, require_columns
 
     check_output_paths(
         {"--output": output, "--plot": plot}, {"DATA": data, "--model": model_path, "--future": future_path}
     )
-    estimator = load(model_path)
+    estimator = load(model_path)  # a missing or unreadable file is refused before the heavier imports below
+    from ..forecasters.base import BaseForecaster
+    from ..reading.csvfile import read_csv, require_columns
+
     if not isinstance(estimator, BaseForecaster):
         raise ModelFileError(
             f"{model_path}: holds a window-level {type(estimator).__name__}, not a forecaster; "
