@@ -147,8 +147,8 @@ def test_compare_and_backtest_plots_of_many_series_draw_those_chosen_and_say_how
 ):
     from forecast.cli import plots
 
-    figures, save = [], plots._save
-    monkeypatch.setattr(plots, "_save", lambda figure, path: (figures.append(figure), save(figure, path)))
+    figures = []  # drawn, not rendered (tests/cli/test_plots.py renders them)
+    monkeypatch.setattr(plots, "_save", lambda figure, path: figures.append(figure))
     many_series(tmp_path / "long.csv", n_series=5)
     models = ["--models", "naive"] if command == "compare" else ["--model", "naive"]
     options = [command, "long.csv", "--id-col", "id", "--horizon", "3", *models]

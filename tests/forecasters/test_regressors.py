@@ -67,5 +67,5 @@ def test_pipeline_grid_search_and_time_series_cross_validation(windows):
     search.fit(flat_X, flat_Y)
     assert search.best_params_["rnnregressor__cell"] in {"gru", "lstm"}
     assert search.predict(flat_X[:5]).shape == (5, 4)
-    scores = cross_val_score(MLPRegressor(max_epochs=30, random_state=0), flat_X, flat_Y, cv=TimeSeriesSplit(3))
-    assert scores.mean() > 0.5  # a sine is easy: the MLP must learn it
+    scores = cross_val_score(MLPRegressor(max_epochs=5, random_state=0), flat_X, flat_Y, cv=TimeSeriesSplit(3))
+    assert scores.mean() > 0.9  # a sine is easy: its linear start alone nearly fits it
