@@ -27,6 +27,7 @@ import pytest
 from click.testing import CliRunner
 
 from forecast.cli.main import cli
+from forecast.registry import ModelSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -73,9 +74,25 @@ def run_command(command, folder):
     return done.returncode, done.stdout, done.stdout + done.stderr
 
 
+# Models the command line builds by name train and search on fast settings here: the examples must run and
+# print what the page shows; the figures the pages quote come from the commands run in full.
+FAST = {"max_epochs": 3, "max_models": 4}
+
+
+def fast_build(build):
+    def build_fast(spec, **settings):
+        estimator = build(spec, **settings)
+        given = estimator.get_params()
+        fast = {name: min(value, given[name] or value) for name, value in FAST.items() if name in given}
+        return estimator.set_params(**fast)
+
+    return build_fast
+
+
 @pytest.mark.long
 @pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_every_example_runs(page, tmp_path, monkeypatch):
+    monkeypatch.setattr(ModelSpec, "build", fast_build(ModelSpec.build))
     (tmp_path / "datasets").symlink_to(ROOT / "datasets")
     (tmp_path / "docs").mkdir()
     monkeypatch.chdir(tmp_path)
