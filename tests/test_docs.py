@@ -6,9 +6,10 @@ figures). Its fenced blocks run in the order they appear:
 
 - ```python blocks run one after another in one namespace;
 - ```console blocks run each ``$ `` command (a line ending in ``\\`` continues on the next):
-  ``forecast ...`` through click's `CliRunner`, anything else (``head ...``) as a subprocess. Each must
-  exit with 0; where the lines shown right after a command start with a CSV header (``date,passengers``),
-  the command's standard output must start with that header;
+  ``forecast ...`` through click's `CliRunner` (the models it names on fast settings, `FAST`),
+  anything else (``head ...``) as a subprocess. Each must exit with 0; where the lines shown right
+  after a command start with a CSV header (``date,passengers``), the command's standard output must
+  start with that header;
 - ```sh blocks are illustrative and are not run: lines that need an environment or data that a test does
   not have (``make``, ``torchrun``); a test checks that they hold nothing else and that each ``make`` target exists;
 - ```text blocks are output, messages or diagrams, and are not run.
