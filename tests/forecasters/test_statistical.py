@@ -159,11 +159,11 @@ def test_max_models_bounds_the_arima_search_wherever_it_runs(monkeypatch):
     fitted = []
     search = arima._Search._fit
     monkeypatch.setattr(arima._Search, "_fit", lambda self, key: fitted.append(key) or search(self, key))
-    default = arima.select(y, 1)
-    assert len(fitted) > 4 and default.spec["order"] != [1, 0, 1]
+    wider = arima.select(y, 1, max_models=8)
+    assert len(fitted) == 8 and wider.spec["order"] != [1, 0, 1]  # the search moved past its first start
     fitted.clear()
-    assert arima.select(y, 1, max_models=4).spec == arima.select(y, 1, max_models=4).spec
-    assert len(fitted) == 8  # 4 models a search
+    arima.select(y, 1, max_models=4)
+    assert len(fitted) == 4
     # Through the forecaster: its fits, its conformal calibration's fits without the tail, a history unseen at fit.
     long = pd.concat({"a": pd.DataFrame({"y": y}), "b": pd.DataFrame({"y": y[::-1].copy()})}, names=["id", "t"])
     fitted.clear()
