@@ -145,11 +145,12 @@ def test_the_naive_fallback_errs_by_the_whole_step_and_short_histories_are_refus
 
 def test_arima_fits_a_history_too_short_for_its_seasonal_lags_instead_of_filtering_it():
     series = quarterly(48)
-    model = ARIMAForecaster(horizon=4, intervals="model").fit(series)
+    model = ARIMAForecaster(horizon=4, intervals="model", max_models=6).fit(series)  # (1,0,0)(1,1,0)[4]
+    assert model.fits_[0][0]["spec"]["seasonal_order"][:3] != [0, 0, 0]
     forecast_of_short = model.predict(series.iloc[:6])["sales"].to_numpy()
     assert np.all(np.abs(forecast_of_short - series["sales"].iloc[:6].mean()) < 30)
     with pytest.raises(DataError, match="NaN"):
-        ARIMAForecaster(horizon=2, season_length=1, future_covariates=["x"]).fit(
+        ARIMAForecaster(horizon=2, season_length=1, future_covariates=["x"], max_models=4).fit(
             pd.DataFrame({"y": np.arange(30.0), "x": np.sin(np.arange(30.0))})
         ).predict_windows([np.ones((10, 2))], future=np.full((1, 2, 1), np.nan))
 
