@@ -590,7 +590,7 @@ def test_files_are_read_with_exactly_their_values_and_dates(
     tmp_path, monkeypatch, engine, content, options, columns, values, index, freq
 ):
     if engine == "pyarrow":  # the parser of large files
-        monkeypatch.setattr("forecast.reading.csvfile._LARGE_FILE_BYTES", 0)
+        monkeypatch.setattr("forecast.reading.table.LARGE_FILE_BYTES", 0)
     path = tmp_path / "data.csv"
     path.write_text(content, encoding="utf-8")
     frame = read_csv(path, **options)

@@ -396,7 +396,7 @@ def test_real_world_files_are_read_exactly(
     tmp_path, monkeypatch, engine, name, content, options, columns, values, index, freq
 ):
     if engine == "pyarrow":  # the parser of large files
-        monkeypatch.setattr("forecast.reading.csvfile._LARGE_FILE_BYTES", 0)
+        monkeypatch.setattr("forecast.reading.table.LARGE_FILE_BYTES", 0)
     path = tmp_path / name
     (path.write_bytes if isinstance(content, bytes) else path.write_text)(content)
     frame = read_csv(path, **options)
@@ -430,7 +430,7 @@ def test_a_hash_inside_a_value_is_data(write_csv):
 @pytest.mark.parametrize("engine", ["c", "pyarrow"])
 def test_headers_and_values_padded_with_spaces_read_alike_by_both_parsers(write_csv, monkeypatch, engine):
     if engine == "pyarrow":
-        monkeypatch.setattr("forecast.reading.csvfile._LARGE_FILE_BYTES", 0)
+        monkeypatch.setattr("forecast.reading.table.LARGE_FILE_BYTES", 0)
     frame = read_csv(write_csv(" date , value \n 2020-01-01 , 1 \n2020-01-02,2\n 2020-01-03,3 \n"))
     assert list(frame.columns) == ["value"] and frame.index.name == "date"
     assert frame["value"].tolist() == [1.0, 2.0, 3.0]

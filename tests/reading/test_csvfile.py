@@ -195,7 +195,7 @@ def test_large_files_are_parsed_by_pyarrow_with_the_same_result_and_errors(write
     text = "unique_id,ds,y\n" + "".join(f"{s},2020-01-{d:02d},{d * (s + 1)}\n" for s in range(3) for d in range(1, 11))
     path = write_csv(text)
     expected = read_csv(path, id_col="unique_id")
-    monkeypatch.setattr("forecast.reading.csvfile._LARGE_FILE_BYTES", 0)
+    monkeypatch.setattr("forecast.reading.table.LARGE_FILE_BYTES", 0)
     pd.testing.assert_frame_equal(read_csv(path, id_col="unique_id"), expected)
     ragged = write_csv("date,value\n2020-01-01,1\n2020-01-02,2,3\n", name="ragged.csv")
     with pytest.raises(DataError, match="every row needs as many fields as the header"):
