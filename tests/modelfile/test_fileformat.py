@@ -140,6 +140,17 @@ def test_object_arrays_are_refused_without_unpickling(mlp_file, tmp_path):
         forecast.load(path)
 
 
+def test_an_arima_file_written_before_max_models_loads_with_the_search_it_had(tmp_path):
+    series = np.sin(np.arange(60) / 4) + np.arange(60) / 30
+    model = forecast.ARIMAForecaster(horizon=3, season_length=1, intervals="model").fit(series)
+    model.save(tmp_path / "arima.npz")
+    arrays, header = members(tmp_path / "arima.npz")
+    del header["estimator"]["params"]["max_models"]  # as an earlier release wrote it
+    loaded = forecast.load(rewrite(tmp_path / "earlier.npz", header, arrays))
+    assert loaded.max_models == 20
+    assert loaded.predict().equals(model.predict())
+
+
 def test_a_stacked_recurrent_network_round_trips_with_its_segment_length(airline, tmp_path):
     model = RNNForecaster(lookback=24, horizon=12, segment_length=5, num_layers=2, **QUICK).fit(airline)
     model.save(tmp_path / "rnn.npz")
