@@ -59,8 +59,6 @@ _LATER_CLASS_FITTED = {
     "RNNForecaster": {"dropped_covariates_": list},
     "MLPForecaster": {"dropped_covariates_": list},
 }
-# Parameters added later whose default changed what a fit builds, per class, with the value files written
-# before them were fitted with (``supervision`` needs no entry: it was always stored).
 # Estimator parameters that a network's stored arguments repeat, under the same name.
 _NETWORK_PARAMS = (
     "lookback",
@@ -75,10 +73,13 @@ _NETWORK_PARAMS = (
     "supervision",
     "skip",
 )
+# Parameters added later, per class, with the value that files written before them were fitted with, so that
+# such files load as they were whatever today's default (``supervision`` needs no entry: it was always stored).
 _LATER_PARAMS = {
     "RNNForecaster": {"skip": None, "loss": "mse", "drop_covariates": False},
     "MLPForecaster": {"skip": None, "loss": "mse", "drop_covariates": False},
     "RNNRegressor": {"skip": None},
+    "ARIMAForecaster": {"max_models": 20},
 }
 
 

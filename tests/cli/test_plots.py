@@ -33,7 +33,7 @@ def test_a_backtest_figure_of_one_series_is_a_png(tmp_path):
 
 
 def test_the_backtest_figure_draws_at_most_three_series(tmp_path, monkeypatch):
-    figures = []  # drawn, not rendered: the test above renders one
+    figures, save = [], plots._save  # drawn; the last one rendered below
     monkeypatch.setattr(plots, "_save", lambda figure, path: figures.append(figure))
     for n_series in (1, 2, 3, 5):
         frame = long_frame(n_series)
@@ -42,3 +42,6 @@ def test_the_backtest_figure_draws_at_most_three_series(tmp_path, monkeypatch):
     heights = [figure.get_size_inches()[1] for figure in figures]
     assert heights[0] < heights[1] < heights[2] == heights[3]
     assert [len(figure.axes) for figure in figures] == [2, 3, 4, 4]  # the scores' panel and one a series drawn
+    save(figures[-1], tmp_path / "five.png")
+    width, height = figures[-1].get_size_inches() * 110  # the dots per inch of every saved figure
+    assert png_size(tmp_path / "five.png") == (round(width), round(height))

@@ -147,7 +147,7 @@ def test_compare_and_backtest_plots_of_many_series_draw_those_chosen_and_say_how
 ):
     from forecast.cli import plots
 
-    figures = []  # drawn, not rendered (tests/cli/test_plots.py renders them)
+    figures = []  # drawn, not rendered (tests/cli/test_plots.py and test_cli.py render figures of many series)
     monkeypatch.setattr(plots, "_save", lambda figure, path: figures.append(figure))
     many_series(tmp_path / "long.csv", n_series=5)
     models = ["--models", "naive"] if command == "compare" else ["--model", "naive"]
@@ -168,7 +168,7 @@ def test_compare_and_backtest_plots_of_many_series_draw_those_chosen_and_say_how
     assert every.exit_code == 0 and "series drawn" not in every.stderr and not figures[2].get_suptitle()
     unknown = run(*options, "--plot", "unknown.png", "--series", "s9")
     assert unknown.exit_code == 2 and "no series 's9' in DATA; name one of 's0'" in unknown.stderr
-    assert "fitting" not in unknown.stderr and not (tmp_path / "unknown.png").exists()  # refused before any fit
+    assert "fitting" not in unknown.stderr and len(figures) == 3  # refused before any fit or figure
     write(tmp_path / "one.csv", "date,value", [f"2024-01-{day:02d},{day}" for day in range(1, 31)])
     one = run(command, "one.csv", "--horizon", "3", *models, "--plot", "one.png", "--series", "s1")
     assert one.exit_code == 2 and "DATA holds one series; leave --series out" in one.stderr

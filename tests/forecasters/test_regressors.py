@@ -68,4 +68,4 @@ def test_pipeline_grid_search_and_time_series_cross_validation(windows):
     assert search.best_params_["rnnregressor__cell"] in {"gru", "lstm"}
     assert search.predict(flat_X[:5]).shape == (5, 4)
     scores = cross_val_score(MLPRegressor(max_epochs=5, random_state=0), flat_X, flat_Y, cv=TimeSeriesSplit(3))
-    assert scores.mean() > 0.9  # a sine is easy: its linear start alone nearly fits it
+    assert scores.mean() > 0.9  # a sine is easy: five epochs fit it (the untrained network scores about 0.7)

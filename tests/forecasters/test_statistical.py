@@ -173,6 +173,14 @@ def test_max_models_bounds_the_arima_search_wherever_it_runs(monkeypatch):
     assert len(fitted) == 4
     model.predict_windows([y[:60]])  # no id: fitted on its own
     assert len(fitted) == 5
+    # A history too short for the fitted seasonal lags is fitted on its own, with the same bound.
+    bounds = []
+    monkeypatch.setattr(
+        arima._Search, "run", lambda self, run=arima._Search.run: bounds.append(self.max_models) or run(self)
+    )
+    seasonal = ARIMAForecaster(horizon=4, intervals="model", max_models=2).fit(quarterly(48))
+    seasonal.predict(quarterly(48).iloc[:6])
+    assert len(bounds) > 1 and set(bounds) == {2}
     assert ARIMAForecaster(max_models=4).get_params()["max_models"] == 4
 
 

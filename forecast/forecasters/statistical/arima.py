@@ -70,14 +70,17 @@ def select(y, season_length, exog=None, max_models=MAX_MODELS):
     return LocalFit("arima", spec, params, _name(spec, exog is not None), note, criterion)
 
 
-def forecast(y, fit, horizon, levels, exog=None, exog_future=None):
-    """Mean and ``{level: (lower, upper)}`` of the fitted ARIMA filtered over ``y`` with its parameters."""
+def forecast(y, fit, horizon, levels, exog=None, exog_future=None, **search):
+    """Mean and ``{level: (lower, upper)}`` of the fitted ARIMA filtered over ``y`` with its parameters.
+
+    A history too short for the fitted orders is fitted on its own, by `select` with ``search`` (``max_models``).
+    """
     if fit.family == "naive":
         return naive_forecast(y, fit, horizon, levels)
     if len(y) < _rows_needed(fit):
         # A history too short for the fitted orders' lags and differences: fitted on its own.
         season = fit.spec["seasonal_order"][3]
-        return forecast(y, select(y, season or 1, exog), horizon, levels, exog, exog_future)
+        return forecast(y, select(y, season or 1, exog, **search), horizon, levels, exog, exog_future)
     with quiet_one_thread():
         result = _model(y, fit.spec, exog).smooth(np.asarray(fit.params))
         prediction = result.get_forecast(horizon, exog=exog_future)
@@ -89,7 +92,7 @@ def forecast(y, fit, horizon, levels, exog=None, exog_future=None):
     return mean, bounds
 
 
-def forecast_origins(y, fit, horizon, origins, exog=None):
+def forecast_origins(y, fit, horizon, origins, exog=None, **search):
     """Means (n_origins, H) of the fitted ARIMA continued over ``y[:origin]``, for each origin, in one filter pass.
 
     The filter over ``y`` with fixed parameters reaches each origin's state
@@ -98,7 +101,7 @@ def forecast_origins(y, fit, horizon, origins, exog=None):
     when the model has regressors.
     """
     if fit.family == "naive" or min(origins) < _rows_needed(fit):
-        return np.stack([_forecast_slice(y, fit, horizon, origin, exog) for origin in origins])
+        return np.stack([_forecast_slice(y, fit, horizon, origin, exog, search) for origin in origins])
     with quiet_one_thread():
         result = _model(y, fit.spec, exog).smooth(np.asarray(fit.params))
         means = []
@@ -110,7 +113,7 @@ def forecast_origins(y, fit, horizon, origins, exog=None):
     return np.stack(means)
 
 
-def _forecast_slice(y, fit, horizon, origin, exog):
+def _forecast_slice(y, fit, horizon, origin, exog, search):
     return forecast(
         y[:origin],
         fit,
@@ -118,6 +121,7 @@ def _forecast_slice(y, fit, horizon, origin, exog):
         [],
         None if exog is None else exog[:origin],
         None if exog is None else exog[origin : origin + horizon],
+        **search,
     )[0]
 
 

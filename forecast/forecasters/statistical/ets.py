@@ -98,7 +98,7 @@ def _estimate(y, form):
     return None
 
 
-def forecast(y, fit, horizon, levels, exog=None, exog_future=None):
+def forecast(y, fit, horizon, levels, exog=None, exog_future=None, **search):
     """Mean (horizon,) and ``{level: (lower, upper)}`` of the fitted form, smoothed over ``y`` with its parameters."""
     if fit.family == "naive":
         return naive_forecast(y, fit, horizon, levels)
@@ -106,7 +106,7 @@ def forecast(y, fit, horizon, levels, exog=None, exog_future=None):
         try:
             model = _model(y, fit.spec)
         except ValueError:  # a history too short for the heuristic initial states: fitted on its own
-            return forecast(y, select(y, fit.spec["seasonal_periods"] or 1), horizon, levels)
+            return forecast(y, select(y, fit.spec["seasonal_periods"] or 1, **search), horizon, levels)
         result = model.smooth(np.asarray(fit.params))
         options = {}
         if levels and (fit.spec["error"] == "mul" or fit.spec["seasonal"] == "mul"):
@@ -120,7 +120,7 @@ def forecast(y, fit, horizon, levels, exog=None, exog_future=None):
     return mean, bounds
 
 
-def forecast_origins(y, fit, horizon, origins, exog=None):
+def forecast_origins(y, fit, horizon, origins, exog=None, **search):
     """Means (n_origins, H) of the fitted form continued over ``y[:origin]``, for each origin, from one smoothing pass.
 
     The initial states come from the series' first seasons and the states at
@@ -129,7 +129,7 @@ def forecast_origins(y, fit, horizon, origins, exog=None):
     """
     needed = 2 * max(fit.spec.get("seasonal_periods") or 1, 5)  # what the initial states read, with room
     if fit.family == "naive" or min(origins) < needed:
-        return np.stack([forecast(y[:origin], fit, horizon, [])[0] for origin in origins])
+        return np.stack([forecast(y[:origin], fit, horizon, [], **search)[0] for origin in origins])
     with quiet_one_thread():
         result = _model(y, fit.spec).smooth(np.asarray(fit.params))
         means = [

@@ -1,15 +1,16 @@
 """What every statistical family shares: a fitted model as plain data, quiet library calls, the naive fallback.
 
-A family module (`ets`, `theta`, `arima`) offers two functions on one series
+A family module (`ets`, `theta`, `arima`) offers three functions on one series
 ``y`` of shape (T,):
 
 - ``select(y, season_length, exog=None, **search)`` searches its family
   (``search``: the forecaster's `_search_parameters`, such as ARIMA's
   ``max_models``), estimates with statsmodels and returns a `LocalFit`;
-- ``forecast(y, fit, horizon, levels, exog=None, exog_future=None)``
+- ``forecast(y, fit, horizon, levels, exog=None, exog_future=None, **search)``
   returns the mean (horizon,) and ``{level: (lower, upper)}`` of the fitted
-  model continued over ``y`` with its parameters, estimating nothing;
-- ``forecast_origins(y, fit, horizon, origins, exog=None)`` returns the means
+  model continued over ``y`` with its parameters, estimating nothing, except
+  on a history too short for the fitted model, which ``select`` fits with the same ``search``;
+- ``forecast_origins(y, fit, horizon, origins, exog=None, **search)`` returns the means
   (n_origins, horizon) that ``forecast`` gives for each ``y[:origin]``, from
   one filter pass where the family allows (conformal calibration makes dozens).
 

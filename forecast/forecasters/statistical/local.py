@@ -251,9 +251,9 @@ class StatisticalForecaster(BaseForecaster):
             values = series_list[number]
             end, rows = len(values) - shortened, tail_rows[number] - shortened
             cut = len(values) - tail_rows[number]
+            exog = self._exog(values)
             for channel in range(self.n_channels_):
                 origins = tail_origins(end, rows, horizon)
-                exog = self._exog(values)
                 tasks.append(
                     (self._family, values[:, channel], exog, self.season_length_, cut, origins, horizon, self._search)
                 )
@@ -338,14 +338,14 @@ def _continue(family, y, exog, season_length, fit, horizon, exog_future, levels,
     family = FAMILIES[family]
     if fit is None:
         fit = family.select(y, season_length, exog, **search)
-    return family.forecast(y, fit, horizon, levels, exog, exog_future)
+    return family.forecast(y, fit, horizon, levels, exog, exog_future, **search)
 
 
 def _tail_forecasts(family, y, exog, season_length, cut, origins, horizon, search):
     """Means (n_origins, H) of a model fitted on ``y[:cut]`` and continued over ``y[:origin]`` from each origin."""
     family = FAMILIES[family]
     fit = family.select(y[:cut], season_length, None if exog is None else exog[:cut], **search)
-    return family.forecast_origins(y, fit, horizon, origins, exog)
+    return family.forecast_origins(y, fit, horizon, origins, exog, **search)
 
 
 # The series id of a history given without ids to a many-series model: never one seen at fit.

@@ -48,8 +48,11 @@ def select(y, season_length, exog=None):
     return LocalFit("theta", spec, [b0, alpha], _name(spec), note, errors[theta])
 
 
-def forecast(y, fit, horizon, levels, exog=None, exog_future=None):
-    """Mean and ``{level: (lower, upper)}`` of the fitted theta model continued over ``y`` (its b0 and alpha)."""
+def forecast(y, fit, horizon, levels, exog=None, exog_future=None, **search):
+    """Mean and ``{level: (lower, upper)}`` of the fitted theta model continued over ``y`` (its b0 and alpha).
+
+    Any history continues the fitted model, so ``search`` (no keywords for Theta) is never used.
+    """
     if fit.family == "naive":
         return naive_forecast(y, fit, horizon, levels)
     from statsmodels.tsa.forecasting.theta import ThetaModel, ThetaModelResults

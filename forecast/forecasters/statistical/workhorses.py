@@ -52,9 +52,9 @@ class ARIMAForecaster(StatisticalForecaster):
     Parameters
     ----------
     max_models : int, default=20
-        Most models the stepwise search fits for each series and target (R's
-        ``auto.arima`` allows 94): fewer fit faster, more may find a lower
-        AICc. The other parameters are those of `StatisticalForecaster`.
+        Most models each stepwise search fits (R's ``auto.arima`` allows 94):
+        fewer fit faster, more may find a lower AICc. The other parameters
+        are those of `StatisticalForecaster`.
     """
 
     _family = "arima"
@@ -74,6 +74,13 @@ class ARIMAForecaster(StatisticalForecaster):
         max_models=arima.MAX_MODELS,
     ):
         super().__init__(
-            horizon, season_length, past_covariates, future_covariates, calendar, n_jobs, nonnegative, intervals
+            horizon=horizon,
+            season_length=season_length,
+            past_covariates=past_covariates,
+            future_covariates=future_covariates,
+            calendar=calendar,
+            n_jobs=n_jobs,
+            nonnegative=nonnegative,
+            intervals=intervals,
         )
         self.max_models = max_models
