@@ -25,6 +25,7 @@ default without ``@``), ``gru@start=theta`` or ``gru@loss=mse`` (any other param
 
     .venv-peers/bin/python benchmarks/recurrent.py [--panels weekly,monthly,quarterly]
         [--models seasonal-naive,theta,gru,gru@lookback=26] [--seeds 0,1] [--weeks 169] [--series 40]
+        [--ensemble] [--mean-of gru@lookback=26,gru,gru@lookback=78]
 """
 
 import argparse
@@ -104,11 +105,20 @@ def make_model(spec, freq, season, horizon, seed):
     return model.set_params(**extra)
 
 
-def run(panel_name, panel, models, windows, seeds):
-    """One row per model: geometric-mean MASE relative to seasonal naive, series worse by 10%, seconds."""
+def run(panel_name, panel, models, windows, seeds, ensemble=False, mean_of=()):
+    """One row per model: geometric-mean MASE relative to seasonal naive, series worse by 10%, seconds.
+
+    With ``ensemble``, a row more for each model: the mean of its forecasts over the seeds, scored as one
+    model (its seconds are those of every seed's fit together). With ``mean_of`` (models among
+    ``models``), a row more: the mean of those models' forecasts, seed by seed, on the windows that
+    every one of them forecasts; those models' own rows are then scored on these windows too.
+    """
     freq, season, horizon = PANELS[panel_name]
     scores, seconds = [], {}
+    rows_of = list(models)
+    by_seed = {seed: {} for seed in seeds}
     for spec in models:
+        forecasts = []
         for seed in seeds:
             model = make_model(spec, freq, season, horizon, seed)
             started = time.perf_counter()
@@ -118,12 +128,35 @@ def run(panel_name, panel, models, windows, seeds):
             seconds.setdefault(spec, []).append(time.perf_counter() - started)
             per_forecast = forecast_scores(results, panel, season_length=season)
             scores.append(per_forecast[["model", "series", "mase", "seasonal_naive_mase"]].assign(seed=seed))
+            forecasts.append(results)
+            by_seed[seed][spec] = results
+        if ensemble and len(seeds) > 1:
+            name = f"{spec}, mean of {len(seeds)} seeds"
+            mean = np.mean([results[spec].to_numpy() for results in forecasts], axis=0)
+            averaged = forecasts[0].drop(columns=spec).assign(**{name: mean})
+            per_forecast = forecast_scores(averaged, panel, season_length=season)
+            scores.append(per_forecast[["model", "series", "mase", "seasonal_naive_mase"]].assign(seed=seeds[0]))
+            seconds[name] = [sum(seconds[spec])]
+            rows_of.append(name)
+    if mean_of:
+        name = "mean of " + " and ".join(mean_of)
+        keys = ["unique_id", "cutoff", "ds", "target"]
+        scores = [frame for frame in scores if frame["model"].iloc[0] not in mean_of]
+        for seed in seeds:
+            shared = by_seed[seed][mean_of[0]][[*keys, "actual"]]
+            for spec in mean_of:
+                shared = shared.merge(by_seed[seed][spec][[*keys, spec]], on=keys)
+            shared[name] = shared[list(mean_of)].mean(axis=1)
+            per_forecast = forecast_scores(shared, panel, season_length=season)
+            scores.append(per_forecast[["model", "series", "mase", "seasonal_naive_mase"]].assign(seed=seed))
+        seconds[name] = [sum(np.median(seconds[spec]) for spec in mean_of)]
+        rows_of.append(name)
     scores = pd.concat(scores, ignore_index=True)
     per_series = scores.groupby(["model", "seed", "series"])[["mase", "seasonal_naive_mase"]].mean()
     relative = np.log(per_series["mase"] / per_series["seasonal_naive_mase"])
     n_series = panel.index.get_level_values(0).nunique()
     rows = []
-    for spec in models:
+    for spec in rows_of:
         by_seed = relative.loc[spec].groupby(level="seed")
         geomeans = np.exp(by_seed.mean()).to_numpy()
         covered = relative.loc[spec].groupby(level="seed").size().to_numpy()
@@ -149,6 +182,10 @@ def main():
     parser.add_argument("--seeds", default="0", help="comma-separated seeds of every model")
     parser.add_argument("--series", type=int, default=40, help="series of the monthly panel")
     parser.add_argument("--weeks", type=int, default=169, help="weeks of each piece of us_gasoline")
+    parser.add_argument(
+        "--ensemble", action="store_true", help="a row more a model: its forecasts' mean over the seeds"
+    )
+    parser.add_argument("--mean-of", default="", help="comma-separated models of --models: a row more, their mean")
     options = parser.parse_args()
     seeds = [int(seed) for seed in options.seeds.split(",")]
     for name in options.panels.split(","):
@@ -160,7 +197,8 @@ def main():
             "| model | MASE / seasonal naive (geometric mean) | spread over seeds | series > 1.1 | series forecast | seconds |"
         )
         print("| --- | ---: | ---: | ---: | ---: | ---: |")
-        for row in run(name, panel, options.models.split(","), options.windows, seeds):
+        mean_of = tuple(spec for spec in options.mean_of.split(",") if spec)
+        for row in run(name, panel, options.models.split(","), options.windows, seeds, options.ensemble, mean_of):
             print(
                 f"| {row['model']} | {row['geomean']:.3f} | {row['spread']:.3f} | {row['worse10']:.1f} | "
                 f"{row['covered']} | {row['seconds']:.1f} |",
