@@ -64,6 +64,23 @@ TRAINING_PARAMETERS = """
         predicts on a CPU-only machine.
 """
 
+# The fitted attributes both neural forecasters share, after their ``module_``.
+FITTED_ATTRIBUTES = """    start_ : str
+        The linear path's start (with ``skip="linear"``).
+    loss_ : str
+        The loss trained on: "scaled" or "mse".
+    dropped_covariates_ : list of str
+        The covariates dropped on validation (``drop_covariates``), a
+        calendar period by its name; empty when none.
+    padded_series_ : list
+        The ids of the series shorter than ``lookback + horizon`` that were
+        padded at fit; `predict` pads a short history of theirs the same way.
+    history_ : list of dict
+        One dict per epoch: epoch, train_loss, validation_loss, learning_rate, seconds.
+    columns_ : list
+        The fit data's column names.
+"""
+
 
 def training_parameters(patience):
     """The docstring section of the training parameters, with a class's default ``patience``."""
@@ -304,21 +321,7 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
     Attributes
     ----------
     module_ : RecurrentNet
-    start_ : str
-        The linear path's start (with ``skip="linear"``).
-    loss_ : str
-        The loss trained on: "scaled" or "mse".
-    dropped_covariates_ : list of str
-        The covariates dropped on validation (``drop_covariates``), a
-        calendar period by its name; empty when none.
-    padded_series_ : list
-        The ids of the series shorter than ``lookback + horizon`` that were
-        padded at fit; `predict` pads a short history of theirs the same way.
-    history_ : list of dict
-        One dict per epoch: epoch, train_loss, validation_loss, learning_rate, seconds.
-    columns_ : list
-        The fit data's column names.
-
+{FITTED_ATTRIBUTES}
     Examples
     --------
     >>> from forecast import RNNForecaster, read_csv
@@ -432,14 +435,7 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
     Attributes
     ----------
     module_ : MLPNet
-    start_ : str
-        The linear path's start (with ``skip="linear"``).
-    loss_ : str
-        The loss trained on: "scaled" or "mse".
-    dropped_covariates_ : list of str
-        The covariates dropped on validation (``drop_covariates``), a
-        calendar period by its name; empty when none.
-
+{FITTED_ATTRIBUTES}
     Examples
     --------
     >>> from forecast import MLPForecaster, read_csv
