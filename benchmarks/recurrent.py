@@ -20,7 +20,8 @@ by more than 10%, and the seconds of its fit and forecasts.
 
 A model is named as on the command line, with options after ``@``: ``gru@lookback=78``,
 ``gru@lookback=auto`` (the default window of `forecast.evaluation.comparison.default_window`, the
-default without ``@``), ``gru@start=theta`` or ``gru@loss=mse`` (any other parameter of the model).
+default without ``@``), ``gru@lookback=choose`` (chosen on validation among that window, half and one and a half
+times it: `forecast.evaluation.comparison.lookback_choices`, as the command line does), ``gru@start=theta`` or ``gru@loss=mse`` (any other parameter of the model).
 ``docs/recurrent.md`` has the tables and the commands that made them.
 
     .venv-peers/bin/python benchmarks/recurrent.py [--panels weekly,monthly,quarterly]
@@ -36,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from forecast import backtest
-from forecast.evaluation.comparison import default_window
+from forecast.evaluation.comparison import default_window, lookback_choices
 from forecast.evaluation.scores import forecast_scores
 from forecast.registry import make_forecaster
 
@@ -97,7 +98,8 @@ def make_model(spec, freq, season, horizon, seed):
     name, *options = spec.split("@")
     options = dict(option.split("=") for option in options)
     lookback = options.pop("lookback", "auto")
-    lookback = default_window(freq, None, horizon)[0] if lookback == "auto" else int(lookback)
+    window = default_window(freq, None, horizon)[0]
+    lookback = {"auto": window, "choose": lookback_choices(window)}.get(lookback) or int(lookback)
     extra = {
         key: int(value) if value.isdigit() else None if value == "None" else value for key, value in options.items()
     }

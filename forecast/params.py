@@ -93,6 +93,19 @@ class Instance:
 
 
 @dataclass(frozen=True)
+class Several:
+    """A non-empty list or tuple whose every item ``rule`` accepts."""
+
+    rule: object
+
+    def accepts(self, value):
+        return isinstance(value, (list, tuple)) and len(value) > 0 and all(map(self.rule.accepts, value))
+
+    def __str__(self):
+        return f"a non-empty list, each {self.rule}"
+
+
+@dataclass(frozen=True)
 class Device:
     """A torch device string: "auto", "cpu", "cuda" or "cuda:N"."""
 

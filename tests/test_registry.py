@@ -49,3 +49,11 @@ def test_every_model_takes_the_covariate_settings():
     for name in MODEL_NAMES:
         model = make_forecaster(name, **settings)
         assert (model.past_covariates, model.future_covariates, model.calendar) == (["stock"], ["price"], "auto"), name
+
+
+def test_lookbacks_to_choose_among_reach_the_networks_and_the_first_every_other_model():
+    choices = (24, 12, 36)
+    assert make_forecaster("gru", lookback=choices, horizon=12).lookback == choices
+    assert make_forecaster("mlp", lookback=choices, horizon=12).lookback == choices
+    assert make_forecaster("linear", lookback=choices, horizon=12).lookback == 24
+    assert make_forecaster("auto", lookback=choices, horizon=12).lookback == 24

@@ -80,8 +80,10 @@ def read_data(
     """The data file as a frame, its frequency (or observed calendar), and the window: given, or the default.
 
     With --target, the frame holds the targets and the covariates' columns; without, every numeric column.
+    Without --lookback, the lookback is a tuple of choices (`forecast.evaluation.comparison.lookback_choices`):
+    neural models choose among them on validation, the other models take the first.
     """
-    from ..evaluation.comparison import default_window
+    from ..evaluation.comparison import default_window, lookback_choices
     from ..reading.csvfile import read_csv
     from ..reading.frames import frequency_of
 
@@ -108,7 +110,8 @@ def read_data(
     series_freq = frequency_of(frame)
     _drop_calendar_without_periods(data, covariates, series_freq)
     rows = frame.groupby(level=0).size().median() if frame.index.nlevels > 1 else len(frame)  # a typical series
-    return (frame, series_freq, *default_window(series_freq, lookback, horizon, rows))
+    window, horizon = default_window(series_freq, lookback, horizon, rows)
+    return frame, series_freq, window if lookback else lookback_choices(window), horizon
 
 
 def _covariate_columns(covariates):
@@ -149,16 +152,26 @@ def _drop_calendar_without_periods(data, covariates, freq):
 
 
 def data_summary(path, frame, freq, lookback, horizon, model_name, covariates):
-    """One line on the data and the window, then the fill report (see `fill_report`), if anything was filled."""
+    """One line on the data and the window, a line on the lookbacks networks choose among (where they do), then
+    the fill report (see `fill_report`), if anything was filled.
+
+    ``lookback`` is one, or a tuple of choices as `read_data` gives them.
+    """
+    from ..evaluation.comparison import window_of
+    from ..registry import NEURAL_MODELS
+
     n_series = frame.index.get_level_values(0).nunique() if frame.index.nlevels == 2 else None
     series = f"{n_series} series, " if n_series else ""
     model = f", model {model_name}" if model_name else ""
     summary = (
         f"{path}: {series}{len(frame)} rows × {frame.shape[1]} column(s) ({', '.join(map(str, frame.columns))}), "
-        f"frequency {freq or 'irregular'}; lookback {lookback}, horizon {horizon}{model}"
+        f"frequency {freq or 'irregular'}; lookback {window_of(lookback)}, horizon {horizon}{model}"
         f"{_covariates_summary(covariates)}"
     )
-    return "\n".join([summary, *fill_report(frame)])
+    choices = []
+    if isinstance(lookback, tuple) and len(lookback) > 1 and model_name in (None, *NEURAL_MODELS):
+        choices = [f"networks choose the lookback on validation among {', '.join(map(str, lookback))}"]
+    return "\n".join([summary, *choices, *fill_report(frame)])
 
 
 def fill_report(frame):

@@ -123,6 +123,9 @@ def fit(
     seconds = time.perf_counter() - started
     epochs_run = f", {len(estimator.history_)} epochs" if spec.neural else ""
     echo(f"trained in {seconds:.1f} s{epochs_run}")
+    if getattr(estimator, "lookbacks_tried_", None):  # a neural model's window, chosen on validation
+        tried = ", ".join(map(str, estimator.lookbacks_tried_))
+        echo(f"lookback {estimator.lookback_}, chosen on validation among {tried}")
     if getattr(estimator, "dropped_covariates_", None):  # a neural model's drivers that did not help on validation
         echo(f"covariates dropped on validation: {', '.join(map(str, estimator.dropped_covariates_))}")
     if hasattr(estimator, "choice_"):  # the automatic choice: its own backtest is its validation

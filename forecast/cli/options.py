@@ -161,7 +161,10 @@ def window_options(command):
     """--lookback, --horizon and --season-length, shared by fit and compare."""
     options = [
         click.option(
-            "--lookback", type=click.IntRange(min=1), help="Past steps each forecast sees (default: twice the horizon)."
+            "--lookback",
+            type=click.IntRange(min=1),
+            help="Past steps each forecast sees (default: twice the horizon, or one season where longer; "
+            "gru, lstm, rnn and mlp choose on validation among that, half of it and 1.5 times it).",
         ),
         click.option(
             "--horizon",

@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 from ..errors import DataError
-from ..evaluation.comparison import hold_out
+from ..evaluation.comparison import hold_out, window_of
 from ..forecasters.intervals import highest_level_shown
 
 
@@ -77,7 +77,8 @@ def validation_report(estimator, frame, *, lookback, neural, season_length=None)
     """One line of metrics on the validation tail a fitted forecaster held out (or would have).
 
     A neural model is scored as fitted, on the tail it stopped early on; a
-    baseline is refitted without that tail first. For many series, the best
+    baseline is refitted without that tail first. ``lookback`` as
+    `forecast.cli.files.read_data` gives it. For many series, the best
     validation MSE of training is reported instead.
     """
     from sklearn.base import clone
@@ -95,7 +96,7 @@ def validation_report(estimator, frame, *, lookback, neural, season_length=None)
         )
     fraction = float(getattr(estimator, "validation_fraction", 0.2))
     try:
-        validation = hold_out(frame, lookback, estimator.horizon, fraction, season_length)
+        validation = hold_out(frame, window_of(lookback), estimator.horizon, fraction, season_length)
         scored = estimator if neural else clone(estimator).fit(frame.iloc[: validation.train_rows])
         score, _ = validation.score_model(scored)
     except DataError as error:

@@ -73,6 +73,26 @@ def default_window(freq, lookback=None, horizon=None, rows=None):
     return lookback, horizon
 
 
+def lookback_choices(lookback):
+    """The lookbacks a network chooses among when none is given: the default window ``lookback``, half of it and
+    one and a half times it, in that order (a tuple, as `forecast.registry.ModelSpec.build` takes it).
+
+    The network tries the longer ones only where the series hold two of their windows
+    (`forecast.RNNForecaster`'s ``lookback``), and takes the one whose start forecasts the
+    validation tail best; on public panels that was the default window or the shorter one
+    (``docs/recurrent.md``).
+
+    >>> lookback_choices(52), lookback_choices(1)
+    ((52, 26, 78), (1,))
+    """
+    return tuple(dict.fromkeys((lookback, max(1, lookback // 2), lookback * 3 // 2)))
+
+
+def window_of(lookback):
+    """The window of a lookback setting: the lookback, or the first of a tuple of choices."""
+    return lookback[0] if isinstance(lookback, tuple) else lookback
+
+
 def count_parameters(estimator):
     """Learned numbers in a fitted forecaster.
 
@@ -321,7 +341,9 @@ def compare(
     """Fit every model on the same training rows and score all on the same held-out windows.
 
     Neural models run ``seeds`` times (seeds ``seed``, ``seed + 1``, ...);
-    baselines once. Returns the `HeldOut` and the list of `Run`.
+    baselines once. ``lookback`` is a window, or a tuple of lookbacks
+    (`lookback_choices`) that neural models choose among on validation; the
+    held-out windows and the other models take the first. Returns the `HeldOut` and the list of `Run`.
     ``on_run(model, seed)`` is called before each fit, for progress display.
     ``covariates`` are every model's covariate settings, as `backtest_models`
     takes them; only the targets are scored. ``level`` (a percentage or a
@@ -336,7 +358,7 @@ def compare(
     """
     check_positive_int(seeds, "seeds")
     levels = check_levels(level)
-    held_out = hold_out(frame, lookback, horizon, held_out_size, season_length)
+    held_out = hold_out(frame, window_of(lookback), horizon, held_out_size, season_length)
     runs = []
     for model in models:
         for run_seed in range(seed, seed + seeds) if MODELS[model].neural else [None]:
@@ -427,6 +449,7 @@ def backtest_models(names, *, lookback, horizon, season_length=None, max_epochs=
 
     Each model once; with ``seeds`` > 1, each neural model ``seeds`` times
     (seeds ``seed``, ``seed + 1``, ...) in columns named ``<model>-seed-<seed>``.
+    ``lookback`` as `compare` takes it.
     ``covariates`` holds every forecaster's covariate settings, such as
     ``{"future_covariates": ["price"], "calendar": "auto"}`` (the keywords
     ``past_covariates``, ``future_covariates`` and ``calendar`` of the
@@ -560,6 +583,7 @@ def compare_many(
     (`held_out_windows` windows of ``horizon`` rows, ``refit=0``) and forecasts
     the windows of the tail; `forecast.evaluate` scores them. Neural models run
     ``seeds`` times. ``on_run(column, None)`` is called before each fit.
+    ``lookback`` as `compare` takes it.
     ``covariates`` as `backtest_models` takes them. ``level`` adds the
     intervals' scores (``coverage-80``, ...; see `compare_many_columns`), and a
     model that cannot give a level raises `DataError` naming it, as in `compare`.

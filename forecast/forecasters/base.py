@@ -100,6 +100,7 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
         self.data_columns_ = list(frame.columns)
         self.columns_, self.n_channels_ = layout.targets, len(layout.targets)
         self.past_covariates_, self.future_covariates_, self.calendar_ = layout.past, layout.future, layout.calendar
+        self._choose_window(pieces, layout)
         pieces = self._drop_short_series(pieces)
         values = [layout.values(piece) for _, piece in pieces]  # each (T_i, C+P+F), float64 or float32
         self._record_data_style(frame, values)
@@ -358,6 +359,12 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
         check_is_fitted(self)
         if is_primary():
             write(self, path)
+
+    def _choose_window(self, pieces, layout):
+        """Settle what the window depends on in the data, before short series are dropped or padded: nothing here.
+
+        ``pieces`` are `split_series`' ``(id, frame)`` pairs, ``layout`` the `InputLayout` of their columns.
+        """
 
     def _context_rows(self):
         """Rows of history a forecast reads."""

@@ -13,11 +13,11 @@ from ..neural.fitting import MLPNetwork, RecurrentNetwork
 from ..neural.networks import SKIPS
 from ..neural.starts import STARTS
 from ..neural.window_net import LOSSES
-from ..params import COVARIATE_RULES, FLAG, NONNEGATIVE_RULES, POSITIVE, OneOf
+from ..params import COVARIATE_RULES, FLAG, NONNEGATIVE_RULES, POSITIVE, OneOf, Several
 from .base import BaseForecaster
 from .intervals import limit_calibration_rows
 
-WINDOW_RULES = {"lookback": POSITIVE, "horizon": POSITIVE, **COVARIATE_RULES, **NONNEGATIVE_RULES}
+WINDOW_RULES = {"lookback": (POSITIVE, Several(POSITIVE)), "horizon": POSITIVE, **COVARIATE_RULES, **NONNEGATIVE_RULES}
 
 TRAINING_PARAMETERS = """
     max_epochs : int, default=100
@@ -138,18 +138,76 @@ class NeuralForecaster(BaseForecaster):
         """
         return self._fit_checked(y, on_epoch_end=on_epoch_end)
 
+    def _choose_window(self, pieces, layout):
+        """Set ``lookback_``: ``lookback``, or of several the one whose start forecasts the validation tail best.
+
+        The first lookback given is always tried; each other where a typical
+        series (the median length) holds two of its windows end to end,
+        ``2 * (lookback + horizon)`` rows, so that a long window leaves
+        enough windows to train on. Each is scored by the validation error
+        of its network's best start (`forecast.neural.fitting.NeuralMixin._start_error`),
+        before any training: on public panels the start ranked the lookbacks
+        as the trained networks did (``docs/recurrent.md``). Ties, or no
+        validation windows, keep the first. ``lookbacks_tried_`` lists those
+        scored (empty when there was no choice).
+        """
+        candidates = [self.lookback] if np.ndim(self.lookback) == 0 else list(dict.fromkeys(self.lookback))
+        self.lookback_, self.lookbacks_tried_ = int(candidates[0]), []
+        values = None
+        if len(candidates) > 1:
+            values = [layout.values(piece) for _, piece in pieces]
+            typical = np.median([len(series) for series in values])
+            candidates = candidates[:1] + [
+                lookback for lookback in candidates[1:] if typical >= 2 * (lookback + self.horizon)
+            ]
+        if len(candidates) == 1 or typical < self.lookback_ + self.horizon:  # too short: fit says so, as without
+            return
+        errors = {}
+        for lookback in candidates:
+            self.lookback_ = int(lookback)
+            padded = self._pad_short_series(values) if len(values) > 1 else values
+            scaled, train_starts, validation_starts = self._scaled_windows(padded)
+            errors[lookback] = self._start_error(
+                scaled,
+                train_starts,
+                validation_starts,
+                lookback,
+                self.horizon,
+                covariates=(len(self.past_covariates_), layout.n_future),
+            )
+        self.lookbacks_tried_ = [int(lookback) for lookback in candidates]
+        scored = None not in errors.values()
+        self.lookback_ = int(min(candidates, key=errors.get) if scored else candidates[0])
+
     def _fit_series(self, series_list, on_epoch_end=None):
-        lookback, horizon = self.lookback, self.horizon
-        splits = [self._split(len(values), lookback, horizon) for values in series_list]
-        if self.validation_fraction > 0 and not any(len(split.validation) for split in splits):
+        scaled, train_starts, validation_starts = self._scaled_windows(series_list)
+        if self.validation_fraction > 0 and len(validation_starts) == 0:
             warnings.warn(
                 f"the series are too short for a validation tail of validation_fraction={self.validation_fraction} "
-                f"with lookback={lookback} and horizon={horizon}; training without early stopping on validation",
+                f"with lookback={self.lookback_} and horizon={self.horizon}; training without early stopping on "
+                "validation",
                 stacklevel=5,
             )
+        return self._fit_network(
+            scaled,
+            train_starts,
+            validation_starts,
+            self.lookback_,
+            self.horizon,
+            on_epoch_end,
+            covariates=(len(self.past_covariates_), self._layout().n_future),
+            drivers=self._layout().covariate_positions() if self.drop_covariates else {},
+        )
+
+    def _scaled_windows(self, series_list):
+        """``(scaled, train_starts, validation_starts)`` of the series at ``lookback_``; sets ``scaling_``, ``loss_``.
+
+        ``scaled`` (sum T_i, C+P+F) holds every series end to end, each scaled
+        by its own training rows, float32; the starts are rows of it.
+        """
+        splits = [self._split(len(values), self.lookback_, self.horizon) for values in series_list]
         scalings = [Scaling.fit(values[: split.train_rows]) for values, split in zip(series_list, splits)]
         self.scaling_ = Scaling.stack(scalings)  # (n_series, C)
-        # The training copy of the data: every series scaled, end to end, float32, filled in place.
         lengths = [len(values) for values in series_list]
         offsets = np.cumsum([0] + lengths[:-1])
         scaled = np.empty((sum(lengths), series_list[0].shape[1]), dtype=np.float32)  # (sum T_i, C)
@@ -157,16 +215,14 @@ class NeuralForecaster(BaseForecaster):
             scaled[offset : offset + len(values)] = scaling.transform(values)
         if hasattr(self, "loss"):  # see the forecasters' ``loss``
             self.loss_ = ("scaled" if len(series_list) > 1 else "mse") if self.loss == "auto" else self.loss
-        return self._fit_network(
+        return (
             scaled,
             np.concatenate([split.train + offset for split, offset in zip(splits, offsets)]),
             np.concatenate([split.validation + offset for split, offset in zip(splits, offsets)]),
-            lookback,
-            horizon,
-            on_epoch_end,
-            covariates=(len(self.past_covariates_), self._layout().n_future),
-            drivers=self._layout().covariate_positions() if self.drop_covariates else {},
         )
+
+    def _context_rows(self):
+        return self.lookback_
 
     def _drop_short_series(self, pieces):
         """Keep every one of many series: those shorter than one window are padded (`_pad_short_series`).
@@ -238,7 +294,7 @@ class NeuralForecaster(BaseForecaster):
         (`benchmarks/README.md` measures the coverage reached).
         """
         tails = [
-            len(values) - self._split(len(values), self.lookback, self.horizon).train_rows for values in series_list
+            len(values) - self._split(len(values), self.lookback_, self.horizon).train_rows for values in series_list
         ]
         return self, limit_calibration_rows(tails)
 

@@ -51,14 +51,23 @@ _HEADER = "__header__"
 _MAX_HEADER_BYTES = 16 * 2**20
 _ZIP_MAGIC = b"PK\x03\x04"
 _FITTED_NAME = re.compile(r"[a-z][a-z0-9_]*_")
+
+
+def _nothing(estimator):
+    return []
+
+
 # Fitted attributes of forecasters added after files of these formats were first written, with the
-# value that means what those files meant: no covariates, and inputs in the order of the targets.
-_LATER_FITTED = {"past_covariates_": list, "future_covariates_": list, "calendar_": list}
-# The same, of one class: no covariate was dropped on validation.
-_LATER_CLASS_FITTED = {
-    "RNNForecaster": {"dropped_covariates_": list},
-    "MLPForecaster": {"dropped_covariates_": list},
+# value (of the estimator read) that means what those files meant: no covariates, and inputs in the order of
+# the targets.
+_LATER_FITTED = {"past_covariates_": _nothing, "future_covariates_": _nothing, "calendar_": _nothing}
+# The same, of one class: no covariate was dropped on validation, and the one lookback given was the window.
+_NEURAL_LATER_FITTED = {
+    "dropped_covariates_": _nothing,
+    "lookback_": lambda estimator: estimator.lookback,
+    "lookbacks_tried_": _nothing,
 }
+_LATER_CLASS_FITTED = {"RNNForecaster": _NEURAL_LATER_FITTED, "MLPForecaster": _NEURAL_LATER_FITTED}
 # Estimator parameters that a network's stored arguments repeat, under the same name.
 _NETWORK_PARAMS = (
     "lookback",
@@ -227,8 +236,12 @@ class _Decoder:
         if self.version == 1 and hasattr(estimator, "n_channels_") and not hasattr(estimator, "scaling_"):
             _upgrade_version_1_scaling(estimator)
         if hasattr(estimator, "columns_"):  # a forecaster
-            for name, empty in {**_LATER_FITTED, **_LATER_CLASS_FITTED.get(cls.__name__, {})}.items():
-                estimator.__dict__.setdefault(name, empty())
+            for name, meant in {**_LATER_FITTED, **_LATER_CLASS_FITTED.get(cls.__name__, {})}.items():
+                if name not in estimator.__dict__:
+                    estimator.__dict__[name] = meant(estimator)
+            network = estimator.__dict__.get("module_")
+            if hasattr(network, "lookback") and estimator.__dict__.get("lookback_") != network.lookback:
+                raise ValueError(f"its lookback_ disagrees with its network's lookback {network.lookback}")
             estimator.__dict__.setdefault("data_columns_", list(estimator.columns_))
         return estimator
 
@@ -296,10 +309,13 @@ def _check_network_args(owner, network, args):
 
     The file holds each twice, in the estimator's parameters and in the network's arguments; a file
     written by `write` never has them differ, so a difference is damage or an edit. A parameter left
-    to be chosen at fit (None, such as ``segment_length=None``) is not compared.
+    to be chosen at fit (None, such as ``segment_length=None``) is not compared, and a list of lookbacks
+    must hold the network's.
     """
     params = owner.get_params(deep=False)
     for name in _NETWORK_PARAMS:
+        if isinstance(params.get(name), list) and args.get(name) in params[name]:  # one of the lookbacks given
+            continue
         if name in args and params.get(name) is not None and params[name] != args[name]:
             raise ValueError(
                 f"its header sets {name}={params[name]!r} but its {network.__name__} was built with "

@@ -101,8 +101,7 @@ def _start_linear_path(module, data, config, start="auto"):
     `RIDGE_VALUES` input values in all) of its inputs, the same inputs as
     `forecast.LinearForecaster` reads, and the windowed workhorses of
     `forecast.neural.starts` (``"profile"``, ``"theta"``), compared on the
-    validation windows as the network is trained: with ``loss="scaled"`` by
-    the geometric mean of their MAE (every series alike), else by their MSE.
+    validation windows as the network is trained (`_scored_starts`).
     Without validation windows, the ridge regression. Ties keep the earlier
     candidate.
     ``start`` names one candidate to take without a choice, or is "auto".
@@ -110,30 +109,41 @@ def _start_linear_path(module, data, config, start="auto"):
     if start in STARTS:
         module.start_from_map(start_matrix(start, module.lookback, module.horizon, module.init_args["season_length"]))
         return start
+    states, scores = _scored_starts(module, data, config, ridge_only=start == "ridge")
+    best = min(scores, key=scores.get) if scores else "ridge"
+    module.skip.load_state_dict(states[best])
+    return best
+
+
+def _scored_starts(module, data, config, ridge_only=False):
+    """``(states, scores)``: the skip path's weights of each start, ``{name: state_dict}``, and their validation
+    errors, ``{name: error}`` (empty without validation windows, or with ``ridge_only``).
+
+    The error is the one the network trains on: with ``loss="scaled"`` the
+    mean log MAE of the windows (`_log_absolute_error`: every series alike),
+    else the MSE. The module's skip path is left as the last start tried.
+    """
     values_per_window = module.skip.in_features * module.n_channels
     most = max(1, min(RIDGE_WINDOWS, RIDGE_VALUES // values_per_window))
     windows = data.gather(evenly_spaced(data.train_starts, most)).double()
     features, targets = copy.deepcopy(module).double().linear_path_problem(windows)  # float64 features
     ridge = Ridge(alpha=RIDGE_ALPHA).fit(features.numpy(), targets.numpy())
     validation_starts = evenly_spaced(data.validation_starts, config.validation_windows)  # as `train` scores
-    if len(validation_starts) == 0 or start == "ridge":
-        module.start_linear_path(ridge.coef_, ridge.intercept_)
-        return "ridge"
-    starts = {"seasonal": copy.deepcopy(module.skip.state_dict())}
+    states = {"seasonal": copy.deepcopy(module.skip.state_dict())}
     module.start_linear_path(ridge.coef_, ridge.intercept_)
-    starts["ridge"] = copy.deepcopy(module.skip.state_dict())
+    states["ridge"] = copy.deepcopy(module.skip.state_dict())
+    if len(validation_starts) == 0 or ridge_only:
+        return states, {}
     season_length = module.init_args["season_length"]
     for kind in start_candidates(module.lookback, module.horizon, season_length):
         module.start_from_map(start_matrix(kind, module.lookback, module.horizon, season_length))
-        starts[kind] = copy.deepcopy(module.skip.state_dict())
+        states[kind] = copy.deepcopy(module.skip.state_dict())
     score = _log_absolute_error if module.loss_kind == "scaled" else loss_on_windows
     scores = {}
-    for kind, state in starts.items():
+    for kind, state in states.items():
         module.skip.load_state_dict(state)
         scores[kind] = score(module, data, validation_starts, config.batch_size)
-    best = min(scores, key=scores.get)
-    module.skip.load_state_dict(starts[best])
-    return best
+    return states, scores
 
 
 def _drop_drivers(module, data, config, drivers):
@@ -171,6 +181,17 @@ def _log_absolute_error(module, data, starts, batch_size):
     return total / (len(starts) * module.n_channels)
 
 
+def _window_data(series, train_starts, validation_starts, lookback, horizon):
+    """The `WindowData` of scaled ``series`` (T, C+P+F) and the start rows of its windows, as torch tensors."""
+    return WindowData(
+        series=torch.as_tensor(series, dtype=torch.float32),
+        train_starts=torch.as_tensor(train_starts, dtype=torch.int64),
+        validation_starts=torch.as_tensor(validation_starts, dtype=torch.int64),
+        lookback=lookback,
+        horizon=horizon,
+    )
+
+
 class NeuralMixin:
     """Train and run the network that a subclass's `_build_module` makes. Fitted: ``module_``, ``history_``."""
 
@@ -192,16 +213,12 @@ class NeuralMixin:
         trained, and ``dropped_covariates_`` names those it does not need (`_drop_drivers`); None
         judges nothing and sets no ``dropped_covariates_``.
         """
-        config = self._training_config(len(train_starts))
+        config = self._training_config(
+            len(train_starts), seed=int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        )
         n_past, n_future = covariates
         n_channels = series.shape[1] - n_past - n_future
-        data = WindowData(
-            series=torch.as_tensor(series, dtype=torch.float32),
-            train_starts=torch.as_tensor(train_starts, dtype=torch.int64),
-            validation_starts=torch.as_tensor(validation_starts, dtype=torch.int64),
-            lookback=lookback,
-            horizon=horizon,
-        )
+        data = _window_data(series, train_starts, validation_starts, lookback, horizon)
         # A private RNG stream: the seed fixes the initial weights and dropout without
         # touching the caller's global torch RNG.
         with torch.random.fork_rng(devices=[]):
@@ -219,6 +236,24 @@ class NeuralMixin:
         self.n_epochs_ = len(self.history_)
         return self
 
+    def _start_error(self, series, train_starts, validation_starts, lookback, horizon, covariates=(0, 0)):
+        """The validation error of the best start of a network with this ``lookback``, or None without validation
+        windows; arguments as `_fit_network` takes them. Nothing is trained, and the torch RNG is left as it was.
+
+        Different lookbacks are scored on the same validation targets (the
+        windows whose forecast rows lie in each series' validation tail), so
+        their errors compare (`forecast.forecasters.neural.NeuralForecaster`
+        chooses its lookback by them).
+        """
+        config = self._training_config(len(train_starts))
+        data = _window_data(series, train_starts, validation_starts, lookback, horizon)
+        n_past, n_future = covariates
+        with torch.random.fork_rng(devices=[]):
+            module = self._build_module(series.shape[1] - n_past - n_future, lookback, horizon, n_past, n_future)
+            with torch_threads(forward_multiply_adds(module, config.batch_size)):
+                _, scores = _scored_starts(module, data, config)
+        return min(scores.values()) if scores else None
+
     def _predict_scaled(self, windows, future=None):
         """Forecasts (n, H, C) for scaled windows (n, L, C+P+F) and future-known inputs (n, H, F), as float64 numpy.
 
@@ -235,7 +270,7 @@ class NeuralMixin:
             forecasts = predict_last_step(module, inputs, PREDICTION_BATCH_SIZE, future=ahead)
         return forecasts.numpy().astype(np.float64)
 
-    def _training_config(self, n_train_windows):
+    def _training_config(self, n_train_windows, seed=0):
         return TrainingConfig(
             max_epochs=self.max_epochs,
             max_steps=self.max_steps,
@@ -247,7 +282,7 @@ class NeuralMixin:
             patience=self.patience,
             gradient_clip=self.gradient_clip,
             lr_schedule=self.lr_schedule,
-            seed=int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max)),
+            seed=seed,
             device=resolve_device(self.device),
         )
 

@@ -42,6 +42,10 @@ def test_fit_then_predict_continues_after_the_training_data(run, tmp_path):
     fitted = run("fit", AIRLINE, "--model", "gru", *QUICK)
     assert fitted.exit_code == 0, fitted.output
     assert "lookback 24, horizon 12" in fitted.stdout
+    assert "networks choose the lookback on validation among 24, 12, 36" in fitted.stdout
+    assert f"lookback {load(tmp_path / 'forecast-model.npz').lookback_}, chosen on validation among 24, 12, 36" in (
+        fitted.stdout
+    )
     assert "validation (" in fitted.stdout and "MASE" in fitted.stdout
     # 20% of 144 rows held out, forecast at each of 12 steps: 29 * 12 errors, levels up to 348 / 349
     assert "prediction intervals: calibrated on 348 out-of-sample errors; predict --level up to 99.7" in fitted.stdout
@@ -85,6 +89,7 @@ def test_max_steps_bounds_the_optimiser_steps_of_the_fit(run):
     assert result.exit_code == 0, result.output
     model = load("m.npz")
     assert model.max_steps == 3 and len(model.history_) == 1  # 3 steps: fewer than one epoch's
+    assert model.lookback == 12 and "chosen on validation" not in result.stdout  # a lookback given is kept
     assert run("fit", AIRLINE, "--max-steps", "0").exit_code == 2
 
 
@@ -127,6 +132,7 @@ def test_compare_prints_a_sorted_table_plot_and_report(run, tmp_path):
     spread = {row.split("|")[1].strip(): "±" in row for row in named}
     assert spread == {name: MODELS[name].neural for name in COMPARED}  # neural rows carry a spread over seeds
     assert "\nBest: " in result.stdout
+    assert "networks choose the lookback on validation among 24, 12, 36" in result.stdout
     assert "| 6 |" in result.stdout and "| 12 |" in result.stdout
     assert (tmp_path / "compare.png").read_bytes()[:4] == b"\x89PNG"
     report = (tmp_path / "report.md").read_text()
