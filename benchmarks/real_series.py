@@ -18,6 +18,9 @@ where the model's score is below 1, and below the MLP's.
     .venv-peers/bin/python benchmarks/real_series.py [--period validation] [--models gru,mlp,linear]
         [--params '{"gru": {"skip": "linear"}}'] [--seeds 1] [--suite confirmation] [--level 80 --level 95]
 
+``--params '{"gru+choose": {"lookback": "choose"}}'`` lets a network choose its lookback on validation among the
+series' window, half and one and a half times it, as the command line does (`forecast.evaluation.comparison.lookback_choices`).
+
 ``--level`` also scores the prediction intervals of every model: the mean over series of the
 percentage of actuals inside (each series' 3 windows), how many series are within 5 points of
 nominal, and the geometric mean of M4's MSIS (scaled by each series' seasonal naive MAE).
@@ -35,7 +38,7 @@ import pandas as pd
 
 from forecast import backtest
 from forecast.evaluation import metrics
-from forecast.evaluation.comparison import default_window
+from forecast.evaluation.comparison import default_window, lookback_choices
 from forecast.forecasters.intervals import interval_column
 from forecast.registry import MODELS, make_forecaster
 
@@ -185,7 +188,10 @@ def main():
                 forecaster = make_forecaster(
                     model, lookback=lookback, horizon=horizon, season_length=season, random_state=seed
                 )
-                templates[f"{label}#{seed}"] = forecaster.set_params(**variants.get(label, {}))
+                options = dict(variants.get(label, {}))
+                if options.get("lookback") == "choose":  # as the command line offers the networks
+                    options["lookback"] = lookback_choices(lookback)
+                templates[f"{label}#{seed}"] = forecaster.set_params(**options)
         started = time.perf_counter()
         results = backtest(templates, frame, n_windows=N_WINDOWS, level=args.level)
         seconds[item] = time.perf_counter() - started

@@ -80,8 +80,9 @@ def read_data(
     """The data file as a frame, its frequency (or observed calendar), and the window: given, or the default.
 
     With --target, the frame holds the targets and the covariates' columns; without, every numeric column.
-    Without --lookback, the lookback is a tuple of choices (`forecast.evaluation.comparison.lookback_choices`):
-    neural models choose among them on validation, the other models take the first.
+    Without --lookback, the lookback of many series is a tuple of choices
+    (`forecast.evaluation.comparison.lookback_choices`): neural models choose among them on validation, the
+    other models take the first.
     """
     from ..evaluation.comparison import default_window, lookback_choices
     from ..reading.csvfile import read_csv
@@ -111,7 +112,8 @@ def read_data(
     _drop_calendar_without_periods(data, covariates, series_freq)
     rows = frame.groupby(level=0).size().median() if frame.index.nlevels > 1 else len(frame)  # a typical series
     window, horizon = default_window(series_freq, lookback, horizon, rows)
-    return frame, series_freq, window if lookback else lookback_choices(window), horizon
+    many = frame.index.nlevels > 1 and frame.index.get_level_values(0).nunique() > 1
+    return frame, series_freq, lookback_choices(window) if many and not lookback else window, horizon
 
 
 def _covariate_columns(covariates):

@@ -164,7 +164,7 @@ def window_options(command):
             "--lookback",
             type=click.IntRange(min=1),
             help="Past steps each forecast sees (default: twice the horizon, or one season where longer; "
-            "gru, lstm, rnn and mlp choose on validation among that, half of it and 1.5 times it).",
+            "on many series, gru, lstm, rnn and mlp choose on validation among that, half of it and 1.5 times it).",
         ),
         click.option(
             "--horizon",

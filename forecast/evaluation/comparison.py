@@ -79,8 +79,9 @@ def lookback_choices(lookback):
 
     The network tries the longer ones only where the series hold two of their windows
     (`forecast.RNNForecaster`'s ``lookback``), and takes the one whose start forecasts the
-    validation tail best; on public panels that was the default window or the shorter one
-    (``docs/recurrent.md``).
+    validation tail best. The command line offers them for many series, whose validation tails
+    pool the windows of every series; on single series the choice did not carry from the
+    validation period to the next one (``docs/recurrent.md``).
 
     >>> lookback_choices(52), lookback_choices(1)
     ((52, 26, 78), (1,))

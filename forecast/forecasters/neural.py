@@ -65,7 +65,11 @@ TRAINING_PARAMETERS = """
 """
 
 # The fitted attributes both neural forecasters share, after their ``module_``.
-FITTED_ATTRIBUTES = """    start_ : str
+FITTED_ATTRIBUTES = """    lookback_ : int
+        The lookback of the network: ``lookback``, or the one chosen of several.
+    lookbacks_tried_ : list of int
+        The lookbacks scored on validation to choose ``lookback_``; empty when there was no choice.
+    start_ : str
         The linear path's start (with ``skip="linear"``).
     loss_ : str
         The loss trained on: "scaled" or "mse".
@@ -146,8 +150,8 @@ class NeuralForecaster(BaseForecaster):
         ``2 * (lookback + horizon)`` rows, so that a long window leaves
         enough windows to train on. Each is scored by the validation error
         of its network's best start (`forecast.neural.fitting.NeuralMixin._start_error`),
-        before any training: on public panels the start ranked the lookbacks
-        as the trained networks did (``docs/recurrent.md``). Ties, or no
+        before any training: on three public panels the starts picked the
+        window that the trained networks' validation errors picked (``docs/recurrent.md``). Ties, or no
         validation windows, keep the first. ``lookbacks_tried_`` lists those
         scored (empty when there was no choice).
         """
@@ -324,8 +328,13 @@ class RNNForecaster(RecurrentNetwork, NeuralForecaster):
 
     Parameters
     ----------
-    lookback : int, default=5
-        Past rows each forecast sees.
+    lookback : int or list of int, default=5
+        Past rows each forecast sees. Several (such as ``(52, 26, 78)``)
+        are choices: before training, each is scored by the validation error
+        of the network's best start at that window, and the lowest is taken
+        (``lookback_``); the first is always tried, the others where a typical
+        series holds two of their windows (see `NeuralForecaster._choose_window`
+        and ``docs/recurrent.md``).
     horizon : int, default=5
         Future rows each forecast covers.
     cell : {{"rnn", "lstm", "gru"}}, default="gru"
@@ -471,7 +480,9 @@ class MLPForecaster(MLPNetwork, NeuralForecaster):
 
     Parameters
     ----------
-    lookback : int, default=5
+    lookback : int or list of int, default=5
+        Past rows each forecast sees; several are choices, as
+        `RNNForecaster` takes them.
     horizon : int, default=5
     hidden_size : int, default=128
         Width of each hidden layer.
