@@ -148,36 +148,32 @@ class NeuralForecaster(BaseForecaster):
         The first lookback given is always tried; each other where a typical
         series (the median length) holds two of its windows end to end,
         ``2 * (lookback + horizon)`` rows, so that a long window leaves
-        enough windows to train on. Each is scored by the validation error
-        of its network's best start (`forecast.neural.fitting.NeuralMixin._start_error`),
+        enough windows to train on. Each is scored by the validation error of
+        its network's best start (`forecast.neural.fitting.NeuralMixin._start_error`),
         before any training: on three public panels the starts picked the
-        window that the trained networks' validation errors picked (``docs/recurrent.md``). Ties, or no
-        validation windows, keep the first. ``lookbacks_tried_`` lists those
-        scored (empty when there was no choice).
+        window that the trained networks' validation errors picked
+        (``docs/recurrent.md``). Ties, or no validation windows, keep the
+        first. ``lookbacks_tried_`` lists those scored (empty when there was
+        no choice).
         """
         candidates = [self.lookback] if np.ndim(self.lookback) == 0 else list(dict.fromkeys(self.lookback))
         self.lookback_, self.lookbacks_tried_ = int(candidates[0]), []
-        values = None
-        if len(candidates) > 1:
-            values = [layout.values(piece) for _, piece in pieces]
-            typical = np.median([len(series) for series in values])
-            candidates = candidates[:1] + [
-                lookback for lookback in candidates[1:] if typical >= 2 * (lookback + self.horizon)
-            ]
+        if len(candidates) == 1:
+            return
+        values = [layout.values(piece) for _, piece in pieces]
+        typical = np.median([len(series) for series in values])
+        candidates = candidates[:1] + [
+            lookback for lookback in candidates[1:] if typical >= 2 * (lookback + self.horizon)
+        ]
         if len(candidates) == 1 or typical < self.lookback_ + self.horizon:  # too short: fit says so, as without
             return
         errors = {}
         for lookback in candidates:
             self.lookback_ = int(lookback)
-            padded = self._pad_short_series(values) if len(values) > 1 else values
-            scaled, train_starts, validation_starts = self._scaled_windows(padded)
+            scaled, train_starts, validation_starts = self._scaled_windows(self._pad_short_series(values))
+            covariates = (len(self.past_covariates_), layout.n_future)
             errors[lookback] = self._start_error(
-                scaled,
-                train_starts,
-                validation_starts,
-                lookback,
-                self.horizon,
-                covariates=(len(self.past_covariates_), layout.n_future),
+                scaled, train_starts, validation_starts, lookback, self.horizon, covariates=covariates
             )
         self.lookbacks_tried_ = [int(lookback) for lookback in candidates]
         scored = None not in errors.values()
