@@ -102,7 +102,7 @@ class Several:
         return isinstance(value, (list, tuple)) and len(value) > 0 and all(map(self.rule.accepts, value))
 
     def __str__(self):
-        return f"a non-empty list, each {self.rule}"
+        return f"a non-empty list or tuple, each {self.rule}"
 
 
 @dataclass(frozen=True)

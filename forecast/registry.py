@@ -33,14 +33,14 @@ class ModelSpec:
 
         ``settings`` may hold ``lookback``, ``horizon``, ``season_length``,
         ``max_epochs``, ``random_state``: each class takes the ones it has.
-        A tuple of lookbacks is for a neural model to choose among on
-        validation; any other model takes the first.
+        Several lookbacks (a tuple or list) are for a neural model to choose
+        among on validation; any other model takes the first.
         Every class takes the covariate settings ``past_covariates``,
         ``future_covariates`` and ``calendar`` (the naive baselines forecast
         without reading them).
         """
         accepted = self.cls._get_param_names()
-        if isinstance(settings.get("lookback"), tuple) and not self.neural:
+        if isinstance(settings.get("lookback"), (tuple, list)) and not self.neural:
             settings = {**settings, "lookback": settings["lookback"][0]}
         chosen = {name: value for name, value in settings.items() if name in accepted and value is not None}
         return self.cls(**self.defaults, **chosen)

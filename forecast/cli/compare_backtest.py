@@ -104,7 +104,20 @@ def compare(
     if sweep and id_col:
         raise click.UsageError("--lookbacks sweeps the windows of a single series; leave it out with --id-col")
     frame, series_freq, lookback, horizon = read_data(
-        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
+        data,
+        date_col,
+        targets,
+        freq,
+        fill,
+        date_format,
+        encoding,
+        lookback,
+        horizon,
+        id_col,
+        covariates,
+        resample,
+        agg,
+        names,
     )
     click.echo(data_summary(data, frame, series_freq, lookback, horizon, None, covariates))
     drawn = _series_to_draw(frame, series_ids) if plot else None  # before any fit: a wrong --series costs nothing
@@ -259,14 +272,28 @@ def backtest_command(
 
     plot = plot_beside_report(plot, report)
     check_output_paths({"--output": output, "--plot": plot, "--report": report}, {"DATA": data})
+    model_names = model_names or MODEL_NAMES
     frame, series_freq, lookback, horizon = read_data(
-        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
+        data,
+        date_col,
+        targets,
+        freq,
+        fill,
+        date_format,
+        encoding,
+        lookback,
+        horizon,
+        id_col,
+        covariates,
+        resample,
+        agg,
+        model_names,
     )
     click.echo(data_summary(data, frame, series_freq, lookback, horizon, None, covariates))
     drawn = _series_to_draw(frame, series_ids) if plot else None  # before any fit: a wrong --series costs nothing
     season = season_length or season_length_for(series_freq)
     templates, model_of = comparison.backtest_models(
-        model_names or MODEL_NAMES,
+        model_names,
         lookback=lookback,
         horizon=horizon,
         season_length=season_length,

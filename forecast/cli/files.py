@@ -75,18 +75,32 @@ def forecast_csv(forecast, index_label, date_style, decimals):
 
 
 def read_data(
-    data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
+    data,
+    date_col,
+    targets,
+    freq,
+    fill,
+    date_format,
+    encoding,
+    lookback,
+    horizon,
+    id_col,
+    covariates,
+    resample,
+    agg,
+    models,
 ):
     """The data file as a frame, its frequency (or observed calendar), and the window: given, or the default.
 
     With --target, the frame holds the targets and the covariates' columns; without, every numeric column.
     Without --lookback, the lookback of many series is a tuple of choices
-    (`forecast.evaluation.comparison.lookback_choices`): neural models choose among them on validation, the
-    other models take the first.
+    (`forecast.evaluation.comparison.lookback_choices`) where ``models`` (the names to be run) holds a neural
+    one: neural models choose among them on validation, the other models take the first.
     """
     from ..evaluation.comparison import default_window, lookback_choices
     from ..reading.csvfile import read_csv
     from ..reading.frames import frequency_of
+    from ..registry import MODELS
 
     named = _covariate_columns(covariates)
     both = [name for name in targets if name in named]
@@ -113,7 +127,8 @@ def read_data(
     rows = frame.groupby(level=0).size().median() if frame.index.nlevels > 1 else len(frame)  # a typical series
     window, horizon = default_window(series_freq, lookback, horizon, rows)
     many = frame.index.nlevels > 1 and frame.index.get_level_values(0).nunique() > 1
-    return frame, series_freq, lookback_choices(window) if many and not lookback else window, horizon
+    choose = many and not lookback and any(MODELS[name].neural for name in models)
+    return frame, series_freq, lookback_choices(window) if choose else window, horizon
 
 
 def _covariate_columns(covariates):
@@ -160,7 +175,6 @@ def data_summary(path, frame, freq, lookback, horizon, model_name, covariates):
     ``lookback`` is one, or a tuple of choices as `read_data` gives them.
     """
     from ..evaluation.comparison import window_of
-    from ..registry import NEURAL_MODELS
 
     n_series = frame.index.get_level_values(0).nunique() if frame.index.nlevels == 2 else None
     series = f"{n_series} series, " if n_series else ""
@@ -171,7 +185,7 @@ def data_summary(path, frame, freq, lookback, horizon, model_name, covariates):
         f"{_covariates_summary(covariates)}"
     )
     choices = []
-    if isinstance(lookback, tuple) and len(lookback) > 1 and model_name in (None, *NEURAL_MODELS):
+    if isinstance(lookback, tuple) and len(lookback) > 1:
         choices = [f"networks choose the lookback on validation among {', '.join(map(str, lookback))}"]
     return "\n".join([summary, *choices, *fill_report(frame)])
 

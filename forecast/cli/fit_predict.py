@@ -101,7 +101,20 @@ def fit(
     echo = click.echo if is_primary() else (lambda *args, **kwargs: None)
     quiet = quiet or not is_primary()
     frame, series_freq, lookback, horizon = read_data(
-        data, date_col, targets, freq, fill, date_format, encoding, lookback, horizon, id_col, covariates, resample, agg
+        data,
+        date_col,
+        targets,
+        freq,
+        fill,
+        date_format,
+        encoding,
+        lookback,
+        horizon,
+        id_col,
+        covariates,
+        resample,
+        agg,
+        [model_name],
     )
     spec = MODELS[model_name]
     estimator = spec.build(

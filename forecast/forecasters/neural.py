@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from ..errors import DataError
+from ..errors import DataError, ParameterError
 from ..inputs.scaling import Scaling
 from ..inputs.windows import chronological_split
 from ..neural.fitting import MLPNetwork, RecurrentNetwork
@@ -149,35 +149,47 @@ class NeuralForecaster(BaseForecaster):
         series (the median length) holds two of its windows end to end,
         ``2 * (lookback + horizon)`` rows, so that a long window leaves
         enough windows to train on. Each is scored by the validation error of
-        its network's best start (`forecast.neural.fitting.NeuralMixin._start_error`),
-        before any training: on three public panels the starts picked the
-        window that the trained networks' validation errors picked
-        (``docs/recurrent.md``). Ties, or no validation windows, keep the
-        first. ``lookbacks_tried_`` lists those scored (empty when there was
-        no choice).
+        its network's start (`forecast.neural.fitting.NeuralMixin._start_error`;
+        the best one, or the one ``start`` names), before any training, on the
+        same validation windows: those of the series with a validation tail at
+        the longest lookback tried. On three public panels the starts picked
+        the window that the trained networks' validation errors picked
+        (``docs/recurrent.md``). Ties keep the first; without validation
+        windows the first is taken unscored. ``lookbacks_tried_`` lists those
+        scored (empty when there was no choice).
         """
         candidates = [self.lookback] if np.ndim(self.lookback) == 0 else list(dict.fromkeys(self.lookback))
         self.lookback_, self.lookbacks_tried_ = int(candidates[0]), []
         if len(candidates) == 1:
             return
+        if self.skip is None:
+            raise ParameterError(
+                f"lookback={self.lookback!r} asks for a choice, made by the linear path's start, but skip=None has "
+                "no linear path; give one lookback or use skip='linear'"
+            )
         values = [layout.values(piece) for _, piece in pieces]
         typical = np.median([len(series) for series in values])
         candidates = candidates[:1] + [
             lookback for lookback in candidates[1:] if typical >= 2 * (lookback + self.horizon)
         ]
-        if len(candidates) == 1 or typical < self.lookback_ + self.horizon:  # too short: fit says so, as without
+        longest = max(candidates)
+        scored = [self._has_validation_tail(len(series), longest) for series in values]
+        if len(candidates) == 1 or not any(scored):  # nothing to choose, or no tail to choose on: the first
             return
         errors = {}
         for lookback in candidates:
             self.lookback_ = int(lookback)
-            scaled, train_starts, validation_starts = self._scaled_windows(self._pad_short_series(values))
+            scaled, train_starts, validation_starts = self._scaled_windows(self._pad_short_series(values), scored)
             covariates = (len(self.past_covariates_), layout.n_future)
             errors[lookback] = self._start_error(
                 scaled, train_starts, validation_starts, lookback, self.horizon, covariates=covariates
             )
         self.lookbacks_tried_ = [int(lookback) for lookback in candidates]
-        scored = None not in errors.values()
-        self.lookback_ = int(min(candidates, key=errors.get) if scored else candidates[0])
+        self.lookback_ = int(min(candidates, key=errors.get))
+
+    def _has_validation_tail(self, n_rows, lookback):
+        """Whether a series of ``n_rows`` rows has validation windows at ``lookback`` (`_split`)."""
+        return n_rows >= lookback + self.horizon and len(self._split(n_rows, lookback, self.horizon).validation) > 0
 
     def _fit_series(self, series_list, on_epoch_end=None):
         scaled, train_starts, validation_starts = self._scaled_windows(series_list)
@@ -199,11 +211,12 @@ class NeuralForecaster(BaseForecaster):
             drivers=self._layout().covariate_positions() if self.drop_covariates else {},
         )
 
-    def _scaled_windows(self, series_list):
+    def _scaled_windows(self, series_list, validated=None):
         """``(scaled, train_starts, validation_starts)`` of the series at ``lookback_``; sets ``scaling_``, ``loss_``.
 
         ``scaled`` (sum T_i, C+P+F) holds every series end to end, each scaled
         by its own training rows, float32; the starts are rows of it.
+        ``validated`` (one bool per series; None: all) says whose validation windows to give.
         """
         splits = [self._split(len(values), self.lookback_, self.horizon) for values in series_list]
         scalings = [Scaling.fit(values[: split.train_rows]) for values, split in zip(series_list, splits)]
@@ -218,11 +231,21 @@ class NeuralForecaster(BaseForecaster):
         return (
             scaled,
             np.concatenate([split.train + offset for split, offset in zip(splits, offsets)]),
-            np.concatenate([split.validation + offset for split, offset in zip(splits, offsets)]),
+            np.concatenate(
+                [
+                    split.validation + offset
+                    for split, offset, kept in zip(splits, offsets, validated or [True] * len(splits))
+                    if kept
+                ]
+                or [np.zeros(0, dtype=np.int64)]
+            ),
         )
 
     def _context_rows(self):
-        return self.lookback_
+        """The window's rows: ``lookback_``; before fit (a backtest asks), the first lookback given."""
+        if hasattr(self, "lookback_"):
+            return self.lookback_
+        return int(self.lookback if np.ndim(self.lookback) == 0 else self.lookback[0])
 
     def _drop_short_series(self, pieces):
         """Keep every one of many series: those shorter than one window are padded (`_pad_short_series`).

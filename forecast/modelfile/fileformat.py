@@ -239,9 +239,8 @@ class _Decoder:
             for name, meant in {**_LATER_FITTED, **_LATER_CLASS_FITTED.get(cls.__name__, {})}.items():
                 if name not in estimator.__dict__:
                     estimator.__dict__[name] = meant(estimator)
-            network = estimator.__dict__.get("module_")
-            if hasattr(network, "lookback") and estimator.__dict__.get("lookback_") != network.lookback:
-                raise ValueError(f"its lookback_ disagrees with its network's lookback {network.lookback}")
+            if cls.__name__ in _LATER_CLASS_FITTED:
+                _check_lookbacks(estimator)
             estimator.__dict__.setdefault("data_columns_", list(estimator.columns_))
         return estimator
 
@@ -302,6 +301,17 @@ class _Decoder:
         module = network(**args)
         module.load_state_dict(state)
         return module.eval()
+
+
+def _check_lookbacks(estimator):
+    """Refuse a neural forecaster whose ``lookback_`` is not its network's, or whose ``lookbacks_tried_`` is not
+    a list of whole numbers."""
+    network, lookback = estimator.__dict__.get("module_"), estimator.lookback_
+    if type(lookback) is not int or (network is not None and lookback != network.lookback):
+        raise ValueError(f"its lookback_ {lookback!r} is not its network's lookback")
+    tried = estimator.lookbacks_tried_
+    if not isinstance(tried, list) or any(type(value) is not int for value in tried):
+        raise ValueError(f"its lookbacks_tried_ {tried!r} is not a list of whole numbers")
 
 
 def _check_network_args(owner, network, args):

@@ -109,35 +109,42 @@ def _start_linear_path(module, data, config, start="auto"):
     if start in STARTS:
         module.start_from_map(start_matrix(start, module.lookback, module.horizon, module.init_args["season_length"]))
         return start
-    states, scores = _scored_starts(module, data, config, ridge_only=start == "ridge")
+    states, scores = _scored_starts(module, data, config, "ridge" if start == "ridge" else "auto")
     best = min(scores, key=scores.get) if scores else "ridge"
     module.skip.load_state_dict(states[best])
     return best
 
 
-def _scored_starts(module, data, config, ridge_only=False):
+def _scored_starts(module, data, config, start="auto"):
     """``(states, scores)``: the skip path's weights of each start, ``{name: state_dict}``, and their validation
-    errors, ``{name: error}`` (empty without validation windows, or with ``ridge_only``).
+    errors, ``{name: error}`` (empty without validation windows).
 
-    The error is the one the network trains on: with ``loss="scaled"`` the
-    mean log MAE of the windows (`_log_absolute_error`: every series alike),
-    else the MSE. The module's skip path is left as the last start tried.
+    "auto" tries every start of `_start_linear_path` (seasonal naive, ridge
+    and the workhorses that differ from seasonal naive); a start's name
+    tries that one alone. The error is the one the network trains on: with
+    ``loss="scaled"`` the mean log MAE of the windows
+    (`_log_absolute_error`: every series alike), else the MSE. The module's
+    skip path is left as the last start tried.
     """
-    values_per_window = module.skip.in_features * module.n_channels
-    most = max(1, min(RIDGE_WINDOWS, RIDGE_VALUES // values_per_window))
-    windows = data.gather(evenly_spaced(data.train_starts, most)).double()
-    features, targets = copy.deepcopy(module).double().linear_path_problem(windows)  # float64 features
-    ridge = Ridge(alpha=RIDGE_ALPHA).fit(features.numpy(), targets.numpy())
-    validation_starts = evenly_spaced(data.validation_starts, config.validation_windows)  # as `train` scores
-    states = {"seasonal": copy.deepcopy(module.skip.state_dict())}
-    module.start_linear_path(ridge.coef_, ridge.intercept_)
-    states["ridge"] = copy.deepcopy(module.skip.state_dict())
-    if len(validation_starts) == 0 or ridge_only:
-        return states, {}
     season_length = module.init_args["season_length"]
-    for kind in start_candidates(module.lookback, module.horizon, season_length):
+    states = {}
+    if start in ("auto", "seasonal"):
+        states["seasonal"] = copy.deepcopy(module.skip.state_dict())  # the path is built at seasonal naive
+    if start in ("auto", "ridge"):
+        values_per_window = module.skip.in_features * module.n_channels
+        most = max(1, min(RIDGE_WINDOWS, RIDGE_VALUES // values_per_window))
+        windows = data.gather(evenly_spaced(data.train_starts, most)).double()
+        features, targets = copy.deepcopy(module).double().linear_path_problem(windows)  # float64 features
+        ridge = Ridge(alpha=RIDGE_ALPHA).fit(features.numpy(), targets.numpy())
+        module.start_linear_path(ridge.coef_, ridge.intercept_)
+        states["ridge"] = copy.deepcopy(module.skip.state_dict())
+    maps = start_candidates(module.lookback, module.horizon, season_length) if start == "auto" else [start]
+    for kind in [kind for kind in maps if kind in STARTS[1:]]:
         module.start_from_map(start_matrix(kind, module.lookback, module.horizon, season_length))
         states[kind] = copy.deepcopy(module.skip.state_dict())
+    validation_starts = evenly_spaced(data.validation_starts, config.validation_windows)  # as `train` scores
+    if len(validation_starts) == 0:
+        return states, {}
     score = _log_absolute_error if module.loss_kind == "scaled" else loss_on_windows
     scores = {}
     for kind, state in states.items():
@@ -237,13 +244,14 @@ class NeuralMixin:
         return self
 
     def _start_error(self, series, train_starts, validation_starts, lookback, horizon, covariates=(0, 0)):
-        """The validation error of the best start of a network with this ``lookback``, or None without validation
-        windows; arguments as `_fit_network` takes them. Nothing is trained, and the torch RNG is left as it was.
+        """The validation error of the start of a network with this ``lookback`` (the best, or the one ``start``
+        names), or None without validation windows; arguments as `_fit_network` takes them. Nothing is trained,
+        and the torch RNG is left as it was.
 
-        Different lookbacks are scored on the same validation targets (the
-        windows whose forecast rows lie in each series' validation tail), so
-        their errors compare (`forecast.forecasters.neural.NeuralForecaster`
-        chooses its lookback by them).
+        Validation windows are named by their forecast rows' place in the
+        series, so the same series' windows are the same targets at every
+        lookback and their errors compare
+        (`forecast.forecasters.neural.NeuralForecaster._choose_window`).
         """
         config = self._training_config(len(train_starts))
         data = _window_data(series, train_starts, validation_starts, lookback, horizon)
@@ -251,7 +259,7 @@ class NeuralMixin:
         with torch.random.fork_rng(devices=[]):
             module = self._build_module(series.shape[1] - n_past - n_future, lookback, horizon, n_past, n_future)
             with torch_threads(forward_multiply_adds(module, config.batch_size)):
-                _, scores = _scored_starts(module, data, config)
+                _, scores = _scored_starts(module, data, config, getattr(self, "start", "auto"))
         return min(scores.values()) if scores else None
 
     def _predict_scaled(self, windows, future=None):

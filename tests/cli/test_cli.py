@@ -458,6 +458,7 @@ def test_compare_many_series_scores_global_models_on_the_held_out_tail(run, tmp_
     assert result.exit_code == 0, result.output
     # A fifth of the median series (80 rows) is 16 rows: covered by 3 windows of 7.
     assert "held out: the last 21 rows of each series, 3 windows of 7 steps" in " ".join(result.stdout.split())
+    assert "choose" not in result.stdout  # no network to choose a lookback
     header, *rows = table_rows(result.stdout)
     assert header == ["model", "MSE", "MAE", "MASE", "MASE / seasonal naive", "fit s"]
     assert [row[0] for row in rows][-1] == "naive" and len(rows) == 3

@@ -6,6 +6,7 @@ import pytest
 
 import forecast
 from forecast import DataError, MLPForecaster, ParameterError, RNNForecaster
+from forecast.neural import fitting
 
 TINY = dict(max_epochs=1, hidden_size=8, random_state=0)
 SEASON = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0, 8.0])
@@ -38,17 +39,58 @@ def test_the_choice_trains_nothing_and_leaves_the_fit_as_with_that_lookback_alon
     ]
 
 
-def test_errors_rank_the_lookbacks_ties_keep_the_first_and_without_validation_the_first_is_kept(monkeypatch):
+def test_errors_rank_the_lookbacks_ties_keep_the_first_and_without_validation_the_first_is_taken(monkeypatch):
     errors = {}
     monkeypatch.setattr(RNNForecaster, "_start_error", lambda self, *args, covariates: errors[args[3]])
     options = dict(lookback=(12, 6, 18), horizon=6, **TINY)
     errors.update({12: 0.5, 6: 0.2, 18: 0.2})
     assert RNNForecaster(**options).fit(monthly()).lookback_ == 6
     errors.update({6: 0.5, 18: 0.5})
-    assert RNNForecaster(**options).fit(monthly()).lookback_ == 12
-    errors.update({12: None, 6: None, 18: None})
     model = RNNForecaster(**options).fit(monthly())
     assert model.lookback_ == 12 and model.lookbacks_tried_ == [12, 6, 18]
+    errors.clear()  # nothing may be scored without a validation tail
+    unscored = RNNForecaster(**options, validation_fraction=0).fit(monthly())
+    assert unscored.lookback_ == 12 and unscored.lookbacks_tried_ == []
+
+
+def test_every_lookback_is_scored_on_the_same_validation_windows_with_its_start(monkeypatch):
+    seen = []
+    original = fitting._scored_starts
+
+    def spy(module, data, config, start="auto"):
+        seen.append((module.lookback, data.validation_starts.tolist(), start))
+        return original(module, data, config, start)
+
+    monkeypatch.setattr(fitting, "_scored_starts", spy)
+    # Two series too short for a validation tail at 30 rows but not at 6 or 12: theirs count for none.
+    panel = pd.concat(
+        {"a": monthly(100), "b": monthly(100, 1), "c": monthly(100, 2), "d": monthly(40, 3), "e": monthly(40, 4)},
+        names=["id", "date"],
+    )
+    RNNForecaster(lookback=(12, 6, 30), horizon=6, start="theta", **TINY).fit(panel)
+    scored = seen[:3]  # then the fit's own start
+    assert [lookback for lookback, _, _ in scored] == [12, 6, 30] and {start for *_, start in scored} == {"theta"}
+    counts = [len(starts) for _, starts, _ in scored]
+    assert counts[0] == counts[1] == counts[2] == 3 * 15  # the last 20 of 100 rows: 15 windows of 6 in each
+
+
+def test_a_choice_needs_the_linear_path_whose_start_it_scores():
+    with pytest.raises(ParameterError, match="skip=None has no linear path; give one lookback"):
+        RNNForecaster(lookback=(12, 6), horizon=6, skip=None, **TINY).fit(monthly())
+    assert RNNForecaster(lookback=[12], horizon=6, skip=None, **TINY).fit(monthly()).lookback_ == 12
+
+
+@pytest.mark.parametrize("lookback", [12, (12, 6, 18)])
+def test_a_backtest_fits_a_network_once_per_origin_whatever_its_lookbacks(monkeypatch, lookback):
+    fits = []
+    original = MLPForecaster._fit_series
+    monkeypatch.setattr(
+        MLPForecaster,
+        "_fit_series",
+        lambda self, series, **options: fits.append(len(series[0])) or original(self, series, **options),
+    )
+    forecast.backtest(MLPForecaster(lookback=lookback, horizon=6, **TINY), monthly(), n_windows=2, refit=0)
+    assert fits == [108]  # the rows before the first of two windows of 6, and nothing on all 120
 
 
 def test_a_lookback_is_tried_only_where_a_typical_series_holds_two_of_its_windows():

@@ -83,7 +83,10 @@ def test_header_parameters_that_disagree_with_the_stored_network_are_refused(mlp
         (lambda h: h["estimator"]["fitted"]["module_"].update(network="Sequential"), "Sequential"),
         (lambda h: h["estimator"]["fitted"]["scaling_"]["scaling"]["mean"].update(shape=[10**12]), "the header says"),
         (lambda h: h.update(version=99), "format version 99"),
-        (lambda h: h["estimator"]["fitted"].update(lookback_=12), "lookback_ disagrees with its network's lookback 24"),
+        (lambda h: h["estimator"]["fitted"].update(lookback_=12), "lookback_ 12 is not its network's lookback"),
+        (lambda h: h["estimator"]["fitted"].update(lookback_=24.0), "lookback_ 24.0 is not its network's lookback"),
+        (lambda h: h["estimator"]["fitted"].update(lookbacks_tried_="abc"), "lookbacks_tried_ 'abc' is not a list"),
+        (lambda h: h["estimator"]["fitted"].update(lookbacks_tried_=[24, 1.5]), "not a list of whole numbers"),
         (lambda h: h["estimator"]["params"].update(lookback=[6, 12]), r"sets lookback=\[6, 12\] but its MLPNet"),
     ],
 )
