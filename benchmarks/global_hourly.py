@@ -16,7 +16,7 @@ refit=0)``: seven daily origins, one fit); the seasonal naive forecast (season
 24) is the reference. MASE is scaled by each series' in-sample seasonal naive
 error, as `forecast.evaluate` does.
 
-    python benchmarks/global_hourly.py [--series 400] [--lookback 48] [--seed 0] [--params JSON]
+    python benchmarks/global_hourly.py [--series 400] [--lookback 48 | --lookback 48,24,72] [--seed 0] [--params JSON]
 """
 
 import argparse
@@ -74,12 +74,12 @@ FITS = []  # (seconds, epochs) of each fit of a TimedRNNForecaster
 
 
 class TimedRNNForecaster(RNNForecaster):
-    """The default `RNNForecaster`, recording each fit's seconds and epochs in `FITS` (backtest fits clones)."""
+    """The default `RNNForecaster`, recording each fit's seconds, epochs and lookback in `FITS` (backtest fits clones)."""
 
     def fit(self, y):
         started = time.perf_counter()
         super().fit(y, on_epoch_end=_print_epoch)
-        FITS.append((time.perf_counter() - started, len(self.history_)))
+        FITS.append((time.perf_counter() - started, len(self.history_), self.lookback_))
         return self
 
 
@@ -95,7 +95,12 @@ def _print_epoch(record):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--series", type=int, default=400, help="number of series")
-    parser.add_argument("--lookback", type=int, default=2 * HORIZON, help="rows each forecast sees")
+    parser.add_argument(
+        "--lookback",
+        type=lambda text: tuple(int(part) for part in text.split(",")) if "," in text else int(text),
+        default=2 * HORIZON,
+        help="rows each forecast sees, or several to choose among on validation (48,24,72)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="random_state of the GRU")
     parser.add_argument("--params", type=json.loads, default={}, help="other RNNForecaster parameters, as JSON")
     args = parser.parse_args()
@@ -107,12 +112,14 @@ def main():
     }
     results = backtest(models, panel, n_windows=DAYS_HELD_OUT, step=HORIZON, refit=0)
     scores = evaluate(results, panel, season_length=24).set_index("model")
-    (fit_seconds, epochs), *_ = FITS
+    (fit_seconds, epochs, lookback), *_ = FITS
     print(
         f"\n### Synthetic hourly panel: {args.series} series, {len(panel):,} rows; lookback {args.lookback}, "
         f"horizon {HORIZON}; the last week of each series held out (7 daily origins, one fit)\n"
     )
-    print(f"GRU fit: {fit_seconds:.0f} s, {epochs} epochs ({fit_seconds / epochs:.1f} s per epoch)\n")
+    print(
+        f"GRU fit: {fit_seconds:.0f} s, {epochs} epochs ({fit_seconds / epochs:.1f} s per epoch), lookback {lookback}\n"
+    )
     print("| model | MASE | MASE / seasonal naive | wins vs seasonal naive | sMAPE % |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, row in scores.iterrows():
