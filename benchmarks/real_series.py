@@ -4,7 +4,7 @@ The series come from R's ``datasets``, ``forecast`` and ``fpp2`` packages throug
 package (``make peers`` installs it): monthly, quarterly and yearly statistics, daily web and
 electricity series, two random-walk-like stock prices, weekly gasoline supply and a half-hourly
 electricity demand with daily and weekly seasonality. Each gets the window `forecast fit` would
-choose (`forecast.evaluation.comparison.default_window`: one season ahead from twice that), except the
+choose (`forecast.inputs.defaults.default_window`: one season ahead from twice that), except the
 half-hourly one, which looks back two weeks to see its weekly season.
 
 Two periods, both rolling-origin backtests of three windows with a refit at each
@@ -19,7 +19,7 @@ where the model's score is below 1, and below the MLP's.
         [--params '{"gru": {"skip": "linear"}}'] [--seeds 1] [--suite confirmation] [--level 80 --level 95]
 
 ``--params '{"gru+choose": {"lookback": "choose"}}'`` lets a network choose its lookback on validation among the
-series' window, half and one and a half times it, as the command line does (`forecast.evaluation.comparison.lookback_choices`).
+series' window, half and one and a half times it, as the command line does (`forecast.inputs.defaults.lookback_choices`).
 
 ``--level`` also scores the prediction intervals of every model: the mean over series of the
 percentage of actuals inside (each series' 3 windows), how many series are within 5 points of
@@ -38,8 +38,8 @@ import pandas as pd
 
 from forecast import backtest
 from forecast.evaluation import metrics
-from forecast.evaluation.comparison import default_window, lookback_choices
 from forecast.forecasters.intervals import interval_column
+from forecast.inputs.defaults import default_window, lookback_choices
 from forecast.registry import MODELS, make_forecaster
 
 # (package, item, column, frequency, first timestamp, lookback or None for the default)

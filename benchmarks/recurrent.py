@@ -19,9 +19,9 @@ series (below 1: better than seasonal naive), the series where the model is wors
 by more than 10%, and the seconds of its fit and forecasts.
 
 A model is named as on the command line, with options after ``@``: ``gru@lookback=78``,
-``gru@lookback=auto`` (the default window of `forecast.evaluation.comparison.default_window`, the
+``gru@lookback=auto`` (the default window of `forecast.inputs.defaults.default_window`, the
 default without ``@``), ``gru@lookback=choose`` (chosen on validation among that window, half and one and a half
-times it: `forecast.evaluation.comparison.lookback_choices`, as the command line does), ``gru@start=theta`` or ``gru@loss=mse`` (any other parameter of the model).
+times it: `forecast.inputs.defaults.lookback_choices`, as the command line does), ``gru@start=theta`` or ``gru@loss=mse`` (any other parameter of the model).
 ``docs/recurrent.md`` has the tables and the commands that made them.
 
     .venv-peers/bin/python benchmarks/recurrent.py [--panels weekly,monthly,quarterly]
@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 
 from forecast import backtest
-from forecast.evaluation.comparison import default_window, lookback_choices
 from forecast.evaluation.scores import forecast_scores
+from forecast.inputs.defaults import default_window, lookback_choices
 from forecast.registry import make_forecaster
 
 # (freq, season, horizon) of each panel

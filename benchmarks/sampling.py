@@ -24,7 +24,7 @@ from scale import SEASON, daily_panel, mase_per_series
 import forecast.neural.fitting as fitting
 import forecast.neural.training as training
 from forecast import RNNForecaster
-from forecast.evaluation.comparison import default_window
+from forecast.inputs.defaults import default_window
 
 HORIZON = 28
 

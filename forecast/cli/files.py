@@ -94,10 +94,10 @@ def read_data(
 
     With --target, the frame holds the targets and the covariates' columns; without, every numeric column.
     Without --lookback, the lookback of many series is a tuple of choices
-    (`forecast.evaluation.comparison.lookback_choices`) where ``models`` (the names to be run) holds a neural
+    (`forecast.inputs.defaults.lookback_choices`) where ``models`` (the names to be run) holds a neural
     one: neural models choose among them on validation, the other models take the first.
     """
-    from ..evaluation.comparison import default_window, lookback_choices
+    from ..inputs.defaults import default_window, lookback_choices
     from ..reading.csvfile import read_csv
     from ..reading.frames import frequency_of
     from ..registry import MODELS
@@ -174,7 +174,7 @@ def data_summary(path, frame, freq, lookback, horizon, model_name, covariates):
 
     ``lookback`` is one, or a tuple of choices as `read_data` gives them.
     """
-    from ..evaluation.comparison import window_of
+    from ..inputs.defaults import window_of
 
     n_series = frame.index.get_level_values(0).nunique() if frame.index.nlevels == 2 else None
     series = f"{n_series} series, " if n_series else ""

@@ -12,8 +12,9 @@ import re
 import numpy as np
 
 from ..errors import DataError
-from ..evaluation.comparison import hold_out, window_of
+from ..evaluation.comparison import hold_out
 from ..forecasters.intervals import highest_level_shown
+from ..inputs.defaults import window_of
 
 
 def format_table(rows, with_spread):

@@ -11,7 +11,6 @@ from forecast.evaluation.comparison import (
     compare,
     compare_many,
     count_parameters,
-    default_window,
     hold_out,
     lookback_sweep,
     summarise,
@@ -24,24 +23,6 @@ from forecast.forecasters.intervals import SCALE_ROWS
 @pytest.fixture(scope="module")
 def airline():
     return read_csv(DATASETS / "airline.csv")
-
-
-def test_default_window_is_one_season_ahead_from_two():
-    assert default_window("MS") == (24, 12)
-    assert default_window("h") == (48, 24)
-    assert default_window("30min") == (96, 48)
-    assert default_window("YS-JAN") == (10, 5)
-    assert default_window("D", lookback=30) == (30, 7)
-
-
-def test_default_lookback_covers_a_season_longer_than_two_horizons_where_the_series_allow():
-    assert default_window("W-SUN") == (52, 5)
-    assert default_window("W-SUN", horizon=13) == (52, 13)
-    assert default_window("W-SUN", horizon=13, rows=130) == (52, 13)
-    assert default_window("W-SUN", horizon=13, rows=129) == (26, 13)  # under two seasons and horizons
-    assert default_window("15min") == (96, 5)  # a day of quarter-hours
-    assert default_window("min") == (10, 5)  # a day of minutes is longer than MAX_SEASON_LOOKBACK
-    assert default_window("W-SUN", lookback=20, horizon=13) == (20, 13)
 
 
 def test_held_out_windows_start_after_the_training_rows_and_reach_back_one_input(airline):
