@@ -13,7 +13,7 @@ from ..neural.fitting import MLPNetwork, RecurrentNetwork
 from ..neural.networks import SKIPS
 from ..neural.starts import STARTS
 from ..neural.window_net import LOSSES
-from ..params import COVARIATE_RULES, FLAG, NONNEGATIVE_RULES, POSITIVE, OneOf, Several
+from ..params import COVARIATE_RULES, FLAG, NONNEGATIVE_RULES, POSITIVE, OneOf, Several, check_parameters
 from .base import BaseForecaster
 from .intervals import limit_calibration_rows
 
@@ -245,6 +245,7 @@ class NeuralForecaster(BaseForecaster):
         """The window's rows: ``lookback_``; before fit (a backtest asks), the first lookback given."""
         if hasattr(self, "lookback_"):
             return self.lookback_
+        check_parameters(self)
         return int(self.lookback if np.ndim(self.lookback) == 0 else self.lookback[0])
 
     def _drop_short_series(self, pieces):

@@ -324,8 +324,8 @@ def _check_network_args(owner, network, args):
     """
     params = owner.get_params(deep=False)
     for name in _NETWORK_PARAMS:
-        if isinstance(params.get(name), list) and args.get(name) in params[name]:  # one of the lookbacks given
-            continue
+        if name == "lookback" and isinstance(params.get(name), list) and args.get(name) in params[name]:
+            continue  # the lookback chosen among those given
         if name in args and params.get(name) is not None and params[name] != args[name]:
             raise ValueError(
                 f"its header sets {name}={params[name]!r} but its {network.__name__} was built with "

@@ -132,9 +132,14 @@ class Panel:
         return self.values[self.positions(cutoffs, np.arange(-rows, 0))[chosen]]
 
     def positions(self, cutoffs, offsets):
-        """Row positions ``cutoff + offset`` of each series and cutoff: (n_series * k, len(offsets))."""
+        """Row positions ``cutoff + offset`` of each series and cutoff: (n_series * k, len(offsets)).
+
+        A position before its series' first row is that first row, as a network pads a series shorter than
+        its window (one that chose a longer lookback than a backtest sized the series for), never another
+        series' row.
+        """
         positions = self.starts[:, None, None] + cutoffs[:, :, None] + np.asarray(offsets)  # (S, k, len(offsets))
-        return positions.reshape(-1, len(offsets))
+        return np.maximum(positions, self.starts[:, None, None]).reshape(-1, len(offsets))
 
     def select(self, keep):
         """The panel of the series where ``keep`` (n_series,) is True; the frame is shared, not copied."""

@@ -29,8 +29,14 @@ def test_the_lookback_whose_start_forecasts_the_validation_tail_best_is_taken(ma
     assert model._context_rows() == 24  # the rows a forecast reads
 
 
-def test_the_choice_trains_nothing_and_leaves_the_fit_as_with_that_lookback_alone():
+def test_the_choice_trains_nothing_and_leaves_the_fit_as_with_that_lookback_alone(monkeypatch):
+    trained = []
+    original = fitting.train
+    monkeypatch.setattr(
+        fitting, "train", lambda module, *args: trained.append(module.lookback) or original(module, *args)
+    )
     chosen = RNNForecaster(lookback=[24, 6], horizon=6, **TINY).fit(monthly())
+    assert trained == [24]  # one network trained, at the lookback chosen
     alone = RNNForecaster(lookback=24, horizon=6, **TINY).fit(monthly())
     assert alone.lookback_ == 24 and alone.lookbacks_tried_ == []
     pd.testing.assert_frame_equal(chosen.predict(), alone.predict())
@@ -70,8 +76,8 @@ def test_every_lookback_is_scored_on_the_same_validation_windows_with_its_start(
     RNNForecaster(lookback=(12, 6, 30), horizon=6, start="theta", **TINY).fit(panel)
     scored = seen[:3]  # then the fit's own start
     assert [lookback for lookback, _, _ in scored] == [12, 6, 30] and {start for *_, start in scored} == {"theta"}
-    counts = [len(starts) for _, starts, _ in scored]
-    assert counts[0] == counts[1] == counts[2] == 3 * 15  # the last 20 of 100 rows: 15 windows of 6 in each
+    targets = [sorted(start + lookback for start in starts) for lookback, starts, _ in scored]  # first forecast rows
+    assert targets[0] == targets[1] == targets[2] and len(targets[0]) == 3 * 15  # 15 windows of 6 in the last 20 rows
 
 
 def test_a_choice_needs_the_linear_path_whose_start_it_scores():
@@ -123,6 +129,8 @@ def test_series_shorter_than_the_chosen_window_are_padded_and_forecast():
 def test_lookbacks_must_be_whole_numbers_of_at_least_one(lookback):
     with pytest.raises(ParameterError, match="lookback must be"):
         RNNForecaster(lookback=lookback, horizon=6, **TINY).fit(monthly())
+    with pytest.raises(ParameterError, match="lookback must be"):
+        forecast.backtest(RNNForecaster(lookback=lookback, horizon=6, **TINY), monthly(), n_windows=1)
 
 
 def test_a_model_file_keeps_the_lookbacks_given_and_the_one_chosen(tmp_path):
@@ -131,3 +139,15 @@ def test_a_model_file_keeps_the_lookbacks_given_and_the_one_chosen(tmp_path):
     loaded = forecast.load(tmp_path / "model.npz")
     assert loaded.lookback == [6, 24] and loaded.lookback_ == 24 and loaded.lookbacks_tried_ == [6, 24]
     pd.testing.assert_frame_equal(loaded.predict(), model.predict())
+
+
+@pytest.mark.parametrize("short_id", ["0", "d"])  # sorted first, or after a long series
+def test_a_backtest_pads_a_series_shorter_than_the_chosen_window_with_its_own_first_row(short_id):
+    forecasts = []
+    for level in (0.0, 1000.0):  # the last long series' level: per-series scaling leaves the network as it was
+        series = {short_id: monthly(30, 3), "a": monthly(100), "b": monthly(100, 1), "c": monthly(100, 2) + level}
+        panel = pd.concat(series, names=["id", "date"]).to_frame("y")
+        with pytest.warns(UserWarning, match="padding 1 series"):
+            results = forecast.backtest(MLPForecaster(lookback=(6, 30), horizon=6, **TINY), panel, n_windows=2, refit=0)
+        forecasts.append(results.loc[results["id"] == short_id, "MLPForecaster"].to_numpy())
+    np.testing.assert_allclose(forecasts[0], forecasts[1])
