@@ -39,6 +39,7 @@ from ..errors import DataError, ParameterError
 from ..forecasters.intervals import SCALE_ROWS, check_levels, interval_column
 from ..inputs.covariates import InputLayout
 from ..inputs.windows import check_positive_int
+from ..params import check_parameters
 from ..reading.frames import as_frame, check_timestamps, frequency_of, split_series
 from ..reading.panel import as_panel
 
@@ -193,8 +194,10 @@ def _check_column_names(templates, panel, levels):
 
 
 def _training_rows(template, frame):
-    """Rows a series needs before the first cutoff for a copy of ``template`` to fit on it."""
+    """Rows a series needs before the first cutoff for a copy of ``template`` to fit on it; its parameters are
+    checked first, as `fit` checks them."""
     model = clone(template)
+    check_parameters(model)
     try:
         return model._min_rows()
     except AttributeError:

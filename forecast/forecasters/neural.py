@@ -13,7 +13,7 @@ from ..neural.fitting import MLPNetwork, RecurrentNetwork
 from ..neural.networks import SKIPS
 from ..neural.starts import STARTS
 from ..neural.window_net import LOSSES
-from ..params import COVARIATE_RULES, FLAG, NONNEGATIVE_RULES, POSITIVE, OneOf, Several, check_parameters
+from ..params import COVARIATE_RULES, FLAG, NONNEGATIVE_RULES, POSITIVE, OneOf, Several
 from .base import BaseForecaster
 from .intervals import limit_calibration_rows
 
@@ -158,8 +158,8 @@ class NeuralForecaster(BaseForecaster):
         windows the first is taken unscored. ``lookbacks_tried_`` lists those
         scored (empty when there was no choice).
         """
-        candidates = [self.lookback] if np.ndim(self.lookback) == 0 else list(dict.fromkeys(self.lookback))
-        self.lookback_, self.lookbacks_tried_ = int(candidates[0]), []
+        candidates = self._lookbacks()
+        self.lookback_, self.lookbacks_tried_ = candidates[0], []
         if len(candidates) == 1:
             return
         if self.skip is None:
@@ -176,16 +176,19 @@ class NeuralForecaster(BaseForecaster):
         scored = [self._has_validation_tail(len(series), longest) for series in values]
         if len(candidates) == 1 or not any(scored):  # nothing to choose, or no tail to choose on: the first
             return
-        errors = {}
+        errors, covariates = {}, (len(self.past_covariates_), layout.n_future)
         for lookback in candidates:
-            self.lookback_ = int(lookback)
+            self.lookback_ = lookback
             scaled, train_starts, validation_starts = self._scaled_windows(self._pad_short_series(values), scored)
-            covariates = (len(self.past_covariates_), layout.n_future)
             errors[lookback] = self._start_error(
                 scaled, train_starts, validation_starts, lookback, self.horizon, covariates=covariates
             )
-        self.lookbacks_tried_ = [int(lookback) for lookback in candidates]
-        self.lookback_ = int(min(candidates, key=errors.get))
+        self.lookbacks_tried_ = candidates
+        self.lookback_ = min(candidates, key=errors.get)
+
+    def _lookbacks(self):
+        """The lookbacks given, in order, each once: ``[lookback]`` or the choices."""
+        return [int(lookback) for lookback in dict.fromkeys(np.atleast_1d(self.lookback).tolist())]
 
     def _has_validation_tail(self, n_rows, lookback):
         """Whether a series of ``n_rows`` rows has validation windows at ``lookback`` (`_split`)."""
@@ -219,6 +222,7 @@ class NeuralForecaster(BaseForecaster):
         ``validated`` (one bool per series; None: all) says whose validation windows to give.
         """
         splits = [self._split(len(values), self.lookback_, self.horizon) for values in series_list]
+        validated = [True] * len(splits) if validated is None else validated
         scalings = [Scaling.fit(values[: split.train_rows]) for values, split in zip(series_list, splits)]
         self.scaling_ = Scaling.stack(scalings)  # (n_series, C)
         lengths = [len(values) for values in series_list]
@@ -228,25 +232,13 @@ class NeuralForecaster(BaseForecaster):
             scaled[offset : offset + len(values)] = scaling.transform(values)
         if hasattr(self, "loss"):  # see the forecasters' ``loss``
             self.loss_ = ("scaled" if len(series_list) > 1 else "mse") if self.loss == "auto" else self.loss
-        return (
-            scaled,
-            np.concatenate([split.train + offset for split, offset in zip(splits, offsets)]),
-            np.concatenate(
-                [
-                    split.validation + offset
-                    for split, offset, kept in zip(splits, offsets, validated or [True] * len(splits))
-                    if kept
-                ]
-                or [np.zeros(0, dtype=np.int64)]
-            ),
-        )
+        train_starts = [split.train + offset for split, offset in zip(splits, offsets)]
+        validation = [split.validation + offset for split, offset, kept in zip(splits, offsets, validated) if kept]
+        return scaled, np.concatenate(train_starts), np.concatenate([np.zeros(0, dtype=np.int64), *validation])
 
     def _context_rows(self):
         """The window's rows: ``lookback_``; before fit (a backtest asks), the first lookback given."""
-        if hasattr(self, "lookback_"):
-            return self.lookback_
-        check_parameters(self)
-        return int(self.lookback if np.ndim(self.lookback) == 0 else self.lookback[0])
+        return self.lookback_ if hasattr(self, "lookback_") else self._lookbacks()[0]
 
     def _drop_short_series(self, pieces):
         """Keep every one of many series: those shorter than one window are padded (`_pad_short_series`).
