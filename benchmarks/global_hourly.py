@@ -14,9 +14,12 @@ line's defaults for hourly data) is fitted once on every series up to its last
 week and forecasts that week day by day (``backtest(..., n_windows=7, step=24,
 refit=0)``: seven daily origins, one fit); the seasonal naive forecast (season
 24) is the reference. MASE is scaled by each series' in-sample seasonal naive
-error, as `forecast.evaluate` does.
+error, as `forecast.evaluate` does. ``--horizon 48`` forecasts two days at a
+time, as M4 does, from three origins in the last week (144 hours), with a lookback of 96
+unless ``--lookback`` says otherwise.
 
-    python benchmarks/global_hourly.py [--series 400] [--lookback 48 | --lookback 48,24,72] [--seed 0] [--params JSON]
+    python benchmarks/global_hourly.py [--series 400] [--horizon 24] [--lookback 48 | --lookback 48,24,72]
+        [--seed 0] [--params JSON]
 """
 
 import argparse
@@ -31,7 +34,7 @@ from scipy.signal import lfilter
 
 from forecast import RNNForecaster, SeasonalNaiveForecaster, backtest, evaluate
 
-HORIZON, DAYS_HELD_OUT = 24, 7
+HOURS_HELD_OUT = 7 * 24  # the last week of each series, forecast from one fit
 
 
 def synthetic_hourly_panel(n_series, seed=0):
@@ -95,27 +98,30 @@ def _print_epoch(record):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--series", type=int, default=400, help="number of series")
+    parser.add_argument("--horizon", type=int, default=24, help="hours each forecast covers (M4 forecasts 48)")
     parser.add_argument(
         "--lookback",
         type=lambda text: tuple(int(part) for part in text.split(",")) if "," in text else int(text),
-        default=2 * HORIZON,
-        help="rows each forecast sees, or several to choose among on validation (48,24,72)",
+        default=None,
+        help="rows each forecast sees, or several to choose among on validation (48,24,72); default twice the horizon",
     )
     parser.add_argument("--seed", type=int, default=0, help="random_state of the GRU")
     parser.add_argument("--params", type=json.loads, default={}, help="other RNNForecaster parameters, as JSON")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
     panel = synthetic_hourly_panel(args.series)
+    horizon, lookback = args.horizon, args.lookback or 2 * args.horizon
     models = {
-        "gru": TimedRNNForecaster(lookback=args.lookback, horizon=HORIZON, random_state=args.seed, **args.params),
-        "seasonal-naive": SeasonalNaiveForecaster(season_length=24, horizon=HORIZON),
+        "gru": TimedRNNForecaster(lookback=lookback, horizon=horizon, random_state=args.seed, **args.params),
+        "seasonal-naive": SeasonalNaiveForecaster(season_length=24, horizon=horizon),
     }
-    results = backtest(models, panel, n_windows=DAYS_HELD_OUT, step=HORIZON, refit=0)
+    results = backtest(models, panel, n_windows=HOURS_HELD_OUT // horizon, step=horizon, refit=0)
     scores = evaluate(results, panel, season_length=24).set_index("model")
     (fit_seconds, epochs, lookback), *_ = FITS
     print(
-        f"\n### Synthetic hourly panel: {args.series} series, {len(panel):,} rows; lookback {args.lookback}, "
-        f"horizon {HORIZON}; the last week of each series held out (7 daily origins, one fit)\n"
+        f"\n### Synthetic hourly panel: {args.series} series, {len(panel):,} rows; lookback {lookback}, "
+        f"horizon {horizon}; the last {HOURS_HELD_OUT // horizon * horizon} hours of each series held out "
+        f"({HOURS_HELD_OUT // horizon} origins, one fit)\n"
     )
     print(
         f"GRU fit: {fit_seconds:.0f} s, {epochs} epochs ({fit_seconds / epochs:.1f} s per epoch), lookback {lookback}\n"

@@ -155,14 +155,37 @@ def test_segment_length_defaults_to_four_steps_of_at_most_48_rows(lookback, segm
     [
         (RNNForecaster(), 100, 8),  # a short series still gets 12 steps per epoch
         (RNNForecaster(), 16 * 100, 100),
-        (RNNForecaster(), 524_288, 128),  # every window every epoch: as small data
-        (MLPForecaster(), 524_288, 128),
-        (RNNForecaster(), 524_289, 1024),  # epochs sample the windows: large steps, worth two threads
+        (RNNForecaster(), 131_072, 128),
+        (MLPForecaster(), 131_072, 128),
+        (RNNForecaster(), 131_073, 1024),  # more than 1,024 steps of 128: large steps, worth two threads
+        (MLPForecaster(), 524_289, 1024),  # epochs sample the windows
+        (RNNForecaster(epoch_windows=1_000), 1_001, 1024),
         (RNNForecaster(batch_size=32), 10**6, 32),
     ],
 )
-def test_auto_batch_is_16_steps_of_8_to_128_windows_then_1024_on_sampled_epochs(estimator, n_train_windows, expected):
+def test_auto_batch_is_16_steps_of_8_to_128_windows_then_1024_on_large_data(estimator, n_train_windows, expected):
     assert estimator._batch_size(n_train_windows) == expected
+
+
+@pytest.mark.parametrize(
+    ("learning_rate", "batch_size", "expected"),
+    [("auto", 8, 1e-3), ("auto", 128, 1e-3), ("auto", 512, 2e-3), ("auto", 1024, 1e-3 * 8**0.5), (0.01, 1024, 0.01)],
+)
+def test_auto_learning_rate_grows_with_the_square_root_of_batches_above_128(learning_rate, batch_size, expected):
+    assert RNNForecaster(learning_rate=learning_rate)._learning_rate(batch_size) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("n_train_windows", "expected"), [(200_000, 1e-3 * 8**0.5), (600_000, 1e-3)])
+def test_sampled_epochs_keep_the_base_learning_rate(n_train_windows, expected):
+    config = RNNForecaster()._training_config(n_train_windows)
+    assert (config.batch_size, config.learning_rate) == (1024, pytest.approx(expected))
+
+
+@pytest.mark.parametrize(("batch_size", "expected"), [(32, 1e-3), (512, 2e-3)])
+def test_a_fit_trains_at_the_auto_learning_rate_of_its_batch(batch_size, expected):
+    values = pd.DataFrame({"y": np.sin(np.arange(120) / 4)}, index=pd.date_range("2024-01-01", periods=120, name="ds"))
+    model = RNNForecaster(6, 2, hidden_size=4, max_epochs=1, batch_size=batch_size, random_state=0).fit(values)
+    assert model.history_[0]["learning_rate"] == pytest.approx(expected)
 
 
 def business_hours_frame():
