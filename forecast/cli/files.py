@@ -94,8 +94,9 @@ def read_data(
 
     With --target, the frame holds the targets and the covariates' columns; without, every numeric column.
     Without --lookback, the lookback of many series is a tuple of choices
-    (`forecast.inputs.defaults.lookback_choices`) where ``models`` (the names to be run) holds a neural
-    one: neural models choose among them on validation, the other models take the first.
+    (`forecast.inputs.defaults.lookback_choices`, those a typical series is long enough to try) where
+    ``models`` (the names to be run) holds a neural one: neural models choose among them on validation,
+    the other models take the first.
     """
     from ..inputs.defaults import default_window, lookback_choices
     from ..reading.csvfile import read_csv
@@ -127,8 +128,9 @@ def read_data(
     rows = frame.groupby(level=0).size().median() if frame.index.nlevels > 1 else len(frame)  # a typical series
     window, horizon = default_window(series_freq, lookback, horizon, rows)
     many = frame.index.nlevels > 1 and frame.index.get_level_values(0).nunique() > 1
-    choose = many and not lookback and any(MODELS[name].neural for name in models)
-    return frame, series_freq, lookback_choices(window) if choose else window, horizon
+    choices = lookback_choices(window, horizon, rows)
+    choose = many and not lookback and len(choices) > 1 and any(MODELS[name].neural for name in models)
+    return frame, series_freq, choices if choose else window, horizon
 
 
 def _covariate_columns(covariates):

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from ..errors import DataError, ParameterError
+from ..inputs.defaults import worth_trying
 from ..inputs.scaling import Scaling
 from ..inputs.windows import chronological_split
 from ..neural.fitting import MLPNetwork, RecurrentNetwork
@@ -175,7 +176,7 @@ class NeuralForecaster(BaseForecaster):
         values = [layout.values(piece) for _, piece in pieces]
         typical = np.median([len(series) for series in values])
         candidates = candidates[:1] + [
-            lookback for lookback in candidates[1:] if typical >= 2 * (lookback + self.horizon)
+            lookback for lookback in candidates[1:] if worth_trying(lookback, self.horizon, typical)
         ]
         longest = max(candidates)
         scored = [self._has_validation_tail(len(series), longest) for series in values]

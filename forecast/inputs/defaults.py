@@ -45,20 +45,29 @@ def default_window(freq, lookback=None, horizon=None, rows=None):
     return lookback, horizon
 
 
-def lookback_choices(lookback):
+def lookback_choices(lookback, horizon=None, rows=None):
     """The lookbacks a network chooses among when none is given: the default window ``lookback``, half of it and
-    one and a half times it, in that order (a tuple, as `forecast.registry.ModelSpec.build` takes it).
+    one and a half times it, in that order (a tuple, as `forecast.registry.ModelSpec.build` takes it), less those
+    after the first that a typical series of ``rows`` rows is too short to try (`worth_trying`; None: keep all).
 
-    The network tries the longer ones only where the series hold two of their windows
-    (`forecast.RNNForecaster`'s ``lookback``), and takes the one whose start forecasts the
-    validation tail best. The command line offers them for many series, whose validation tails
-    pool the windows of every series; on single series the choice did not carry from the
-    validation period to the next one (``docs/recurrent.md``).
+    The network takes the one whose start forecasts the validation tail best
+    (`forecast.RNNForecaster`'s ``lookback``). The command line offers them for
+    many series, whose validation tails pool the windows of every series; on
+    single series the choice did not carry from the validation period to the
+    next one (``docs/recurrent.md``).
 
-    >>> lookback_choices(52), lookback_choices(1)
-    ((52, 26, 78), (1,))
+    >>> lookback_choices(52), lookback_choices(1), lookback_choices(52, horizon=13, rows=160)
+    ((52, 26, 78), (1,), (52, 26))
     """
-    return tuple(dict.fromkeys((lookback, max(1, lookback // 2), lookback * 3 // 2)))
+    candidates = dict.fromkeys((lookback, max(1, lookback // 2), lookback * 3 // 2))
+    first, *others = candidates
+    return (first, *(other for other in others if rows is None or worth_trying(other, horizon, rows)))
+
+
+def worth_trying(lookback, horizon, rows):
+    """Whether a lookback other than the first given is tried: a typical series of ``rows`` rows holds two of its
+    windows end to end, ``2 * (lookback + horizon)`` rows, so that a long window leaves enough to train on."""
+    return rows >= 2 * (lookback + horizon)
 
 
 def window_of(lookback):

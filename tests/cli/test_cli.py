@@ -388,6 +388,14 @@ def test_a_network_fitted_on_many_series_chooses_its_lookback_unless_one_is_give
     assert "choose" not in linear.stdout and load("linear.npz").lookback == 14
 
 
+def test_the_lookbacks_offered_are_those_a_typical_series_is_long_enough_to_try(run, tmp_path):
+    write_long_csv(tmp_path / "long.csv", lengths=(("A", 40), ("B", 50)))  # 45 rows: under 2 * (21 + 7)
+    result = run("fit", "long.csv", "--id-col", "unique_id", "--model", "mlp", *QUICK)
+    assert result.exit_code == 0, result.output
+    assert "networks choose the lookback on validation among 14, 7\n" in result.stdout
+    assert load(tmp_path / "forecast-model.npz").lookback == [14, 7]
+
+
 def test_backtest_of_many_series_fits_once_with_refit_zero(run, tmp_path):
     write_long_csv(tmp_path / "long.csv")
     models = "--model linear --model seasonal-naive --model mlp --epochs 2 --seeds 2"

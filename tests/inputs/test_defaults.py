@@ -23,4 +23,10 @@ def test_networks_choose_among_the_default_window_half_of_it_and_half_again():
     assert lookback_choices(24) == (24, 12, 36)
     assert lookback_choices(3) == (3, 1, 4)
     assert lookback_choices(1) == (1,)  # half is at least one row, and no choice is repeated
+
+
+def test_lookback_choices_leave_out_those_a_typical_series_is_too_short_to_try():
+    assert lookback_choices(24, horizon=12, rows=96) == (24, 12, 36)  # 2 * (36 + 12) rows
+    assert lookback_choices(24, horizon=12, rows=95) == (24, 12)
+    assert lookback_choices(24, horizon=12, rows=10) == (24,)  # the first is always kept
     assert window_of((24, 12, 36)) == 24 and window_of(24) == 24
