@@ -63,14 +63,15 @@ def format_timestamps(index, style):
 
 
 def value_decimals(values):
-    """The decimals the data's values are written with (``12.50`` has 1), or None beyond six (measured values).
+    """The decimals the data's values are written with (``12.50`` has 1), or None beyond six (measured values,
+    and values too small for six decimals, such as ``3.2e-10``).
 
-    >>> value_decimals(np.array([1.0, 2.5, 3.25])), value_decimals(np.array([np.pi]))
-    (2, None)
+    >>> value_decimals(np.array([1.0, 2.5, 3.25])), value_decimals(np.array([np.pi])), value_decimals([3.2e-10])
+    (2, None, None)
     """
     values = np.asarray(values, dtype=np.float64)
     values = values[np.isfinite(values)]
-    tolerance = 1e-9 * np.maximum(1.0, np.abs(values))  # float64 rounding; float32 data gets significant digits
+    tolerance = 1e-9 * np.abs(values)  # float64 rounding, relative; float32 data gets significant digits
     for decimals in range(_MAX_DECIMALS + 1):
         scaled = values * 10.0**decimals
         if np.all(np.abs(scaled - np.round(scaled)) <= tolerance * 10.0**decimals):
