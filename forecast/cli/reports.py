@@ -128,8 +128,8 @@ def markdown_report(data_name, frame, held_out, table, sweep_table="", plot_path
 
 
 def _significant_decimals(value, digits=4):
-    """Decimals that show ``value`` with ``digits`` significant digits (none for large numbers)."""
-    magnitude = int(np.floor(np.log10(abs(value)))) if value else 0
+    """Decimals that show ``value`` with ``digits`` significant digits (none for large numbers, inf or nan)."""
+    magnitude = int(np.floor(np.log10(abs(value)))) if value and np.isfinite(value) else 0
     return max(digits - 1 - magnitude, 0)
 
 
