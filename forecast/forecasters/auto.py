@@ -369,12 +369,15 @@ class AutoForecaster(BaseForecaster):
         widths = None if levels is None else self._half_widths(levels)
         if y is None:
             ids, last_index, histories = self.series_ids_, self.last_index_, None
+            self._warn_skipped()
         else:
             ids, histories, last_index = self._read_history(y, self._layout())
             histories = [history[:, : self.n_channels_] for history in histories]  # the targets
-        forecasts = np.stack(
-            [_by_series(member.predict(y, future=future), ids, self.columns_) for member in self.members_.values()]
-        )  # (M, n, H, C)
+        with warnings.catch_warnings():  # a series a member skipped is forecast by the others
+            warnings.filterwarnings("ignore", message="no forecast for")
+            forecasts = np.stack(
+                [_by_series(member.predict(y, future=future), ids, self.columns_) for member in self.members_.values()]
+            )  # (M, n, H, C)
         mean = self._finite(_weighted_mean(forecasts, self._weights_for(ids, forecasts.shape[1])))  # (n, H, C)
         if levels is None:
             return self._forecast_frame(ids, last_index, self._nonnegative(mean)[:, :steps], self.columns_)

@@ -101,6 +101,7 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
         self.columns_, self.n_channels_ = layout.targets, len(layout.targets)
         self.past_covariates_, self.future_covariates_, self.calendar_ = layout.past, layout.future, layout.calendar
         self._choose_window(pieces, layout)
+        self.skipped_series_ = []  # series too short to fit on, which ``predict()`` names in a warning
         pieces = self._drop_short_series(pieces)
         values = [layout.values(piece) for _, piece in pieces]  # each (T_i, C+P+F), float64 or float32
         self._record_data_style(frame, values)
@@ -192,6 +193,7 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
         widths = None if levels is None else self._half_widths(levels)
         if y is None:
             ids, windows, last_index, histories = self.series_ids_, self.context_, self.last_index_, None
+            self._warn_skipped()
             scaling = self._stored_scaling([None] if ids is None else ids)
         else:
             ids, histories, last_index = self._read_history(y, layout)
@@ -409,7 +411,16 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
         position = {series_id: row for row, series_id in enumerate(self.series_ids_)}
         return np.array([position.get(series_id, -1) for series_id in ids])
 
+    def _warn_skipped(self):
+        """Warn that the series skipped at fit (``skipped_series_``) have no forecast."""
+        if self.skipped_series_:
+            skipped = self.skipped_series_
+            warnings.warn(
+                f"no forecast for {len(skipped)} series too short to fit on: {_first_ids(skipped)}", stacklevel=3
+            )
+
     def _drop_short_series(self, pieces):
+        """The ``(id, frame)`` pieces long enough to fit on; the others' ids, as text, go to ``skipped_series_``."""
         needed = self._min_rows()
         windowed = type(self)._min_rows is BaseForecaster._min_rows  # needs one training window; else its own minimum
         name = type(self).__name__
@@ -427,8 +438,10 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
             fix = "use a shorter lookback or horizon" if windowed else "use longer series"
             raise DataError(f"every series is shorter than {needed} rows ({rule}); {fix}")
         if short:
-            shown = ", ".join(map(repr, short[:5])) + (f" and {len(short) - 5} more" if len(short) > 5 else "")
-            warnings.warn(f"skipping {len(short)} series shorter than {needed} rows ({rule}): {shown}", stacklevel=5)
+            warnings.warn(
+                f"skipping {len(short)} series shorter than {needed} rows ({rule}): {_first_ids(short)}", stacklevel=5
+            )
+            self.skipped_series_ = short
         return [(series_id, piece) for series_id, piece in pieces if len(piece) >= needed]
 
     def _check_series_kind(self, ids):
@@ -603,3 +616,8 @@ def _recent(values, rows, columns):
         kept = series[-rows:, columns]
         recent[number, rows - len(kept) :] = kept
     return recent
+
+
+def _first_ids(ids):
+    """The first five of ``ids``, quoted, then how many more: ``'a', 'b' and 3 more``."""
+    return ", ".join(map(repr, ids[:5])) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")

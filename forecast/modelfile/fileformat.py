@@ -58,9 +58,14 @@ def _nothing(estimator):
 
 
 # Fitted attributes of forecasters added after files of these formats were first written, with the
-# value (of the estimator read) that means what those files meant: no covariates, and inputs in the order of
-# the targets.
-_LATER_FITTED = {"past_covariates_": _nothing, "future_covariates_": _nothing, "calendar_": _nothing}
+# value (of the estimator read) that means what those files meant: no covariates, inputs in the order of
+# the targets, and no series left out as too short (such files do not say).
+_LATER_FITTED = {
+    "past_covariates_": _nothing,
+    "future_covariates_": _nothing,
+    "calendar_": _nothing,
+    "skipped_series_": _nothing,
+}
 # The same, of one class: no covariate was dropped on validation, and the one lookback given was the window.
 _NEURAL_LATER_FITTED = {
     "dropped_covariates_": _nothing,
@@ -241,6 +246,9 @@ class _Decoder:
                     estimator.__dict__[name] = meant(estimator)
             if cls.__name__ in _LATER_CLASS_FITTED:
                 _check_lookbacks(estimator)
+            skipped = estimator.skipped_series_
+            if not isinstance(skipped, list) or not all(isinstance(name, str) for name in skipped):
+                raise ValueError(f"its skipped_series_ {skipped!r} is not a list of series ids")
             estimator.__dict__.setdefault("data_columns_", list(estimator.columns_))
         return estimator
 

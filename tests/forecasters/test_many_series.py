@@ -8,6 +8,7 @@ from conftest import QUICK, every_forecaster
 import forecast
 from forecast import (
     DataError,
+    ETSForecaster,
     LinearForecaster,
     MLPForecaster,
     NaiveForecaster,
@@ -56,9 +57,22 @@ def test_series_too_short_for_a_window_are_skipped_by_name():
     frame = long_frame([60, 5, 70])
     with pytest.warns(UserWarning, match="skipping 1 series shorter than 11 rows .*'b'"):
         estimator = LinearForecaster(lookback=8, horizon=3).fit(frame)
-    assert estimator.series_ids_ == ["a", "c"]
+    assert estimator.series_ids_ == ["a", "c"] and estimator.skipped_series_ == ["b"]
+    with pytest.warns(UserWarning, match="no forecast for 1 series too short to fit on: 'b'"):
+        assert estimator.predict().index.get_level_values(0).unique().tolist() == ["a", "c"]
     with pytest.raises(DataError, match="every series is shorter"):
         LinearForecaster(lookback=8, horizon=3).fit(long_frame([5, 6]))
+
+
+def test_a_model_file_keeps_the_series_skipped_at_fit(tmp_path):
+    with pytest.warns(UserWarning, match="skipping"):
+        ETSForecaster(horizon=2).fit(long_frame([40, 2, 30])).save(tmp_path / "ets.npz")
+    loaded = forecast.load(tmp_path / "ets.npz")
+    with pytest.warns(UserWarning, match="no forecast for 1 series too short to fit on: 'b'"):
+        loaded.predict()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded.predict(long_frame([40, 30]).rename(index={"b": "c"}, level=0))  # histories given: no warning
 
 
 def test_predict_on_new_history_including_an_unseen_series():

@@ -88,6 +88,8 @@ def test_header_parameters_that_disagree_with_the_stored_network_are_refused(mlp
         (lambda h: h["estimator"]["fitted"].update(lookbacks_tried_="abc"), "lookbacks_tried_ 'abc' is not a list"),
         (lambda h: h["estimator"]["fitted"].update(lookbacks_tried_=[24, 1.5]), "not a list of whole numbers"),
         (lambda h: h["estimator"]["params"].update(lookback=[6, 12]), r"sets lookback=\[6, 12\] but its MLPNet"),
+        (lambda h: h["estimator"]["fitted"].update(skipped_series_=5), "skipped_series_ 5 is not a list of series"),
+        (lambda h: h["estimator"]["fitted"].update(skipped_series_=[1]), r"skipped_series_ \[1\] is not a list"),
     ],
 )
 def test_a_header_that_lies_is_refused(mlp_file, tmp_path, change, reason):

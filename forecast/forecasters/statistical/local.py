@@ -137,6 +137,7 @@ class StatisticalForecaster(BaseForecaster):
         levels = check_levels(level)
         if y is None:
             ids, histories, last_index = self.series_ids_, self.histories_, self.last_index_
+            self._warn_skipped()
         else:
             ids, histories, last_index = self._read_history(y, layout)
             short = min(len(history) for history in histories)
