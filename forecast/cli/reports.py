@@ -87,12 +87,15 @@ def validation_report(estimator, frame, *, lookback, neural, season_length=None)
     if estimator.series_ids_ is not None:
         if not neural:
             return f"{len(estimator.series_ids_)} series"
-        best = min(
-            record["validation_loss"] if record["validation_loss"] is not None else record["train_loss"]
-            for record in estimator.history_
-        )
+        validation = [record["validation_loss"] for record in estimator.history_]
+        if None in validation:
+            best = min(record["train_loss"] for record in estimator.history_)
+            return (
+                f"{len(estimator.series_ids_)} series; no rows held out for validation (the series are too "
+                f"short for a tail), best training loss {best:.4f}"
+            )
         return (
-            f"{len(estimator.series_ids_)} series; best validation MSE {best:.4f} "
+            f"{len(estimator.series_ids_)} series; best validation MSE {min(validation):.4f} "
             f"(each series standardised, on the last {estimator.validation_fraction:.0%} of its rows)"
         )
     fraction = float(getattr(estimator, "validation_fraction", 0.2))

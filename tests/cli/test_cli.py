@@ -396,6 +396,13 @@ def test_the_lookbacks_offered_are_those_a_typical_series_is_long_enough_to_try(
     assert load(tmp_path / "forecast-model.npz").lookback == [14, 7]
 
 
+def test_a_fit_without_validation_tails_says_so_instead_of_naming_a_validation_mse(run, tmp_path):
+    write_long_csv(tmp_path / "long.csv", lengths=(("A", 20), ("B", 18), ("C", 25)))
+    result = run("fit", "long.csv", "--id-col", "unique_id", "--model", "mlp", *QUICK)
+    assert result.exit_code == 0, result.output
+    assert "3 series; no rows held out for validation" in result.stdout and "validation MSE" not in result.stdout
+
+
 def test_backtest_of_many_series_fits_once_with_refit_zero(run, tmp_path):
     write_long_csv(tmp_path / "long.csv")
     models = "--model linear --model seasonal-naive --model mlp --epochs 2 --seeds 2"
