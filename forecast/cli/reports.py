@@ -26,8 +26,8 @@ def format_table(rows, with_spread):
 
     def cell(row, metric, digits=None):
         digits = _significant_decimals(row[metric]) if digits is None else digits
-        spread = f" ± {row[metric + '_std']:.{digits}f}" if with_spread and row["runs"] > 1 else ""
-        return f"{row[metric]:.{digits}f}{spread}"
+        spread = f" ± {_number(row[metric + '_std'], digits, '')}" if with_spread and row["runs"] > 1 else ""
+        return f"{_number(row[metric], digits, '')}{spread}"
 
     intervals = interval_columns(rows[0])
     headers = ["model", "MSE", "MAE", "MASE", "MASE / seasonal naive", *intervals, "parameters", "fit s"]
@@ -130,6 +130,17 @@ def markdown_report(data_name, frame, held_out, table, sweep_table="", plot_path
     return "\n".join(sections)
 
 
+# Scores at least this large are shown in scientific notation (2.338e+160), not as a row of digits.
+SCIENTIFIC_FROM = 1e15
+
+
+def _number(value, decimals, thousands=","):
+    """``value`` with ``decimals`` decimals (and ``thousands`` separators), or in scientific notation when huge."""
+    return (
+        f"{value:.4g}" if abs(value) >= SCIENTIFIC_FROM and np.isfinite(value) else f"{value:{thousands}.{decimals}f}"
+    )
+
+
 def _significant_decimals(value, digits=4):
     """Decimals that show ``value`` with ``digits`` significant digits (none for large numbers, inf or nan)."""
     magnitude = int(np.floor(np.log10(abs(value)))) if value and np.isfinite(value) else 0
@@ -185,8 +196,10 @@ def score_table(rows, columns):
         if np.isnan(value):
             return ""
         decimals = _significant_decimals(value) if decimals is None else decimals
-        spread = f" ± {row[name + '_std'] * factor:,.{decimals}f}" if row["runs"] > 1 and f"{name}_std" in row else ""
-        return f"{value:,.{decimals}f}{spread}"
+        spread = (
+            f" ± {_number(row[name + '_std'] * factor, decimals)}" if row["runs"] > 1 and f"{name}_std" in row else ""
+        )
+        return f"{_number(value, decimals)}{spread}"
 
     headers = [SCORE_CELLS.get(name, (name,))[0] for name in columns]
     lines = ["| model | " + " | ".join(headers) + " |", "| --- |" + " ---: |" * len(columns)]

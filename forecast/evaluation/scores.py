@@ -81,7 +81,8 @@ def evaluate(results, y, *, season_length=None):
     >>> bool(scores.loc[0, "relative_mase"] < 1)
     True
     """
-    scored = _score_forecasts(results, y, season_length)
+    with np.errstate(over="ignore", invalid="ignore"):  # errors of values near float64's limit score inf
+        scored = _score_forecasts(results, y, season_length)
     n_series = len(scored["located"]["by_series"])
     seasonal_naive, reference = scored["seasonal_naive"], scored["naive2"]
     return pd.DataFrame(
@@ -103,7 +104,8 @@ def forecast_scores(results, y, *, season_length=None):
     seasonal naive forecast of the same rows. This is what the verdict of
     `forecast.evaluation.verdict` pairs, and what an automatic choice ranks.
     """
-    scored = _score_forecasts(results, y, season_length)
+    with np.errstate(over="ignore", invalid="ignore"):  # errors of values near float64's limit score inf
+        scored = _score_forecasts(results, y, season_length)
     rows = scored["rows"]
     first_rows = np.array([group[0] for group in rows], dtype=int)
     id_col = results_columns(results)[0]

@@ -246,10 +246,8 @@ class _Decoder:
                     estimator.__dict__[name] = meant(estimator)
             if cls.__name__ in _LATER_CLASS_FITTED:
                 _check_lookbacks(estimator)
-            skipped = estimator.skipped_series_
-            if not isinstance(skipped, list) or not all(isinstance(name, str) for name in skipped):
-                raise ValueError(f"its skipped_series_ {skipped!r} is not a list of series ids")
             estimator.__dict__.setdefault("data_columns_", list(estimator.columns_))
+            _check_forecaster_state(estimator)
         return estimator
 
     def value(self, value, owner):
@@ -320,6 +318,78 @@ def _check_lookbacks(estimator):
     tried = estimator.lookbacks_tried_
     if not isinstance(tried, list) or any(type(value) is not int for value in tried):
         raise ValueError(f"its lookbacks_tried_ {tried!r} is not a list of whole numbers")
+
+
+def _check_forecaster_state(estimator):
+    """Refuse a forecaster whose fitted attributes do not fit together: one entry per series and per target.
+
+    A file written by `write` always passes; an edit or damage that would fail at predict with an
+    error about array shapes fails here instead, saying which attribute is wrong.
+    """
+    state = estimator.__dict__
+    columns, ids = state["columns_"], state.get("series_ids_")
+    if not _labels(columns) or not columns or not _labels(state["data_columns_"]):
+        raise ValueError(f"its columns_ {columns!r} is not a list of column names")
+    if state.get("n_channels_", len(columns)) != len(columns):
+        raise ValueError(f"its n_channels_ {state['n_channels_']!r} does not match its {len(columns)} columns_")
+    if ids is not None and (not isinstance(ids, list) or not ids or len(set(map(str, ids))) != len(ids)):
+        raise ValueError(f"its series_ids_ {ids!r} is not a list of distinct series ids")
+    if ids is not None and not isinstance(state.get("id_name_"), (str, int)):
+        raise ValueError(f"its id_name_ {state.get('id_name_')!r} is not a column name")
+    n_series = 1 if ids is None else len(ids)
+    if not isinstance(state.get("last_index_"), list) or len(state["last_index_"]) != n_series:
+        raise ValueError(f"its last_index_ does not hold one last timestamp for each of its {n_series} series")
+    for name in ("context_", "interval_scale_", "interval_series_scale_"):
+        if name in state and (np.ndim(state[name]) < 2 or len(state[name]) != n_series):
+            raise ValueError(f"its {name} does not hold one entry for each of its {n_series} series")
+    if "scaling_" in state and np.shape(state["scaling_"].mean)[:1] != (n_series,):
+        raise ValueError(f"its scaling_ does not hold one entry for each of its {n_series} series")
+    if "scaling_" in state and not (np.isfinite(state["scaling_"].mean).all() and (state["scaling_"].std > 0).all()):
+        raise ValueError("its scaling_ holds NaN, infinite or non-positive spreads")
+    if "context_" in state and (
+        np.shape(state["context_"])[1] < estimator._context_rows() or not np.isfinite(state["context_"]).all()
+    ):
+        raise ValueError(f"its context_ does not hold the last {estimator._context_rows()} finite rows of each series")
+    if isinstance(state.get("freq_"), str):
+        try:
+            pd.tseries.frequencies.to_offset(state["freq_"])
+        except ValueError:
+            raise ValueError(f"its freq_ {state['freq_']!r} is not a frequency") from None
+    skipped = state.get("skipped_series_")
+    if not _strings(skipped):
+        raise ValueError(f"its skipped_series_ {skipped!r} is not a list of series ids")
+    decimals = state.get("value_decimals_", [None] * len(columns))
+    if not isinstance(decimals, list) or len(decimals) != len(columns):
+        raise ValueError(f"its value_decimals_ {decimals!r} does not hold one entry per column")
+    if any(value is not None and (type(value) is not int or not 0 <= value <= 6) for value in decimals):
+        raise ValueError(f"its value_decimals_ {decimals!r} are not whole numbers from 0 to 6")
+    _check_intervals(state, estimator.horizon, len(columns))
+
+
+def _check_intervals(state, horizon, n_columns):
+    """Refuse interval quantiles that are not ``(levels, horizon, columns)`` or a count that is not a whole number."""
+    if "interval_quantiles_" not in state:
+        return
+    quantiles, levels = state["interval_quantiles_"], state.get("interval_levels_")
+    expected = (None if levels is None else len(levels), horizon, n_columns)
+    if np.ndim(quantiles) != 3 or any(want is not None and got != want for got, want in zip(quantiles.shape, expected)):
+        raise ValueError(
+            f"its interval_quantiles_ of shape {np.shape(quantiles)} are not (levels, {horizon}, {n_columns})"
+        )
+    if not np.isfinite(quantiles).all():
+        raise ValueError("its interval_quantiles_ hold NaN or infinite values")
+    count = state.get("interval_count_", 0)
+    if type(count) is not int or count < 0:
+        raise ValueError(f"its interval_count_ {count!r} is not a whole number")
+
+
+def _strings(values):
+    return isinstance(values, list) and all(isinstance(value, str) for value in values)
+
+
+def _labels(values):
+    """Column names as a frame or an array gives them: text, or positions."""
+    return isinstance(values, list) and all(isinstance(value, str) or type(value) is int for value in values)
 
 
 def _check_network_args(owner, network, args):

@@ -16,7 +16,6 @@ import pandas as pd
 from ..errors import DataError
 from .calendar import ObservedCalendar
 from .dates import integer_dates_or_none, is_time_of_day, looks_like_dates, parse_date_column, parse_times_of_day
-from .frames import MAX_MAGNITUDE
 from .numbers import holds_numbers, is_number_text, parse_number_column
 from .regular import FILL_POLICIES, FILL_WARNING_SHARE, calendar_or_frequency, regularise, regularise_each_series
 from .resample import check_resample, positive_frequency, resample_rows
@@ -419,11 +418,12 @@ def _to_float(column, path, name, separator):
     if np.isinf(values).any():
         row = int(np.flatnonzero(np.isinf(values))[0])
         raise DataError(f"{path}: column {name!r} has an infinite value in data row {row + 1}; fix or remove it")
-    largest = np.nanmax(np.abs(values)) if not np.isnan(values).all() else 0.0
-    if largest > MAX_MAGNITUDE:
+    with np.errstate(over="ignore"):
+        span = np.nanmax(values) - np.nanmin(values) if not np.isnan(values).all() else 0.0
+    if not np.isfinite(span):
         raise DataError(
-            f"{path}: column {name!r} has values too large to compute with ({largest:g}; beyond ±{MAX_MAGNITUDE:g} "
-            "squared errors and variances overflow float64); divide the column by a power of ten"
+            f"{path}: column {name!r} has values too far apart to compute with ({np.nanmin(values):g} to "
+            f"{np.nanmax(values):g}: their difference overflows float64); divide the column by a power of ten"
         )
     return values
 

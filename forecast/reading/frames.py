@@ -19,9 +19,6 @@ from .calendar import ObservedCalendar, future_timestamps
 from .frequency import infer_frequency
 from .panel import from_long, is_flat_long
 
-# The largest magnitude of a value: squares and sums of squares of larger ones overflow float64 (1.8e308).
-MAX_MAGNITUDE = 1e150
-
 
 def as_frame(y, name):
     """Turn a DataFrame, Series or array of shape (T,) or (T, C) into a checked float frame.
@@ -63,12 +60,6 @@ def as_frame(y, name):
         raise DataError(
             f"{name} has {int((~finite).sum())} missing or infinite value(s), first at {frame.index[row]}; "
             "fill them first, for example with read_csv(..., fill='interpolate')"
-        )
-    largest = np.abs(frame.to_numpy()).max()
-    if largest > MAX_MAGNITUDE:
-        raise DataError(
-            f"{name} has values too large to compute with ({largest:g}; beyond ±{MAX_MAGNITUDE:g} squared errors "
-            "and variances overflow float64); divide them by a power of ten"
         )
     return frame
 
