@@ -98,6 +98,7 @@ def test_header_parameters_that_disagree_with_the_stored_network_are_refused(mlp
         (lambda h: h["estimator"]["fitted"].update(value_decimals_=[1, 2]), "does not hold one entry per column"),
         (lambda h: h["estimator"]["fitted"].update(interval_count_="x"), "interval_count_ 'x' is not a whole number"),
         (lambda h: h["estimator"]["fitted"].update(last_index_=[]), "one last timestamp for each of its 1 series"),
+        (lambda h: h["estimator"]["fitted"].update(freq_="bogus"), "its freq_ 'bogus' is not a frequency"),
         (lambda h: h["estimator"]["fitted"].update(skipped_series_=[1]), r"skipped_series_ \[1\] is not a list"),
     ],
 )
@@ -251,3 +252,23 @@ def test_a_folder_or_a_non_path_is_refused_by_save_and_load(tmp_path):
     for call in (lambda: model.save(None), lambda: forecast.load(None), lambda: forecast.load(3)):
         with pytest.raises(forecast.ParameterError, match="path must be a file path"):
             call()
+
+
+@pytest.mark.parametrize(
+    ("member", "damage", "reason"),
+    [
+        ("context_/", lambda values: values[:, :5], "does not hold the last 24 finite rows"),
+        ("context_/", lambda values: np.full_like(values, np.nan), "does not hold the last 24 finite rows"),
+        ("scaling_/std", lambda values: -values, "scaling_ holds NaN, infinite or non-positive spreads"),
+        ("interval_quantiles_/", lambda values: np.full_like(values, np.inf), "hold NaN or infinite values"),
+    ],
+)
+def test_fitted_arrays_that_cannot_forecast_are_refused(mlp_file, tmp_path, member, damage, reason):
+    arrays, header = members(mlp_file)
+    arrays[member] = damage(arrays[member])
+    fitted = header["estimator"]["fitted"]
+    declared = fitted[member.split("/")[0]]
+    declared = declared["scaling"]["std"] if member == "scaling_/std" else declared
+    declared["shape"] = list(arrays[member].shape)
+    with pytest.raises(ModelFileError, match=f"corrupt.*{reason}"):
+        forecast.load(rewrite(tmp_path / "damaged.npz", header, arrays))
