@@ -269,6 +269,14 @@ def predict(
     if data is None:
         history = None
     else:
+        if estimator.id_name_ is not None:  # the model fixes the id column: predict has no --id-col
+            require_columns(
+                data,
+                [estimator.id_name_],
+                "the series id column the model was fitted with",
+                encoding,
+                fix="give a file with that column, or fit a model on this file",
+            )
         require_columns(data, estimator.data_columns_, "which the model reads", encoding)
         history = read_csv(
             data,

@@ -124,8 +124,8 @@ def backtest(models, y, *, n_windows=3, step=None, refit=1, level=None, on_fit=N
     check_timestamps(split_series(frame), frequency_of(frame))
     panel = as_panel(frame)
     _check_column_names(templates, panel, levels)
-    training_rows = {name: _training_rows(template, panel.frame) for name, template in templates.items()}
-    panel = _series_long_enough(panel, training_rows, horizon, n_windows, step)
+    model, rows_to_fit = most_rows_to_fit(templates, panel.frame)
+    panel = _series_long_enough(panel, model, rows_to_fit, horizon, n_windows, step)
     offsets = horizon + (n_windows - 1 - np.arange(n_windows)) * step  # (W,) rows from each cutoff to the end
     cutoffs = panel.lengths[:, None] - offsets  # (S, W) rows each window's model sees
     targets = _shared_targets(templates, panel)
@@ -193,6 +193,13 @@ def _check_column_names(templates, panel, levels):
         )
 
 
+def most_rows_to_fit(templates, frame):
+    """``(name, rows)``: the model of ``templates`` that needs the most rows of a series of ``frame`` before a
+    backtest's first cutoff to fit, and how many."""
+    rows = {name: _training_rows(template, frame) for name, template in templates.items()}
+    return max(rows.items(), key=lambda item: item[1])
+
+
 def _training_rows(template, frame):
     """Rows a series needs before the first cutoff for a copy of ``template`` to fit on it; its parameters are
     checked first, as `fit` checks them."""
@@ -208,9 +215,11 @@ def _training_rows(template, frame):
             return model.fit(frame)._min_rows()
 
 
-def _series_long_enough(panel, training_rows, horizon, n_windows, step):
-    """The panel without series too short for the windows; a warning names them, an error if none is left."""
-    model, rows_to_fit = max(training_rows.items(), key=lambda item: item[1])
+def _series_long_enough(panel, model, rows_to_fit, horizon, n_windows, step):
+    """The panel without series too short for the windows; a warning names them, an error if none is left.
+
+    ``model`` needs the most rows before the first cutoff, ``rows_to_fit`` (see `most_rows_to_fit`).
+    """
     forecast_rows = horizon + (n_windows - 1) * step
     needed = rows_to_fit + forecast_rows
     short = panel.lengths < needed
@@ -222,7 +231,8 @@ def _series_long_enough(panel, training_rows, horizon, n_windows, step):
     fix = (
         f"use n_windows={fits} or fewer (--windows), a smaller step, or a longer series"
         if fits >= 1
-        else "use a shorter horizon or lookback, or longer series"
+        else "use a shorter horizon (--horizon), lookback (--lookback) or season_length (--season-length), "
+        "or longer series"
     )
     if panel.ids is None and short[0]:
         raise DataError(f"the series has {panel.lengths[0]} rows, too few: {reason}; {fix}")

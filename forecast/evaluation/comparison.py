@@ -23,6 +23,7 @@ per model with mean ± std over seeds.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -35,7 +36,7 @@ from ..inputs.windows import check_positive_int, chronological_split
 from ..reading.frequency import season_length_for
 from ..registry import MODEL_NAMES, MODELS, make_forecaster
 from . import metrics
-from .backtesting import backtest
+from .backtesting import backtest, most_rows_to_fit
 from .scores import evaluate
 
 
@@ -554,7 +555,28 @@ def compare_many(
         seeds=seeds,
         covariates=covariates,
     )
+    _check_held_out_size(frame, templates, held_out_size, n_windows, horizon)
     announce = None if on_run is None else (lambda column, window: on_run(column, None))
     results, seconds = timed_backtest(templates, frame, n_windows=n_windows, refit=0, level=level, on_fit=announce)
     rows = summarise_scores(evaluate(results, frame, season_length=season_length), model_of, seconds)
     return results, rows, model_of
+
+
+def _check_held_out_size(frame, templates, held_out_size, n_windows, horizon):
+    """Refuse a held-out tail of ``n_windows`` windows after which even the longest series keeps too few rows for
+    a model to fit, naming the largest ``held_out_size`` that leaves enough.
+
+    Where even one window leaves too few, no ``held_out_size`` helps: `forecast.backtest` says what does.
+    """
+    model, rows_to_fit = most_rows_to_fit(templates, frame)
+    lengths = frame.groupby(level=0, sort=False).size()
+    fits = (int(lengths.max()) - rows_to_fit) // horizon  # windows the longest series holds
+    if 1 <= fits < n_windows:
+        largest = fits * horizon / float(lengths.median())  # `held_out_windows` gives it ``fits`` windows
+        digits = 1 - math.floor(math.log10(largest))  # two significant digits, rounded down
+        raise DataError(
+            f"every series is too short (the longest has {lengths.max()} rows) to hold out "
+            f"held_out_size={held_out_size} of the median series, {n_windows} windows of horizon {horizon}, and "
+            f"keep the {rows_to_fit} rows before them that {model} needs to fit; use "
+            f"held_out_size={math.floor(largest * 10**digits) / 10**digits:g} or less (--test-size), or longer series"
+        )

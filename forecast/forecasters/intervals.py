@@ -467,7 +467,7 @@ class ConformalIntervals:
         if self.interval_count_ == 0:
             raise DataError(
                 f"this {type(self).__name__} kept no rows out of sample to calibrate prediction intervals on; "
-                f"{self._calibration_hint}"
+                f"{self._calibration_hint}, or leave out level= (--level)"
             )
         return half_widths(self.interval_quantiles_, self.interval_levels_, self.interval_count_, levels)
 

@@ -306,7 +306,11 @@ class NeuralForecaster(BaseForecaster):
         positions = self._layout().covariate_positions()
         return [position for name in self.dropped_covariates_ for position in positions[name]]
 
-    _calibration_hint = "fit it with validation_fraction > 0 on series long enough for a validation tail"
+    @property
+    def _calibration_hint(self):
+        if self.validation_fraction > 0:  # the series were too short for a validation tail
+            return "fit it on series long enough for a validation tail"
+        return "fit it with validation_fraction > 0 (as `forecast fit` does)"
 
     def _calibration_model(self, series_list):
         """The network itself and its validation tails.

@@ -371,11 +371,11 @@ def _check_intervals(state, horizon, n_columns):
     if "interval_quantiles_" not in state:
         return
     quantiles, levels = state["interval_quantiles_"], state.get("interval_levels_")
-    expected = (None if levels is None else len(levels), horizon, n_columns)
+    # A fit that kept no rows out of sample has quantiles of no step and no column (see `_calibrate_intervals`).
+    steps, columns = (0, 0) if state.get("interval_count_") == 0 else (horizon, n_columns)
+    expected = (None if levels is None else len(levels), steps, columns)
     if np.ndim(quantiles) != 3 or any(want is not None and got != want for got, want in zip(quantiles.shape, expected)):
-        raise ValueError(
-            f"its interval_quantiles_ of shape {np.shape(quantiles)} are not (levels, {horizon}, {n_columns})"
-        )
+        raise ValueError(f"its interval_quantiles_ of shape {np.shape(quantiles)} are not (levels, {steps}, {columns})")
     if not np.isfinite(quantiles).all():
         raise ValueError("its interval_quantiles_ hold NaN or infinite values")
     count = state.get("interval_count_", 0)

@@ -253,11 +253,11 @@ def _warn_of_filled_series(filled, path):
     )
 
 
-def require_columns(path, columns, role, encoding=None):
+def require_columns(path, columns, role, encoding=None, fix="add it to the file"):
     """The header's column names (as `csv_columns`), refusing a file that lacks one of ``columns`` before reading it.
 
     ``role`` says what those columns are for, as the message tells it: "which
-    the model reads", say.
+    the model reads", say; ``fix`` what to do about a missing one.
 
     Raises
     ------
@@ -267,9 +267,7 @@ def require_columns(path, columns, role, encoding=None):
     present = csv_columns(path, encoding)
     missing = [name for name in columns if _column_name(name) not in present]
     if missing:
-        raise DataError(
-            f"{path}: no column {missing[0]!r}, {role}; available columns: {_names(present)}; add it to the file"
-        )
+        raise DataError(f"{path}: no column {missing[0]!r}, {role}; available columns: {_names(present)}; {fix}")
     return present
 
 
@@ -352,7 +350,10 @@ def _series_column_hint(raw, used):
         if _UNNAMED.fullmatch(name) or (name in used and not named_like_an_id):
             continue
         if (named_like_an_id or not pd.api.types.is_numeric_dtype(column)) and column.nunique() < len(column):
-            return f"; if the rows belong to several series named in column {name!r}, pass id_col={name!r} (--id-col)"
+            return (
+                f"; if the rows belong to several series named in column {name!r}, read and fit them with "
+                f"id_col={name!r} (--id-col of fit, compare and backtest)"
+            )
     return ""
 
 

@@ -131,7 +131,7 @@ def _refuse_non_numbers(text, bad, where):
         row = int(np.flatnonzero(bad)[0])
         raise DataError(
             f"{where} has a non-numeric value {text.iloc[row]!r} in data row {row + 1}; "
-            "fix it, or leave the cell empty and pass fill= to fill it"
+            "fix it, or leave the cell empty and pass fill= (--fill) to fill it"
         )
 
 

@@ -30,9 +30,11 @@ def csv_columns(path, encoding=None):
     Raises
     ------
     DataError
-        No such file, or not a text file.
+        No such file, not a text file, or an empty one.
     """
     text = _open_text(Path(path), encoding)
+    if not text.first_line:  # as `read_table` refuses it
+        raise _empty_file(path)
     return _header_names(text.first_line, _delimiter(text.first_line))
 
 
@@ -140,7 +142,7 @@ def _parse(source, path, header, **options):
             warnings.simplefilter("error", pd.errors.ParserWarning)
             return pd.read_csv(source, **options)
     except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: the file is empty; expected a header row, then one row per timestamp") from None
+        raise _empty_file(path) from None
     except pd.errors.ParserWarning:
         title = f"; if {header[0]!r} is a title, remove the lines above the header" if len(header) == 1 else ""
         raise DataError(
@@ -152,6 +154,10 @@ def _parse(source, path, header, **options):
         raise DataError(
             f"{path}: not a well-formed CSV ({detail}); every row needs as many fields as the header"
         ) from None
+
+
+def _empty_file(path):
+    return DataError(f"{path}: the file is empty; expected a header row, then one row per timestamp")
 
 
 def _header_names(first_line, separator):

@@ -949,14 +949,20 @@ REFUSED = [
         {"data.csv": long_format(["A", "B"])},
         FIT,
         1,
-        ["4 duplicate timestamp(s) in column 'ds'", "pass id_col='unique_id' (--id-col)"],
+        [
+            "4 duplicate timestamp(s) in column 'ds'",
+            "read and fit them with id_col='unique_id' (--id-col of fit, compare and backtest)",
+        ],
     ),
     (
         "long format with numeric ids without --id-col",
         {"data.csv": long_format([101, 102], header="store_id,ds,y")},
         FIT,
         1,
-        ["4 duplicate timestamp(s) in column 'ds'", "named in column 'store_id', pass id_col='store_id'"],
+        [
+            "4 duplicate timestamp(s) in column 'ds'",
+            "named in column 'store_id', read and fit them with id_col='store_id'",
+        ],
     ),
     (
         "year and month in two columns",

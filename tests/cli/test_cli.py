@@ -144,7 +144,10 @@ def test_compare_refuses_unknown_models(run):
     [
         ("", "the file is empty"),
         ("date,value\n", "no data rows"),
-        ("date,value\n2020-01-01,1\n2020-01-02,x\n2020-01-03,3\n", "non-numeric value 'x'"),
+        (
+            "date,value\n2020-01-01,1\n2020-01-02,x\n2020-01-03,3\n",
+            "non-numeric value 'x' in data row 2; fix it, or leave the cell empty and pass fill= (--fill)",
+        ),
         ("date,value\n2020-01-01,1\nyesterday,2\n2020-01-03,3\n", "not a date, 'yesterday'"),
         ("date,value\n2020-01-01,1\n2020-01-01,2\n2020-01-02,3\n", "duplicate timestamp"),
         ("date,value\n2020-01-01,1\n2020-01-02,2,3\n2020-01-03,3\n", "every row needs as many fields"),
@@ -207,6 +210,42 @@ def test_predict_data_must_have_the_trained_columns(run, tmp_path):
     (tmp_path / "other.csv").write_text("date,visitors\n2020-01-01,1\n2020-02-01,2\n2020-03-01,3\n")
     assert_one_error_line(run("predict", "other.csv", "-o", "out.csv"), 1, "no column 'passengers'")
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("", "the file is empty; expected a header row"),
+        ("date,passengers\n1960-01-01,1\n1960-02-01,x\n1960-03-01,3\n", "leave the cell empty and pass fill= (--fill)"),
+    ],
+)
+def test_predict_refuses_bad_data_as_fit_does(run, tmp_path, text, fragment):
+    assert run("fit", AIRLINE, "--model", "naive").exit_code == 0
+    (tmp_path / "data.csv").write_text(text)
+    assert_one_error_line(run("predict", "data.csv"), 1, fragment)
+
+
+def test_predict_names_the_id_column_its_model_was_fitted_with(run, tmp_path):
+    write_long_csv(tmp_path / "long.csv")
+    assert run("fit", "long.csv", "--id-col", "unique_id", "--model", "naive", "-o", "long.npz").exit_code == 0
+    long = pd.read_csv(tmp_path / "long.csv")
+    long.rename(columns={"unique_id": "store"}).to_csv(tmp_path / "renamed.csv", index=False)
+    result = run("predict", "renamed.csv", "--model", "long.npz")
+    assert_one_error_line(
+        result,
+        1,
+        "no column 'unique_id', the series id column the model was fitted with; available columns: 'store', 'ds', 'y'",
+        "give a file with that column, or fit a model on this file",
+    )
+    assert "--id-col" not in result.stderr  # predict takes the id column from the model file
+    long[long["unique_id"] == "A"].drop(columns="unique_id").to_csv(tmp_path / "one.csv", index=False)
+    assert_one_error_line(run("predict", "one.csv", "--model", "long.npz"), 1, "no column 'unique_id', the series id")
+    # A model of one series given many: reading them as several series takes a model fitted so.
+    assert run("fit", "one.csv", "--model", "naive", "-o", "one.npz").exit_code == 0
+    result = run("predict", "long.csv", "--model", "one.npz")
+    assert_one_error_line(
+        result, 1, "read and fit them with id_col='unique_id' (--id-col of fit, compare and backtest)"
+    )
 
 
 def test_interrupted_training_leaves_no_model_file(run, tmp_path, monkeypatch):
@@ -434,6 +473,16 @@ def test_backtest_with_too_many_windows_is_one_error_and_writes_nothing(run, tmp
     assert os.listdir(tmp_path) == []
 
 
+def test_a_series_too_short_for_the_season_names_season_length(run, tmp_path):
+    write_long_csv(tmp_path / "long.csv")
+    result = run(
+        "compare", "long.csv", "--id-col", "unique_id", "--models", "naive,seasonal-naive", "--season-length", "200"
+    )
+    assert_one_error_line(
+        result, 1, "200 before the first cutoff for seasonal-naive", "season_length (--season-length)"
+    )
+
+
 def test_backtest_usage_errors(run, tmp_path):
     assert_one_error_line(run("backtest", AIRLINE, "--model", "prophet"), 2, "'prophet' is not one of")
     assert_one_error_line(run("backtest", AIRLINE, "--refit", "-1"), 2, "--refit")
@@ -484,6 +533,16 @@ def test_compare_many_series_scores_global_models_on_the_held_out_tail(run, tmp_
     assert_one_error_line(
         run("compare", "long.csv", "--id-col", "unique_id", "--lookbacks", "6,12"), 2, "leave it out with --id-col"
     )
+
+
+def test_compare_many_series_with_too_long_a_hold_out_names_test_size(run, tmp_path):
+    write_long_csv(tmp_path / "long.csv")  # 60 and 75 rows
+    options = ["--id-col", "unique_id", "--models", "naive,seasonal-naive", "-q"]
+    # 0.99 of the median 67.5 rows are 10 windows of 7; the longest series keeps a season of 7 before 9 of them.
+    result = run("compare", "long.csv", *options, "--test-size", "0.99")
+    assert_one_error_line(result, 1, "hold out held_out_size=0.99", "use held_out_size=0.93 or less (--test-size)")
+    assert "--windows" not in result.stderr
+    assert run("compare", "long.csv", *options, "--test-size", "0.93").exit_code == 0
 
 
 def test_predict_refuses_data_at_another_frequency_than_the_model(run, tmp_path):
@@ -702,6 +761,23 @@ def test_compare_level_a_model_cannot_calibrate_is_one_error_naming_it(run, tmp_
     assert_one_error_line(result, 1, "model naive: level 99.9 needs", "ask for a level of at most 99.6")
     assert os.listdir(tmp_path) == []
     assert_one_error_line(run("compare", AIRLINE, "--level", "0"), 2, "--level")
+
+
+def test_a_level_a_network_without_a_validation_tail_cannot_give_says_what_helps(run, tmp_path):
+    (tmp_path / "short.csv").write_text("date,v\n" + "".join(f"2020-01-{day:02d},{day % 3}\n" for day in range(1, 11)))
+    # The window's 7 rows before the cutoff leave no validation tail: the network has no intervals.
+    options = ["--lookback", "4", "--horizon", "3", "--windows", "1", "--model", "mlp", *QUICK]
+    result = run("backtest", "short.csv", *options, "--level", "80")
+    assert result.exit_code == 1, result.output
+    error = result.stderr.strip().splitlines()[-1]  # after the warning that training had no validation tail
+    assert error.startswith("Error: model mlp: this MLPForecaster kept no rows out of sample")
+    assert error.endswith("fit it on series long enough for a validation tail, or leave out level= (--level)")
+    assert "validation_fraction" not in error  # the command line has no option for it
+    # A network fitted on those 7 rows keeps no intervals either; its model file still loads, and says so at predict.
+    (tmp_path / "head.csv").write_text("".join((tmp_path / "short.csv").read_text().splitlines(keepends=True)[:8]))
+    assert run("fit", "head.csv", "--lookback", "4", "--horizon", "3", "--model", "mlp", *QUICK).exit_code == 0
+    assert run("predict").exit_code == 0
+    assert_one_error_line(run("predict", "--level", "80"), 1, "validation tail, or leave out level= (--level)")
 
 
 def test_a_warning_that_several_passes_over_the_scores_give_is_shown_once(run, tmp_path):
