@@ -573,10 +573,14 @@ def _check_held_out_size(frame, templates, held_out_size, n_windows, horizon):
     fits = (int(lengths.max()) - rows_to_fit) // horizon  # windows the longest series holds
     if 1 <= fits < n_windows:
         largest = fits * horizon / float(lengths.median())  # `held_out_windows` gives it ``fits`` windows
-        digits = 1 - math.floor(math.log10(largest))  # two significant digits, rounded down
+        step = 10.0 ** (math.floor(math.log10(largest)) - 1)  # two significant digits, rounded down
+        suggested = math.floor(largest / step) * step
+        while held_out_windows(frame, suggested, horizon) > fits:  # float rounding at the boundary
+            suggested -= step
         raise DataError(
             f"every series is too short (the longest has {lengths.max()} rows) to hold out "
             f"held_out_size={held_out_size} of the median series, {n_windows} windows of horizon {horizon}, and "
             f"keep the {rows_to_fit} rows before them that {model} needs to fit; use "
-            f"held_out_size={math.floor(largest * 10**digits) / 10**digits:g} or less (--test-size), or longer series"
+            f"held_out_size={suggested:.{max(0, 1 - math.floor(math.log10(largest)))}f} or less (--test-size), or "
+            "longer series"
         )

@@ -332,10 +332,8 @@ def _check_forecaster_state(estimator):
         raise ValueError(f"its columns_ {columns!r} is not a list of column names")
     if state.get("n_channels_", len(columns)) != len(columns):
         raise ValueError(f"its n_channels_ {state['n_channels_']!r} does not match its {len(columns)} columns_")
-    if ids is not None and (not isinstance(ids, list) or not ids or len(set(map(str, ids))) != len(ids)):
+    if ids is not None and (not isinstance(ids, list) or not ids or len(set(ids)) != len(ids)):
         raise ValueError(f"its series_ids_ {ids!r} is not a list of distinct series ids")
-    if ids is not None and not isinstance(state.get("id_name_"), (str, int)):
-        raise ValueError(f"its id_name_ {state.get('id_name_')!r} is not a column name")
     n_series = 1 if ids is None else len(ids)
     if not isinstance(state.get("last_index_"), list) or len(state["last_index_"]) != n_series:
         raise ValueError(f"its last_index_ does not hold one last timestamp for each of its {n_series} series")
@@ -367,20 +365,23 @@ def _check_forecaster_state(estimator):
 
 
 def _check_intervals(state, horizon, n_columns):
-    """Refuse interval quantiles that are not ``(levels, horizon, columns)`` or a count that is not a whole number."""
-    if "interval_quantiles_" not in state:
-        return
-    quantiles, levels = state["interval_quantiles_"], state.get("interval_levels_")
-    # A fit that kept no rows out of sample has quantiles of no step and no column (see `_calibrate_intervals`).
-    steps, columns = (0, 0) if state.get("interval_count_") == 0 else (horizon, n_columns)
-    expected = (None if levels is None else len(levels), steps, columns)
-    if np.ndim(quantiles) != 3 or any(want is not None and got != want for got, want in zip(quantiles.shape, expected)):
-        raise ValueError(f"its interval_quantiles_ of shape {np.shape(quantiles)} are not (levels, {steps}, {columns})")
-    if not np.isfinite(quantiles).all():
-        raise ValueError("its interval_quantiles_ hold NaN or infinite values")
+    """Refuse a count of calibration errors that is not a whole number, or, where there are some, interval
+    quantiles that are not ``(levels, horizon, columns)``.
+
+    A fit that kept no rows out of sample (a count of 0) gives no intervals, whatever its quantiles hold:
+    none now, NaN in files of earlier releases.
+    """
     count = state.get("interval_count_", 0)
     if type(count) is not int or count < 0:
         raise ValueError(f"its interval_count_ {count!r} is not a whole number")
+    if "interval_quantiles_" not in state or count == 0:
+        return
+    quantiles, levels = state["interval_quantiles_"], state.get("interval_levels_")
+    expected = (None if levels is None else len(levels), horizon, n_columns)
+    if np.ndim(quantiles) != 3 or any(want is not None and got != want for got, want in zip(quantiles.shape, expected)):
+        raise ValueError(
+            f"its interval_quantiles_ of shape {np.shape(quantiles)} are not (levels, {horizon}, {n_columns})"
+        )
 
 
 def _strings(values):
@@ -388,8 +389,8 @@ def _strings(values):
 
 
 def _labels(values):
-    """Column names as a frame or an array gives them: text, or positions."""
-    return isinstance(values, list) and all(isinstance(value, str) or type(value) is int for value in values)
+    """Column names as a frame or an array gives them: text, or numbers (positions)."""
+    return isinstance(values, list) and all(isinstance(value, (str, int, float)) for value in values)
 
 
 def _check_network_args(owner, network, args):

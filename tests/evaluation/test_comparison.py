@@ -273,3 +273,20 @@ def test_parameters_are_counted_for_every_kind_of_model(airline):
     auto = AutoForecaster(models=["ets", "linear", "naive"], horizon=12).fit(airline)
     assert count_parameters(auto) == sum(count_parameters(member) for member in auto.members_.values()) > 0
     assert count_parameters(NaiveForecaster(horizon=12).fit(airline)) == 0
+
+
+def test_the_hold_out_share_suggested_for_short_series_is_one_compare_accepts():
+    rows = np.random.default_rng(0).normal(10, 1, (3, 25))
+    frame = pd.concat(
+        {
+            store: pd.DataFrame({"y": row}, index=pd.date_range("2020-01-01", periods=25, name="ds"))
+            for store, row in enumerate(rows)
+        },
+        names=["store", "ds"],
+    )
+    settings = {"lookback": 8, "horizon": 7, "season_length": 7, "models": ["linear"]}
+    for held_out_size in (0.5, 0.28):  # 0.28 of 25 rows is 1.0000000000000002 windows of 7: two
+        with pytest.raises(DataError, match=r"use held_out_size=0\.27 or less \(--test-size\)"):
+            compare_many(frame, held_out_size=held_out_size, **settings)
+    _, scores, _ = compare_many(frame, held_out_size=0.27, **settings)
+    assert [row["model"] for row in scores] == ["linear"]

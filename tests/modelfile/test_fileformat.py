@@ -3,6 +3,7 @@ import pickle
 import zipfile
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import DATASETS, QUICK
 
@@ -260,7 +261,7 @@ def test_a_folder_or_a_non_path_is_refused_by_save_and_load(tmp_path):
         ("context_/", lambda values: values[:, :5], "does not hold the last 24 finite rows"),
         ("context_/", lambda values: np.full_like(values, np.nan), "does not hold the last 24 finite rows"),
         ("scaling_/std", lambda values: -values, "scaling_ holds NaN, infinite or non-positive spreads"),
-        ("interval_quantiles_/", lambda values: np.full_like(values, np.inf), "hold NaN or infinite values"),
+        ("interval_quantiles_/", lambda values: values[:, :1], r"are not \(levels, 12, 1\)"),
     ],
 )
 def test_fitted_arrays_that_cannot_forecast_are_refused(mlp_file, tmp_path, member, damage, reason):
@@ -272,3 +273,19 @@ def test_fitted_arrays_that_cannot_forecast_are_refused(mlp_file, tmp_path, memb
     declared["shape"] = list(arrays[member].shape)
     with pytest.raises(ModelFileError, match=f"corrupt.*{reason}"):
         forecast.load(rewrite(tmp_path / "damaged.npz", header, arrays))
+
+
+def test_files_that_fitted_without_intervals_or_with_unnamed_or_mixed_labels_load(tmp_path):
+    one = pd.DataFrame({"y": np.arange(40.0)}, index=pd.date_range("2020-01-01", periods=40, name="ds"))
+    unnamed = pd.concat({1: one, "1": one * 2})  # ids that print alike, in an id level without a name
+    model = LinearForecaster(lookback=7, horizon=3).fit(unnamed)
+    model.save(tmp_path / "unnamed.npz")
+    pd.testing.assert_frame_equal(forecast.load(tmp_path / "unnamed.npz").predict(), model.predict())
+    floats = MLPForecaster(lookback=7, horizon=3, validation_fraction=0.0, **QUICK).fit(one.rename(columns={"y": 2.5}))
+    floats.save(tmp_path / "floats.npz")
+    arrays, header = members(tmp_path / "floats.npz")
+    assert header["estimator"]["fitted"]["interval_count_"] == 0
+    arrays["interval_quantiles_/"] = np.full((200, 3, 1), np.nan)  # as releases before empty quantiles wrote them
+    header["estimator"]["fitted"]["interval_quantiles_"]["shape"] = [200, 3, 1]
+    loaded = forecast.load(rewrite(tmp_path / "earlier.npz", header, arrays))
+    pd.testing.assert_frame_equal(loaded.predict(), floats.predict())
