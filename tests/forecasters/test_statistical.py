@@ -249,3 +249,17 @@ def test_arima_forecasts_from_many_origins_read_the_regressors_of_each_forecast(
     origins = np.arange(25, 37)  # every forecast row inside the series, as calibration keeps them
     expected = np.stack([arima.forecast(y[:o], fit, 4, [], exog[:o], exog[o : o + 4])[0] for o in origins])
     np.testing.assert_allclose(arima.forecast_origins(y, fit, 4, origins, exog), expected, rtol=1e-9)
+
+
+@pytest.mark.parametrize("future_covariates", [["price"], []])
+def test_arima_regresses_on_the_calendar_it_forecasts_with(future_covariates):
+    rng = np.random.default_rng(0)
+    index = pd.date_range("2023-01-01", periods=120, freq="D", name="ds")
+    price = rng.normal(10, 1, 120)
+    data = pd.DataFrame({"sales": 50 - 2 * price + rng.normal(0, 1, 120), "price": price}, index=index)
+    model = ARIMAForecaster(horizon=7, calendar="auto", future_covariates=future_covariates)
+    model.fit(data[["sales", *future_covariates]])
+    future = pd.DataFrame({"price": rng.normal(10, 1, 7)}, index=pd.date_range("2023-05-01", periods=7, name="ds"))
+    forecasts = model.predict(future=future[future_covariates] if future_covariates else None, level=80)
+    assert forecasts.shape == (7, 3) and np.isfinite(forecasts.to_numpy()).all()
+    assert model.fits_[0][0]["name"].startswith("Regression with ARIMA")  # on the day of the week's features

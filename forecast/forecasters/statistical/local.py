@@ -318,11 +318,13 @@ class StatisticalForecaster(BaseForecaster):
         return {name: getattr(self, name) for name in self._search_parameters}
 
     def _exog(self, history):
-        """The future-known covariates (T, F) a history holds, for a family that regresses on them, else None."""
-        if not (self._reads_covariates and self.future_covariates_):
+        """The future-known inputs (T, F) a history holds, the calendar's features included, for a family that
+        regresses on them, else None: the columns `_future_rows` gives for the forecast rows."""
+        n_future = self._layout().n_future
+        if not (self._reads_covariates and n_future):
             return None
         start = self.n_channels_ + len(self.past_covariates_)
-        return history[:, start : start + len(self.future_covariates_)]
+        return history[:, start : start + n_future]
 
     def _map(self, function, tasks, enough=PARALLEL_FITS):
         """``[function(*task) for task in tasks]``, over a pool of processes when there are ``enough`` of them."""
