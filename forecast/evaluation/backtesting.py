@@ -41,7 +41,7 @@ from ..inputs.covariates import InputLayout
 from ..inputs.windows import check_positive_int
 from ..params import check_parameters
 from ..reading.frames import as_frame, check_timestamps, frequency_of, split_series
-from ..reading.panel import as_panel
+from ..reading.panel import as_panel, first_ids
 
 # Columns of every backtest result besides the id, the timestamps and one column per model.
 FIXED_COLUMNS = ("cutoff", "target", "actual")
@@ -200,6 +200,12 @@ def most_rows_to_fit(templates, frame):
     return max(rows.items(), key=lambda item: item[1])
 
 
+def windows_that_fit(rows, rows_to_fit, horizon, step):
+    """Backtest windows of ``horizon`` rows, ``step`` apart, that a series of ``rows`` rows holds after the
+    ``rows_to_fit`` a model needs before the first cutoff (0 or less: none)."""
+    return (rows - rows_to_fit - horizon) // step + 1
+
+
 def _training_rows(template, frame):
     """Rows a series needs before the first cutoff for a copy of ``template`` to fit on it; its parameters are
     checked first, as `fit` checks them."""
@@ -227,7 +233,7 @@ def _series_long_enough(panel, model, rows_to_fit, horizon, n_windows, step):
         f"{n_windows} backtest window(s) of horizon {horizon}, {step} row(s) apart, need {needed} rows "
         f"({forecast_rows} forecast, and {rows_to_fit} before the first cutoff for {model} to fit)"
     )
-    fits = (panel.lengths.max() - rows_to_fit - horizon) // step + 1
+    fits = windows_that_fit(panel.lengths.max(), rows_to_fit, horizon, step)
     fix = (
         f"use n_windows={fits} or fewer (--windows), a smaller step, or a longer series"
         if fits >= 1
@@ -240,8 +246,9 @@ def _series_long_enough(panel, model, rows_to_fit, horizon, n_windows, step):
         raise DataError(f"every series is too short (the longest has {panel.lengths.max()} rows): {reason}; {fix}")
     if short.any():
         names = [str(series_id) for series_id, is_short in zip(panel.ids, short) if is_short]
-        shown = ", ".join(map(repr, names[:5])) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        warnings.warn(f"skipping {len(names)} series shorter than {needed} rows ({reason}): {shown}", stacklevel=3)
+        warnings.warn(
+            f"skipping {len(names)} series shorter than {needed} rows ({reason}): {first_ids(names)}", stacklevel=3
+        )
     return panel.select(~short)
 
 

@@ -36,7 +36,7 @@ from ..inputs.windows import check_positive_int, chronological_split
 from ..reading.frequency import season_length_for
 from ..registry import MODEL_NAMES, MODELS, make_forecaster
 from . import metrics
-from .backtesting import backtest, most_rows_to_fit
+from .backtesting import backtest, most_rows_to_fit, windows_that_fit
 from .scores import evaluate
 
 
@@ -570,17 +570,17 @@ def _check_held_out_size(frame, templates, held_out_size, n_windows, horizon):
     """
     model, rows_to_fit = most_rows_to_fit(templates, frame)
     lengths = frame.groupby(level=0, sort=False).size()
-    fits = (int(lengths.max()) - rows_to_fit) // horizon  # windows the longest series holds
+    fits = windows_that_fit(int(lengths.max()), rows_to_fit, horizon, step=horizon)  # in the longest series
     if 1 <= fits < n_windows:
         largest = fits * horizon / float(lengths.median())  # `held_out_windows` gives it ``fits`` windows
-        step = 10.0 ** (math.floor(math.log10(largest)) - 1)  # two significant digits, rounded down
-        suggested = math.floor(largest / step) * step
+        decimals = 1 - math.floor(math.log10(largest))  # two significant digits, rounded down
+        suggested = math.floor(largest * 10**decimals) / 10**decimals
         while held_out_windows(frame, suggested, horizon) > fits:  # float rounding at the boundary
-            suggested -= step
+            suggested -= 10.0**-decimals
         raise DataError(
             f"every series is too short (the longest has {lengths.max()} rows) to hold out "
             f"held_out_size={held_out_size} of the median series, {n_windows} windows of horizon {horizon}, and "
             f"keep the {rows_to_fit} rows before them that {model} needs to fit; use "
-            f"held_out_size={suggested:.{max(0, 1 - math.floor(math.log10(largest)))}f} or less (--test-size), or "
+            f"held_out_size={suggested:.{max(0, decimals)}f} or less (--test-size), or "
             "longer series"
         )

@@ -25,7 +25,7 @@ from ..forecasters.intervals import interval_column, level_text, parse_interval_
 from ..inputs.windows import check_positive_int
 from ..reading.frames import as_frame
 from ..reading.frequency import infer_frequency, season_length_for
-from ..reading.panel import as_panel
+from ..reading.panel import as_panel, first_ids
 from . import metrics
 from .backtesting import FIXED_COLUMNS
 
@@ -259,9 +259,7 @@ def _mase_scale(panel, located, season_length):
         where = "the series"
         if panel.ids is not None:
             names = pd.unique(np.asarray(panel.ids, dtype=object)[located["series"][undefined]])
-            where = (
-                "series " + ", ".join(map(repr, names[:5])) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-            )
+            where = f"series {first_ids(names)}"
         warnings.warn(
             f"MASE is undefined for some forecasts of {where}: fewer than season_length + 1 = {season_length + 1} "
             "rows before the cutoff, or no change over a season; the MASE figures leave them out",

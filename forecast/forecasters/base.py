@@ -38,6 +38,7 @@ from ..reading.frames import (
     time_span,
 )
 from ..reading.frequency import season_length_for
+from ..reading.panel import first_ids
 from ..reading.styles import value_decimals
 from .intervals import (
     ConformalIntervals,
@@ -101,8 +102,11 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
         self.columns_, self.n_channels_ = layout.targets, len(layout.targets)
         self.past_covariates_, self.future_covariates_, self.calendar_ = layout.past, layout.future, layout.calendar
         self._choose_window(pieces, layout)
-        self.skipped_series_ = []  # series too short to fit on, which ``predict()`` names in a warning
-        pieces = self._drop_short_series(pieces)
+        kept = self._drop_short_series(pieces)
+        kept_ids = {series_id for series_id, _ in kept}
+        # Series too short to fit on, which ``predict()`` names in a warning.
+        self.skipped_series_ = [str(series_id) for series_id, _ in pieces if series_id not in kept_ids]
+        pieces = kept
         values = [layout.values(piece) for _, piece in pieces]  # each (T_i, C+P+F), float64 or float32
         self._record_data_style(frame, values)
         self.scaling_ = Scaling.identity((len(values), values[0].shape[1]))
@@ -416,11 +420,11 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
         if self.skipped_series_:
             skipped = self.skipped_series_
             warnings.warn(
-                f"no forecast for {len(skipped)} series too short to fit on: {_first_ids(skipped)}", stacklevel=3
+                f"no forecast for {len(skipped)} series too short to fit on: {first_ids(skipped)}", stacklevel=3
             )
 
     def _drop_short_series(self, pieces):
-        """The ``(id, frame)`` pieces long enough to fit on; the others' ids, as text, go to ``skipped_series_``."""
+        """The ``(id, frame)`` pieces long enough to fit on; a warning names the others."""
         needed = self._min_rows()
         windowed = type(self)._min_rows is BaseForecaster._min_rows  # needs one training window; else its own minimum
         name = type(self).__name__
@@ -439,9 +443,8 @@ class BaseForecaster(ConformalIntervals, BaseEstimator):
             raise DataError(f"every series is shorter than {needed} rows ({rule}); {fix}")
         if short:
             warnings.warn(
-                f"skipping {len(short)} series shorter than {needed} rows ({rule}): {_first_ids(short)}", stacklevel=5
+                f"skipping {len(short)} series shorter than {needed} rows ({rule}): {first_ids(short)}", stacklevel=5
             )
-            self.skipped_series_ = short
         return [(series_id, piece) for series_id, piece in pieces if len(piece) >= needed]
 
     def _check_series_kind(self, ids):
@@ -616,8 +619,3 @@ def _recent(values, rows, columns):
         kept = series[-rows:, columns]
         recent[number, rows - len(kept) :] = kept
     return recent
-
-
-def _first_ids(ids):
-    """The first five of ``ids``, quoted, then how many more: ``'a', 'b' and 3 more``."""
-    return ", ".join(map(repr, ids[:5])) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")

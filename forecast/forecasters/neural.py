@@ -15,6 +15,7 @@ from ..neural.networks import SKIPS
 from ..neural.starts import STARTS
 from ..neural.window_net import LOSSES
 from ..params import COVARIATE_RULES, FLAG, NONNEGATIVE_RULES, POSITIVE, OneOf, Several
+from ..reading.panel import first_ids
 from .base import BaseForecaster
 from .intervals import limit_calibration_rows
 
@@ -258,10 +259,10 @@ class NeuralForecaster(BaseForecaster):
             return super()._drop_short_series(pieces)
         self.padded_series_ = [series_id for series_id, piece in pieces if len(piece) < needed]
         if short:
-            shown = ", ".join(map(repr, short[:5])) + (f" and {len(short) - 5} more" if len(short) > 5 else "")
             warnings.warn(
                 f"padding {len(short)} series shorter than {needed} rows (lookback + horizon) at the front with "
-                f"their first row, so that the model forecasts them too: {shown}; a shorter lookback pads less",
+                f"their first row, so that the model forecasts them too: {first_ids(short)}; "
+                "a shorter lookback pads less",
                 stacklevel=5,
             )
         return pieces

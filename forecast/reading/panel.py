@@ -90,6 +90,12 @@ def from_long(frame, *, id_col=ID_COLUMN, time_col=TIME_COLUMN, value_cols=None)
     return long.sort_index(kind="stable")
 
 
+def first_ids(ids, shown=5):
+    """The first ``shown`` of ``ids``, quoted, then how many more: ``'a', 'b' and 3 more``, for messages."""
+    ids = list(ids)
+    return ", ".join(map(repr, ids[:shown])) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
+
+
 @dataclass(frozen=True)
 class Panel:
     """One or many series in one frame, each series' rows contiguous and in time order.
